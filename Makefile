@@ -1,0 +1,63 @@
+# Relance: the README's commands. Everything runs from .venv, made on first use.
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+MANAGE := $(BIN)/python manage.py
+HOST ?= 127.0.0.1:8000
+
+.PHONY: run test lint worker bench messages install dev clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+# Reinstall when the dependencies change.
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e ".[dev]"
+	touch $@ $(VENV)/.installed
+
+install: $(VENV)/.installed
+
+dev: $(VENV)/.installed-dev
+
+## make run: the application with a demo plan on the embedded defaults.
+run: install
+	$(MANAGE) migrate --no-input
+	$(MANAGE) load_demo --users
+	$(MANAGE) runserver $(HOST)
+
+## make test: lint, migrations check and the whole suite (PostgreSQL/Redis when set).
+test: dev
+	$(MANAGE) makemigrations --check --dry-run
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/pytest
+
+## make lint: the static checks, with mypy and the production deployment check.
+lint: dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy .
+	$(MANAGE) makemigrations --check --dry-run
+	RELANCE_ENV=production SECRET_KEY=$$(openssl rand -hex 32) ALLOWED_HOSTS=relance.example \
+		$(MANAGE) check --deploy --fail-level WARNING
+
+## make worker: a Celery worker with the beat schedule (needs REDIS_URL).
+worker: install
+	$(BIN)/celery -A relance worker --beat --loglevel INFO
+
+## make bench: the benchmarks, printing their table.
+bench: dev
+	$(BIN)/python -m benchmarks
+
+## make messages: refresh the translation catalogues (needs GNU gettext).
+messages: dev
+	$(MANAGE) makemessages --locale en --locale nl --ignore '.venv/*' --ignore 'benchmarks/*'
+	$(MANAGE) compilemessages --ignore '.venv/*'
+
+clean:
+	rm -rf $(VENV) db.sqlite3 staticfiles

@@ -1,0 +1,134 @@
+"""A closed round's data never changes: database triggers refuse it, whatever the path.
+
+Views, forms and the admin check ``ReportingRound.ensure_changeable()`` first, to say so
+kindly; these triggers are the guarantee underneath, for the shell, bulk updates, imports
+and raw SQL alike. Each guarded table names how to reach the round of a row.
+
+Only ``flush`` (tests and ``manage.py flush`` empty the whole database) may lift the
+guard, by putting a row in ``relance_guard_lifted`` for its duration: see
+relance/management/commands/flush.py.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.db.backends.base.schema import BaseDatabaseSchemaEditor
+from django.db.migrations.state import StateApps
+
+ROUNDS = "projects_reportinground"
+LIFTED = "relance_guard_lifted"
+MESSAGE = "closed_round: the data of a closed reporting round cannot change"
+
+
+@dataclass(frozen=True)
+class Guard:
+    """The table to guard and an SQL expression for the round id of a row (``{row}`` is
+    OLD or NEW)."""
+
+    table: str
+    round_id: str
+
+    def closed(self, row: str) -> str:
+        return (
+            f"EXISTS (SELECT 1 FROM {ROUNDS} r WHERE r.id = ({self.round_id.format(row=row)}) "
+            f"AND r.state = 'closed')"
+        )
+
+
+def _raise_pg(table_expr: str) -> str:
+    return (
+        f"RAISE EXCEPTION '{MESSAGE} (%)', {table_expr} "
+        "USING ERRCODE = 'integrity_constraint_violation';"
+    )
+
+
+def _postgresql(name: str, table: str, events: str, refuse_when: str) -> tuple[list[str], list[str]]:
+    function = f"""
+CREATE OR REPLACE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF NOT EXISTS (SELECT 1 FROM {LIFTED}) AND ({refuse_when}) THEN
+        {_raise_pg("TG_TABLE_NAME")}
+    END IF;
+    RETURN COALESCE(NEW, OLD);
+END $$"""
+    trigger = (
+        f"CREATE TRIGGER {name} BEFORE {events} ON {table} "
+        f"FOR EACH ROW EXECUTE FUNCTION {name}()"
+    )
+    drop = [f"DROP TRIGGER IF EXISTS {name} ON {table}", f"DROP FUNCTION IF EXISTS {name}()"]
+    return [function, trigger], drop
+
+
+def _sqlite(name: str, table: str, conditions: dict[str, str]) -> tuple[list[str], list[str]]:
+    create = [
+        f"CREATE TRIGGER {name}_{event.lower()} BEFORE {event} ON {table} "
+        f"WHEN NOT EXISTS (SELECT 1 FROM {LIFTED}) AND ({condition}) "
+        f"BEGIN SELECT RAISE(ABORT, '{MESSAGE} ({table})'); END"
+        for event, condition in conditions.items()
+    ]
+    drop = [f"DROP TRIGGER IF EXISTS {name}_{event.lower()}" for event in conditions]
+    return create, drop
+
+
+def _guard_statements(vendor: str, guard: Guard) -> tuple[list[str], list[str]]:
+    name = f"{guard.table}_closed_round"
+    if vendor == "postgresql":
+        refuse = (
+            f"(TG_OP IN ('UPDATE', 'DELETE') AND {guard.closed('OLD')}) "
+            f"OR (TG_OP IN ('INSERT', 'UPDATE') AND {guard.closed('NEW')})"
+        )
+        return _postgresql(name, guard.table, "INSERT OR UPDATE OR DELETE", refuse)
+    if vendor == "sqlite":
+        return _sqlite(
+            name,
+            guard.table,
+            {
+                "INSERT": guard.closed("NEW"),
+                "UPDATE": f"{guard.closed('OLD')} OR {guard.closed('NEW')}",
+                "DELETE": guard.closed("OLD"),
+            },
+        )
+    raise NotImplementedError(f"No closed-round guard for {vendor}.")
+
+
+def _rounds_statements(vendor: str) -> tuple[list[str], list[str]]:
+    """The rounds table itself: a closed round is neither edited, reopened nor deleted."""
+    name = f"{ROUNDS}_closed"
+    if vendor == "postgresql":
+        return _postgresql(name, ROUNDS, "UPDATE OR DELETE", "OLD.state = 'closed'")
+    if vendor == "sqlite":
+        return _sqlite(name, ROUNDS, {"UPDATE": "OLD.state = 'closed'", "DELETE": "OLD.state = 'closed'"})
+    raise NotImplementedError(f"No closed-round guard for {vendor}.")
+
+
+def _run(schema_editor: BaseDatabaseSchemaEditor, statements: list[str]) -> None:
+    for statement in statements:
+        # No parameters: the trigger bodies hold '%' that are not placeholders.
+        schema_editor.execute(statement, params=None)
+
+
+RunPythonCode = Callable[[StateApps, BaseDatabaseSchemaEditor], None]
+
+
+def install(guard: Guard) -> tuple[RunPythonCode, RunPythonCode]:
+    """The forward and backward code of a RunPython operation that installs ``guard``."""
+
+    def forward(apps: StateApps, schema_editor: BaseDatabaseSchemaEditor) -> None:
+        _run(schema_editor, _guard_statements(schema_editor.connection.vendor, guard)[0])
+
+    def backward(apps: StateApps, schema_editor: BaseDatabaseSchemaEditor) -> None:
+        _run(schema_editor, _guard_statements(schema_editor.connection.vendor, guard)[1])
+
+    return forward, backward
+
+
+def install_round_guard(apps: StateApps, schema_editor: BaseDatabaseSchemaEditor) -> None:
+    _run(schema_editor, [f"CREATE TABLE {LIFTED} (lifted integer NOT NULL)"])
+    _run(schema_editor, _rounds_statements(schema_editor.connection.vendor)[0])
+
+
+def remove_round_guard(apps: StateApps, schema_editor: BaseDatabaseSchemaEditor) -> None:
+    _run(schema_editor, _rounds_statements(schema_editor.connection.vendor)[1])
+    _run(schema_editor, [f"DROP TABLE {LIFTED}"])

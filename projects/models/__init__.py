@@ -1,0 +1,15 @@
+from .plan import Cluster, PolicyDomain, Project, Speerpunt
+from .rounds import Fiche, ProjectStatus, ReportingRound, ReviewState
+from .users import User
+
+__all__ = [
+    "Cluster",
+    "Fiche",
+    "PolicyDomain",
+    "Project",
+    "ProjectStatus",
+    "ReportingRound",
+    "ReviewState",
+    "Speerpunt",
+    "User",
+]

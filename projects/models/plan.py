@@ -1,0 +1,172 @@
+"""The plan's structure: policy domains, speerpunten, clusters and projects."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from .users import User
+
+MONEY = {"max_digits": 15, "decimal_places": 2}
+
+
+class PolicyDomain(models.Model):
+    """A beleidsdomein: the part of the administration whose entity carries out a project."""
+
+    code = models.CharField(_("code"), max_length=10, unique=True)
+    name = models.CharField(_("naam"), max_length=200)
+    name_en = models.CharField(_("naam (Engels)"), max_length=200, blank=True)
+    active_until = models.DateField(_("actief tot"), null=True, blank=True)
+    # A merged domain keeps its projects and their history; the domain it merged
+    # into takes over its editors' work.
+    merged_into = models.ForeignKey(
+        "self",
+        verbose_name=_("samengevoegd in"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="merged_domains",
+    )
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("beleidsdomein")
+        verbose_name_plural = _("beleidsdomeinen")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(code__regex=r"^[A-Z]{2,10}$"), name="policydomain_code_format"
+            ),
+            models.CheckConstraint(
+                condition=~Q(merged_into=F("pk")), name="policydomain_not_merged_into_itself"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} – {self.display_name}"
+
+    @property
+    def display_name(self) -> str:
+        return self.name_en if self.name_en and get_language() == "en" else self.name
+
+
+class Speerpunt(models.Model):
+    """A spearhead of the plan; numbered 1 to 7 in Vlaamse Veerkracht."""
+
+    number = models.PositiveSmallIntegerField(_("nummer"), unique=True)
+    name = models.CharField(_("naam"), max_length=200)
+    name_en = models.CharField(_("naam (Engels)"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["number"]
+        verbose_name = _("speerpunt")
+        verbose_name_plural = _("speerpunten")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(number__gte=1, number__lte=99), name="speerpunt_number_range"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number}. {self.display_name}"
+
+    @property
+    def display_name(self) -> str:
+        return self.name_en if self.name_en and get_language() == "en" else self.name
+
+
+class Cluster(models.Model):
+    """A thematic group of projects inside one speerpunt, numbered plan-wide."""
+
+    number = models.PositiveSmallIntegerField(_("nummer"), unique=True)
+    speerpunt = models.ForeignKey(
+        Speerpunt, verbose_name=_("speerpunt"), on_delete=models.PROTECT, related_name="clusters"
+    )
+    name = models.CharField(_("naam"), max_length=200)
+
+    class Meta:
+        ordering = ["number"]
+        verbose_name = _("cluster")
+        verbose_name_plural = _("clusters")
+        constraints = [
+            models.CheckConstraint(condition=Q(number__gte=1), name="cluster_number_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number}. {self.name}"
+
+
+class ProjectQuerySet(models.QuerySet["Project"]):
+    def with_structure(self) -> ProjectQuerySet:
+        """Join what every list shows beside a project: its cluster, speerpunt and domain."""
+        return self.select_related("cluster__speerpunt", "domain")
+
+    def in_domains_of(self, user: User) -> ProjectQuerySet:
+        """The projects an editor answers for: their domains and the domains merged into them."""
+        return self.filter(domain_id__in=user.editable_domain_ids)
+
+
+class Project(models.Model):
+    """A relanceproject, coded VV001 … VV181."""
+
+    code = models.CharField(_("code"), max_length=20, unique=True)
+    title = models.CharField(_("titel"), max_length=500)
+    cluster = models.ForeignKey(
+        Cluster, verbose_name=_("cluster"), on_delete=models.PROTECT, related_name="projects"
+    )
+    domain = models.ForeignKey(
+        PolicyDomain,
+        verbose_name=_("beleidsdomein"),
+        on_delete=models.PROTECT,
+        related_name="projects",
+    )
+    entity = models.CharField(_("uitvoerende entiteit"), max_length=200, blank=True)
+    budget_eur = models.DecimalField(_("budget (euro)"), **MONEY)
+    is_rrf = models.BooleanField(
+        _("RRF-project"),
+        default=False,
+        help_text=_("Ook opgenomen in het Belgische plan voor de Europese RRF."),
+    )
+    rrf_measure = models.CharField(
+        _("RRF-maatregel"), max_length=50, blank=True, help_text=_("Bijvoorbeeld I-2.09 of R-1.01.")
+    )
+    start_date = models.DateField(_("startdatum"), null=True, blank=True)
+    end_date = models.DateField(_("einddatum"), null=True, blank=True)
+    is_demo = models.BooleanField(
+        _("demogegeven"),
+        default=False,
+        help_text=_("Gegenereerd voor het demoplan; geen gepubliceerd gegeven."),
+    )
+
+    objects = ProjectQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("project")
+        verbose_name_plural = _("projecten")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(code__regex=r"^[A-Z]+[0-9]+$"), name="project_code_format"
+            ),
+            models.CheckConstraint(condition=Q(budget_eur__gte=0), name="project_budget_not_negative"),
+            models.CheckConstraint(
+                condition=Q(start_date__isnull=True)
+                | Q(end_date__isnull=True)
+                | Q(end_date__gte=F("start_date")),
+                name="project_end_not_before_start",
+            ),
+            models.CheckConstraint(
+                condition=Q(is_rrf=False) | ~Q(rrf_measure=""), name="project_rrf_needs_measure"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.title}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("projects:detail", args=[self.code])

@@ -1,0 +1,294 @@
+"""Reporting rounds (meetmomenten) and the fiche of a project in a round."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .plan import Project
+
+if TYPE_CHECKING:
+    from .users import User
+
+
+class ProjectStatus(models.TextChoices):
+    """A project's status at a round, in the order and with the colours of the reports."""
+
+    NOT_STARTED = "not_started", _("nog niet gestart")
+    STARTED = "started", _("opgestart")
+    IN_PROGRESS = "in_progress", _("in uitvoering volgens schema")
+    REALISED = "realised", _("gerealiseerd")
+    ATTENTION = "attention", _("bijzondere aandacht nodig")
+    ACTION_REQUIRED = "action_required", _("bijkomende actie noodzakelijk")
+    STOPPED = "stopped", _("stopgezet")
+
+    @property
+    def colour(self) -> str:
+        return STATUS_COLOURS[self]
+
+    @classmethod
+    def flags(cls) -> tuple[ProjectStatus, ...]:
+        """Orange and red: set by the coordinators' review, never by an owner."""
+        return (cls.ATTENTION, cls.ACTION_REQUIRED)
+
+    @classmethod
+    def finished(cls) -> tuple[ProjectStatus, ...]:
+        """A project with one of these needs no fiche in a later round."""
+        return (cls.REALISED, cls.STOPPED)
+
+
+STATUS_COLOURS = {
+    ProjectStatus.NOT_STARTED: "grijs",
+    ProjectStatus.STARTED: "lichtgroen",
+    ProjectStatus.IN_PROGRESS: "donkergroen",
+    ProjectStatus.REALISED: "geel",
+    ProjectStatus.ATTENTION: "oranje",
+    ProjectStatus.ACTION_REQUIRED: "rood",
+    ProjectStatus.STOPPED: "",
+}
+
+
+class RoundState(models.TextChoices):
+    DRAFT = "draft", _("in voorbereiding")
+    OPEN = "open", _("open")
+    CLOSED = "closed", _("gesloten")
+
+
+class RoundClosedError(ValidationError):
+    """Raised when something tries to change a round that is closed for good."""
+
+
+class ReportingRoundQuerySet(models.QuerySet["ReportingRound"]):
+    def closed(self) -> ReportingRoundQuerySet:
+        return self.filter(state=RoundState.CLOSED)
+
+    def open(self) -> ReportingRoundQuerySet:
+        return self.filter(state=RoundState.OPEN)
+
+    def visible_to(self, user: User) -> ReportingRoundQuerySet:
+        """Closed rounds for everyone; the open round for those who report in it; drafts for
+        those who prepare them."""
+        from projects.permissions import can_manage_rounds, can_read_open_round
+
+        if can_manage_rounds(user):
+            return self.all()
+        if can_read_open_round(user):
+            return self.filter(state__in=[RoundState.OPEN, RoundState.CLOSED])
+        return self.closed()
+
+
+class ReportingRound(models.Model):
+    """A meetmoment: the moment at which every running project reports its progress."""
+
+    code = models.CharField(
+        _("code"), max_length=7, unique=True, help_text=_("Jaar en maand: JJJJ-MM.")
+    )
+    name = models.CharField(_("naam"), max_length=100)
+    reference_date = models.DateField(_("referentiedatum"), unique=True)
+    opens_on = models.DateField(_("opent op"), null=True, blank=True)
+    deadline = models.DateField(_("deadline"), null=True, blank=True)
+    state = models.CharField(
+        _("toestand"), max_length=10, choices=RoundState.choices, default=RoundState.DRAFT
+    )
+    closed_at = models.DateTimeField(_("gesloten op"), null=True, blank=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("gesloten door"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    close_reason = models.TextField(
+        _("reden van sluiten"),
+        blank=True,
+        help_text=_("Verplicht wie sluit terwijl er nog fiches ontbreken of niet beoordeeld zijn."),
+    )
+
+    objects = ReportingRoundQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-reference_date"]
+        get_latest_by = "reference_date"
+        verbose_name = _("meetmoment")
+        verbose_name_plural = _("meetmomenten")
+        permissions = [
+            ("manage_round", _("Kan meetmomenten openen en sluiten")),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(code__regex=r"^[0-9]{4}-(0[1-9]|1[0-2])$"), name="round_code_format"
+            ),
+            models.CheckConstraint(
+                condition=Q(state__in=RoundState.values), name="round_state_valid"
+            ),
+            models.UniqueConstraint(
+                fields=["state"],
+                condition=Q(state=RoundState.OPEN),
+                name="round_at_most_one_open",
+                violation_error_message=_("Er is al een open meetmoment."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(state=RoundState.CLOSED) | Q(closed_at__isnull=False),
+                name="round_closed_has_closed_at",
+            ),
+            models.CheckConstraint(
+                condition=Q(opens_on__isnull=True)
+                | Q(deadline__isnull=True)
+                | Q(deadline__gte=F("opens_on")),
+                name="round_deadline_not_before_opening",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name or self.code
+
+    def get_absolute_url(self) -> str:
+        return reverse("rounds:detail", args=[self.code])
+
+    @property
+    def is_open(self) -> bool:
+        return self.state == RoundState.OPEN
+
+    @property
+    def is_closed(self) -> bool:
+        return self.state == RoundState.CLOSED
+
+    def ensure_changeable(self) -> None:
+        """Refuse, with a message for people, any change to a closed round's data.
+
+        The database refuses it too (see projects/closed_rounds.py); this check only
+        says so before the write is tried.
+        """
+        if self.is_closed:
+            raise RoundClosedError(
+                _("Meetmoment %(round)s is gesloten: de gegevens ervan wijzigen niet meer."),
+                code="round_closed",
+                params={"round": self},
+            )
+
+    def previous(self) -> ReportingRound | None:
+        return (
+            ReportingRound.objects.filter(reference_date__lt=self.reference_date)
+            .order_by("-reference_date")
+            .first()
+        )
+
+    def close(self, *, by: User | None, reason: str = "") -> None:
+        """Freeze the round for good. Completeness checks belong to the service that calls this."""
+        self.ensure_changeable()
+        self.state = RoundState.CLOSED
+        self.closed_at = timezone.now()
+        self.closed_by = by
+        self.close_reason = reason
+        self.save(update_fields=["state", "closed_at", "closed_by", "close_reason"])
+
+
+class ReviewState(models.TextChoices):
+    DRAFT = "draft", _("concept")
+    SUBMITTED = "submitted", _("ingediend")
+    APPROVED = "approved", _("goedgekeurd")
+    RETURNED = "returned", _("teruggestuurd")
+
+
+class FicheQuerySet(models.QuerySet["Fiche"]):
+    def visible_to(self, user: User) -> FicheQuerySet:
+        """Closed rounds for every signed-in user; the open round for its coordinators and the
+        editors of the project's domain; draft rounds for the coordinators."""
+        from projects.permissions import can_manage_rounds, can_read_all_open_fiches
+
+        closed = Q(round__state=RoundState.CLOSED)
+        if can_manage_rounds(user):
+            return self.all()
+        if can_read_all_open_fiches(user):
+            return self.filter(closed | Q(round__state=RoundState.OPEN))
+        own_open = Q(round__state=RoundState.OPEN, project__domain_id__in=user.editable_domain_ids)
+        return self.filter(closed | own_open)
+
+
+class Fiche(models.Model):
+    """The report of one project in one round: its status, narrative and review."""
+
+    round = models.ForeignKey(
+        ReportingRound,
+        verbose_name=_("meetmoment"),
+        on_delete=models.PROTECT,
+        related_name="fiches",
+    )
+    project = models.ForeignKey(
+        Project, verbose_name=_("project"), on_delete=models.PROTECT, related_name="fiches"
+    )
+    status = models.CharField(
+        _("status"),
+        max_length=20,
+        choices=ProjectStatus.choices,
+        default=ProjectStatus.NOT_STARTED,
+    )
+    narrative = models.TextField(_("toelichting"), blank=True)
+    review_state = models.CharField(
+        _("beoordeling"), max_length=10, choices=ReviewState.choices, default=ReviewState.DRAFT
+    )
+    submitted_at = models.DateTimeField(_("ingediend op"), null=True, blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("ingediend door"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    reviewed_at = models.DateTimeField(_("beoordeeld op"), null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("beoordeeld door"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    review_comment = models.TextField(_("opmerking bij de beoordeling"), blank=True)
+    # Optimistic locking: a save must name the version it started from.
+    version = models.PositiveIntegerField(_("versie"), default=1)
+    updated_at = models.DateTimeField(_("gewijzigd op"), auto_now=True)
+
+    objects = FicheQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["round", "project"]
+        verbose_name = _("fiche")
+        verbose_name_plural = _("fiches")
+        permissions = [
+            ("edit_own_domain_fiche", _("Kan de fiches van de eigen beleidsdomeinen invullen")),
+            ("edit_any_fiche", _("Kan elke fiche van het open meetmoment invullen")),
+            ("review_fiche", _("Kan fiches beoordelen en projecten oranje of rood markeren")),
+            ("export_workbook", _("Kan het plan als werkboek exporteren")),
+            ("import_workbook", _("Kan een werkboek van het plan importeren")),
+        ]
+        constraints = [
+            models.UniqueConstraint(fields=["round", "project"], name="fiche_one_per_project_round"),
+            models.CheckConstraint(
+                condition=Q(status__in=ProjectStatus.values), name="fiche_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(review_state__in=ReviewState.values), name="fiche_review_state_valid"
+            ),
+            models.CheckConstraint(condition=Q(version__gte=1), name="fiche_version_positive"),
+        ]
+        indexes = [models.Index(fields=["round", "status"], name="fiche_round_status_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.project.code} @ {self.round.code}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("projects:detail", args=[self.project.code])
+
+    @property
+    def colour(self) -> str:
+        return STATUS_COLOURS[ProjectStatus(self.status)]

@@ -1,0 +1,67 @@
+"""Who may do what: one predicate per rule, so views and templates never repeat a rule.
+
+Roles are Django groups carrying permissions (see roles.py); editors also carry policy
+domains. Every predicate answers False for an anonymous or inactive user.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .models import Fiche
+
+
+def _active(user: Any) -> bool:
+    return bool(user and user.is_authenticated and user.is_active)
+
+
+def can_manage_rounds(user: Any) -> bool:
+    """Create, open and close reporting rounds; see draft rounds."""
+    return _active(user) and user.has_perm("projects.manage_round")
+
+
+def can_review(user: Any) -> bool:
+    """Approve or return fiches, flag projects orange or red."""
+    return _active(user) and user.has_perm("projects.review_fiche")
+
+
+def can_read_all_open_fiches(user: Any) -> bool:
+    """Read every domain's fiches of the open round."""
+    return _active(user) and (
+        user.has_perm("projects.edit_any_fiche") or user.has_perm("projects.review_fiche")
+    )
+
+
+def can_read_open_round(user: Any) -> bool:
+    """Read at least some fiches of the open round: coordinators, and editors with a domain."""
+    return can_read_all_open_fiches(user) or (
+        _active(user)
+        and user.has_perm("projects.edit_own_domain_fiche")
+        and bool(user.editable_domain_ids)
+    )
+
+
+def can_edit_fiche(user: Any, fiche: Fiche) -> bool:
+    """Fill in and submit this fiche: only in the open round, only for its domain's editors,
+    the coordinators and the admins."""
+    if not _active(user) or not fiche.round.is_open:
+        return False
+    if user.has_perm("projects.edit_any_fiche"):
+        return True
+    return (
+        user.has_perm("projects.edit_own_domain_fiche")
+        and fiche.project.domain_id in user.editable_domain_ids
+    )
+
+
+def can_export_workbook(user: Any) -> bool:
+    return _active(user) and user.has_perm("projects.export_workbook")
+
+
+def can_import_workbook(user: Any) -> bool:
+    return _active(user) and user.has_perm("projects.import_workbook")
+
+
+def can_manage_users(user: Any) -> bool:
+    return _active(user) and user.has_perm("projects.change_user")

@@ -1,0 +1,5 @@
+"""Relance: the project package and the plan-wide features."""
+
+from .celery import app as celery_app
+
+__all__ = ("celery_app",)

@@ -1,0 +1,14 @@
+"""Plan-wide Celery tasks."""
+
+from celery import shared_task
+from django.utils import timezone
+
+from .health import HEARTBEAT_KEY, redis_client
+
+
+@shared_task
+def heartbeat() -> str:
+    """Record that a worker and its beat are alive; /health/ shows the last beat."""
+    now = timezone.now().isoformat()
+    redis_client().set(HEARTBEAT_KEY, now)
+    return now
