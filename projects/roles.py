@@ -12,6 +12,7 @@ from typing import Any
 from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 from django.db.models import Q
+from django.utils.translation import gettext as _
 
 from .models import PolicyDomain, User
 from .models.users import Role
@@ -57,7 +58,7 @@ def permissions_for(role: Role) -> Q:
 def sync_roles() -> None:
     """Create the role groups and give each exactly its permissions."""
     for role in Role:
-        group, _ = Group.objects.get_or_create(name=role.value)
+        group, _created = Group.objects.get_or_create(name=role.value)
         group.permissions.set(Permission.objects.filter(permissions_for(role)))
 
 
@@ -75,9 +76,7 @@ def assign_role(*, user: User, role: Role, domains: Iterable[PolicyDomain] = ())
     """Make ``role`` the user's only role; editors must answer for at least one domain."""
     domains = list(domains)
     if role == Role.EDITOR and not domains:
-        raise RoleError(
-            "Een redacteur hoort bij minstens één beleidsdomein: geef er een op met --domain."
-        )
+        raise RoleError(_("Een redacteur hoort bij minstens één beleidsdomein."))
     sync_roles()
     user.is_staff = role in STAFF_ROLES
     user.save(update_fields=["is_staff"])

@@ -1,0 +1,102 @@
+"""The admin site: reference data and users for admins, a read-only plan for coordinators.
+
+Closed rounds are read-only here as everywhere (the database refuses it anyway).
+"""
+
+from typing import Any
+
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+
+from .models import Cluster, Fiche, PolicyDomain, Project, ReportingRound, Speerpunt, User
+
+
+class ClosedRoundReadOnly(admin.ModelAdmin):
+    """An object of a closed round can be looked at, never changed or deleted."""
+
+    def round_of(self, obj: Any) -> ReportingRound:
+        return obj.round
+
+    def _closed(self, obj: Any) -> bool:
+        return obj is not None and self.round_of(obj).is_closed
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return not self._closed(obj) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return not self._closed(obj) and super().has_delete_permission(request, obj)
+
+
+@admin.register(PolicyDomain)
+class PolicyDomainAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "active_until", "merged_into"]
+    search_fields = ["code", "name"]
+
+
+@admin.register(Speerpunt)
+class SpeerpuntAdmin(admin.ModelAdmin):
+    list_display = ["number", "name", "name_en"]
+    search_fields = ["name", "name_en"]
+
+
+@admin.register(Cluster)
+class ClusterAdmin(admin.ModelAdmin):
+    list_display = ["number", "name", "speerpunt"]
+    list_filter = ["speerpunt"]
+    list_select_related = ["speerpunt"]
+    search_fields = ["name"]
+
+
+@admin.register(Project)
+class ProjectAdmin(admin.ModelAdmin):
+    list_display = ["code", "title", "cluster", "domain", "budget_eur", "is_rrf", "is_demo"]
+    list_filter = ["cluster__speerpunt", "domain", "is_rrf", "is_demo"]
+    list_select_related = ["cluster", "domain"]
+    search_fields = ["code", "title", "entity"]
+    autocomplete_fields = ["cluster", "domain"]
+
+
+@admin.register(ReportingRound)
+class ReportingRoundAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "reference_date", "deadline", "state"]
+    list_filter = ["state"]
+    search_fields = ["code", "name"]
+    readonly_fields = ["state", "closed_at", "closed_by", "close_reason"]
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        closed = obj is not None and obj.is_closed
+        return not closed and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        closed = obj is not None and obj.is_closed
+        return not closed and super().has_delete_permission(request, obj)
+
+
+@admin.register(Fiche)
+class FicheAdmin(ClosedRoundReadOnly):
+    list_display = ["project", "round", "status", "review_state", "updated_at"]
+    list_filter = ["round", "status", "review_state", "project__domain"]
+    list_select_related = ["project", "round"]
+    search_fields = ["project__code", "project__title"]
+    autocomplete_fields = ["project"]
+    readonly_fields = ["version", "submitted_at", "submitted_by", "reviewed_at", "reviewed_by"]
+
+
+@admin.register(User)
+class UserAdmin(DjangoUserAdmin):
+    list_display = ["username", "email", "first_name", "last_name", "is_active", "role_display"]
+    list_filter = ["groups", "is_active", "domains"]
+    filter_horizontal = ["groups", "user_permissions", "domains"]
+    fieldsets = (
+        *DjangoUserAdmin.fieldsets,
+        (_("Relance"), {"fields": ("domains", "language")}),
+    )
+
+    def get_queryset(self, request: HttpRequest) -> Any:
+        return super().get_queryset(request).prefetch_related("groups")
+
+    @admin.display(description=_("rol"))
+    def role_display(self, obj: User) -> str:
+        return obj.role.label if obj.role else "—"
