@@ -7,7 +7,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from projects.models import Fiche
-from projects.models.plan import MONEY
+from projects.models.plan import money_field
 
 
 class FinanceReport(models.Model):
@@ -22,22 +22,18 @@ class FinanceReport(models.Model):
     fiche = models.OneToOneField(
         Fiche, verbose_name=_("fiche"), on_delete=models.PROTECT, related_name="finance"
     )
-    budget_eur = models.DecimalField(
-        _("budget bij het meetmoment (euro)"), null=True, blank=True, **MONEY
-    )
-    committed_eur = models.DecimalField(
+    budget_eur = money_field(_("budget bij het meetmoment (euro)"), null=True, blank=True)
+    committed_eur = money_field(
         _("vastgelegd, VAK (euro)"),
         null=True,
         blank=True,
         help_text=_("Vastleggingskredieten, cumulatief tot de referentiedatum."),
-        **MONEY,
     )
-    paid_eur = models.DecimalField(
+    paid_eur = money_field(
         _("vereffend, VEK (euro)"),
         null=True,
         blank=True,
         help_text=_("Vereffeningskredieten, cumulatief tot de referentiedatum."),
-        **MONEY,
     )
 
     class Meta:

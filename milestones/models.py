@@ -27,7 +27,9 @@ class Milestone(models.Model):
         verbose_name = _("mijlpaal")
         verbose_name_plural = _("mijlpalen")
         constraints = [
-            models.UniqueConstraint(fields=["project", "number"], name="milestone_number_per_project"),
+            models.UniqueConstraint(
+                fields=["project", "number"], name="milestone_number_per_project"
+            ),
             models.CheckConstraint(condition=Q(number__gte=1), name="milestone_number_positive"),
         ]
         indexes = [models.Index(fields=["deadline"], name="milestone_deadline_idx")]

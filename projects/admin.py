@@ -90,7 +90,7 @@ class UserAdmin(DjangoUserAdmin):
     list_filter = ["groups", "is_active", "domains"]
     filter_horizontal = ["groups", "user_permissions", "domains"]
     fieldsets = (
-        *DjangoUserAdmin.fieldsets,
+        *(DjangoUserAdmin.fieldsets or ()),
         (_("Relance"), {"fields": ("domains", "language")}),
     )
 
@@ -99,4 +99,4 @@ class UserAdmin(DjangoUserAdmin):
 
     @admin.display(description=_("rol"))
     def role_display(self, obj: User) -> str:
-        return obj.role.label if obj.role else "—"
+        return str(obj.role.label) if obj.role else "—"

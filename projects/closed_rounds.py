@@ -44,7 +44,9 @@ def _raise_pg(table_expr: str) -> str:
     )
 
 
-def _postgresql(name: str, table: str, events: str, refuse_when: str) -> tuple[list[str], list[str]]:
+def _postgresql(
+    name: str, table: str, events: str, refuse_when: str
+) -> tuple[list[str], list[str]]:
     function = f"""
 CREATE OR REPLACE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
@@ -54,8 +56,7 @@ BEGIN
     RETURN COALESCE(NEW, OLD);
 END $$"""
     trigger = (
-        f"CREATE TRIGGER {name} BEFORE {events} ON {table} "
-        f"FOR EACH ROW EXECUTE FUNCTION {name}()"
+        f"CREATE TRIGGER {name} BEFORE {events} ON {table} FOR EACH ROW EXECUTE FUNCTION {name}()"
     )
     drop = [f"DROP TRIGGER IF EXISTS {name} ON {table}", f"DROP FUNCTION IF EXISTS {name}()"]
     return [function, trigger], drop
@@ -99,7 +100,9 @@ def _rounds_statements(vendor: str) -> tuple[list[str], list[str]]:
     if vendor == "postgresql":
         return _postgresql(name, ROUNDS, "UPDATE OR DELETE", "OLD.state = 'closed'")
     if vendor == "sqlite":
-        return _sqlite(name, ROUNDS, {"UPDATE": "OLD.state = 'closed'", "DELETE": "OLD.state = 'closed'"})
+        return _sqlite(
+            name, ROUNDS, {"UPDATE": "OLD.state = 'closed'", "DELETE": "OLD.state = 'closed'"}
+        )
     raise NotImplementedError(f"No closed-round guard for {vendor}.")
 
 

@@ -83,5 +83,11 @@ def assign_role(*, user: User, role: Role, domains: Iterable[PolicyDomain] = ())
     user.groups.set([Group.objects.get(name=role.value)])
     user.domains.set(domains if role == Role.EDITOR else [])
     # The cached answers belong to the old role.
-    for cached in ("role", "editable_domain_ids", "_perm_cache", "_user_perm_cache", "_group_perm_cache"):
+    for cached in (
+        "role",
+        "editable_domain_ids",
+        "_perm_cache",
+        "_user_perm_cache",
+        "_group_perm_cache",
+    ):
         user.__dict__.pop(cached, None)

@@ -233,7 +233,9 @@ class DemoProject:
         return f"VV{self.number:03d}"
 
 
-def _spread(total: int, weights: Sequence[float], floors: Sequence[int], caps: Sequence[int]) -> list[int]:
+def _spread(
+    total: int, weights: Sequence[float], floors: Sequence[int], caps: Sequence[int]
+) -> list[int]:
     """Share ``total`` out in whole euros: at least the floor, at most the cap, in proportion
     to the weights; the sum is exact."""
     alloc = list(floors)
@@ -284,10 +286,10 @@ class DemoPlan:
             sizes = [count // len(clusters)] * len(clusters)
             for i in rng.sample(range(len(clusters)), count % len(clusters)):
                 sizes[i] += 1
-            for cluster, size in zip(clusters, sizes, strict=True):
-                slots.extend([cluster[0]] * size)
-        for _number, (cluster, *_rest) in KNOWN_PROJECTS.items():
-            slots.remove(cluster)
+            for row, size in zip(clusters, sizes, strict=True):
+                slots.extend([row[0]] * size)
+        for known_cluster, *_rest in KNOWN_PROJECTS.values():
+            slots.remove(known_cluster)
         free = iter(slots)
         cluster_by_number = {c[0]: c for c in CLUSTERS}
         forms_used: dict[int, int] = {}
@@ -413,13 +415,17 @@ class DemoPlan:
                 at = p.start + dt.timedelta(days=int(span * (i + 1) / count))
                 if i < count - 1:
                     at -= dt.timedelta(days=rng.randrange(0, max(1, span // (count * 3))))
-                step = MILESTONE_STEPS[min(len(MILESTONE_STEPS) - 1, round(i * 12 / max(1, count - 1)))]
+                step = MILESTONE_STEPS[
+                    min(len(MILESTONE_STEPS) - 1, round(i * 12 / max(1, count - 1)))
+                ]
                 milestones.append((p, i + 1, at, step))
         return milestones
 
     # -- milestone statuses -------------------------------------------------------------------
 
-    def milestone_statuses(self) -> dict[str, list[tuple[int, MilestoneState, dt.date | None, dt.date | None]]]:
+    def milestone_statuses(
+        self,
+    ) -> dict[str, list[tuple[int, MilestoneState, dt.date | None, dt.date | None]]]:
         """Per round: (index into self.milestones, status, realised on, forecast date).
 
         December 2023 is fixed first, to the published 1483 of 1753; the earlier rounds follow
@@ -436,7 +442,9 @@ class DemoPlan:
             due = deadline <= ref
             if status == S.REALISED:
                 final[index] = MilestoneState.REALISED
-                realised_on[index] = min(deadline + dt.timedelta(days=rng.randrange(-20, 20)), p.end)
+                realised_on[index] = min(
+                    deadline + dt.timedelta(days=rng.randrange(-20, 20)), p.end
+                )
             elif due:
                 final[index] = MilestoneState.REALISED
                 realised_on[index] = min(deadline + dt.timedelta(days=rng.randrange(-30, 150)), ref)
@@ -450,7 +458,9 @@ class DemoPlan:
         stopped = sum(1 for s in final.values() if s == MilestoneState.STOPPED)
         missing = len(self.milestones) - ON_SCHEDULE_OR_REALISED_2023 - stopped
         flagged = {p.number for p in self.projects if p.statuses[last.code] in S.flags()}
-        delayed_candidates.sort(key=lambda i: (self.milestones[i][0].number not in flagged, rng.random()))
+        delayed_candidates.sort(
+            key=lambda i: (self.milestones[i][0].number not in flagged, rng.random())
+        )
         delayed = delayed_candidates[: int(missing * 0.7)]
         future_candidates.sort(key=lambda i: self.milestones[i][2], reverse=True)
         future = future_candidates[: missing - len(delayed)]
@@ -466,7 +476,12 @@ class DemoPlan:
             for index, (p, _number, deadline, _step) in enumerate(self.milestones):
                 if plan.code not in p.statuses:
                     continue
-                rows.append((index, *self._status_at(plan, p, deadline, final[index], realised_on.get(index))))
+                rows.append(
+                    (
+                        index,
+                        *self._status_at(plan, p, deadline, final[index], realised_on.get(index)),
+                    )
+                )
             by_round[plan.code] = rows
         return by_round
 
@@ -486,7 +501,7 @@ class DemoPlan:
         if final == MilestoneState.FUTURE or project.statuses[plan.code] == S.NOT_STARTED:
             return MilestoneState.FUTURE, None, None
         if deadline <= ref:
-            forecast = (realised_on or deadline + dt.timedelta(days=270))
+            forecast = realised_on or deadline + dt.timedelta(days=270)
             return MilestoneState.DELAYED, None, max(forecast, ref + dt.timedelta(days=30))
         return MilestoneState.ON_SCHEDULE, None, None
 
@@ -509,17 +524,24 @@ class DemoPlan:
             committed = _spread(
                 plan.committed_eur,
                 weights,
-                [min(previous.get(p.number, (0, 0, 0))[1], b) for p, b in zip(members, budgets, strict=True)],
+                [
+                    min(previous.get(p.number, (0, 0, 0))[1], b)
+                    for p, b in zip(members, budgets, strict=True)
+                ],
                 budgets,
             )
             paid = _spread(
                 plan.paid_eur,
                 [w * rng.uniform(0.5, 1.5) for w in weights],
-                [min(previous.get(p.number, (0, 0, 0))[2], c) for p, c in zip(members, committed, strict=True)],
+                [
+                    min(previous.get(p.number, (0, 0, 0))[2], c)
+                    for p, c in zip(members, committed, strict=True)
+                ],
                 committed,
             )
             result[plan.code] = {
-                p.number: (b, c, v) for p, b, c, v in zip(members, budgets, committed, paid, strict=True)
+                p.number: (b, c, v)
+                for p, b, c, v in zip(members, budgets, committed, paid, strict=True)
             }
             previous = result[plan.code]
         return result
@@ -578,7 +600,9 @@ def load_demo_plan(*, today: dt.date) -> dict[str, int]:
             entity=rng.choice(ENTITIES[p.domain]),
             budget_eur=Decimal(p.budget),
             is_rrf=p.number in rrf,
-            rrf_measure=f"I-{clusters[p.cluster].speerpunt.number}.{p.cluster:02d}" if p.number in rrf else "",
+            rrf_measure=f"I-{clusters[p.cluster].speerpunt.number}.{p.cluster:02d}"
+            if p.number in rrf
+            else "",
             start_date=p.start,
             end_date=p.end,
             is_demo=p.is_demo,
@@ -591,7 +615,9 @@ def load_demo_plan(*, today: dt.date) -> dict[str, int]:
             number=number,
             description=step,
             deadline=deadline,
-            rrf_reference=f"{projects[p.number - 1].rrf_measure}-M{number}" if p.number in rrf else "",
+            rrf_reference=f"{projects[p.number - 1].rrf_measure}-M{number}"
+            if p.number in rrf
+            else "",
         )
         for p, number, deadline, step in plan.milestones
     )

@@ -32,4 +32,4 @@ def check_redis() -> dict[str, Any]:
         beat = client.get(HEARTBEAT_KEY)
     except redis.RedisError as error:
         return {"ok": False, "error": error.__class__.__name__}
-    return {"ok": True, "last_heartbeat": beat.decode() if beat else None}
+    return {"ok": True, "last_heartbeat": beat.decode() if isinstance(beat, bytes) else beat}

@@ -37,6 +37,10 @@ def health(request: HttpRequest) -> JsonResponse:
     """
     database, redis_status = check_database(), check_redis()
     return JsonResponse(
-        {"status": "ok" if database["ok"] else "error", "database": database, "redis": redis_status},
+        {
+            "status": "ok" if database["ok"] else "error",
+            "database": database,
+            "redis": redis_status,
+        },
         status=200 if database["ok"] else 503,
     )

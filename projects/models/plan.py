@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.db import models
 from django.db.models import F, Q
@@ -13,7 +13,10 @@ from django.utils.translation import gettext_lazy as _
 if TYPE_CHECKING:
     from .users import User
 
-MONEY = {"max_digits": 15, "decimal_places": 2}
+
+def money_field(verbose_name: Any, **options: Any) -> models.DecimalField:
+    """An amount in euro: exact to the cent, up to a thousand billion."""
+    return models.DecimalField(verbose_name, max_digits=15, decimal_places=2, **options)
 
 
 class PolicyDomain(models.Model):
@@ -126,7 +129,7 @@ class Project(models.Model):
         related_name="projects",
     )
     entity = models.CharField(_("uitvoerende entiteit"), max_length=200, blank=True)
-    budget_eur = models.DecimalField(_("budget (euro)"), **MONEY)
+    budget_eur = money_field(_("budget (euro)"))
     is_rrf = models.BooleanField(
         _("RRF-project"),
         default=False,
@@ -153,7 +156,9 @@ class Project(models.Model):
             models.CheckConstraint(
                 condition=Q(code__regex=r"^[A-Z]+[0-9]+$"), name="project_code_format"
             ),
-            models.CheckConstraint(condition=Q(budget_eur__gte=0), name="project_budget_not_negative"),
+            models.CheckConstraint(
+                condition=Q(budget_eur__gte=0), name="project_budget_not_negative"
+            ),
             models.CheckConstraint(
                 condition=Q(start_date__isnull=True)
                 | Q(end_date__isnull=True)

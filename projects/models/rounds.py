@@ -15,6 +15,8 @@ from django.utils.translation import gettext_lazy as _
 from .plan import Project
 
 if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
     from .users import User
 
 
@@ -72,7 +74,7 @@ class ReportingRoundQuerySet(models.QuerySet["ReportingRound"]):
     def open(self) -> ReportingRoundQuerySet:
         return self.filter(state=RoundState.OPEN)
 
-    def visible_to(self, user: User) -> ReportingRoundQuerySet:
+    def visible_to(self, user: User | AnonymousUser) -> ReportingRoundQuerySet:
         """Closed rounds for everyone; the open round for those who report in it; drafts for
         those who prepare them."""
         from projects.permissions import can_manage_rounds, can_read_open_round
@@ -199,7 +201,7 @@ class ReviewState(models.TextChoices):
 
 
 class FicheQuerySet(models.QuerySet["Fiche"]):
-    def visible_to(self, user: User) -> FicheQuerySet:
+    def visible_to(self, user: User | AnonymousUser) -> FicheQuerySet:
         """Closed rounds for every signed-in user; the open round for its coordinators and the
         editors of the project's domain; draft rounds for the coordinators."""
         from projects.permissions import can_manage_rounds, can_read_all_open_fiches
@@ -209,7 +211,8 @@ class FicheQuerySet(models.QuerySet["Fiche"]):
             return self.all()
         if can_read_all_open_fiches(user):
             return self.filter(closed | Q(round__state=RoundState.OPEN))
-        own_open = Q(round__state=RoundState.OPEN, project__domain_id__in=user.editable_domain_ids)
+        domains: frozenset[int] = getattr(user, "editable_domain_ids", frozenset())
+        own_open = Q(round__state=RoundState.OPEN, project__domain_id__in=domains)
         return self.filter(closed | own_open)
 
 
@@ -272,7 +275,9 @@ class Fiche(models.Model):
             ("import_workbook", _("Kan een werkboek van het plan importeren")),
         ]
         constraints = [
-            models.UniqueConstraint(fields=["round", "project"], name="fiche_one_per_project_round"),
+            models.UniqueConstraint(
+                fields=["round", "project"], name="fiche_one_per_project_round"
+            ),
             models.CheckConstraint(
                 condition=Q(status__in=ProjectStatus.values), name="fiche_status_valid"
             ),

@@ -36,7 +36,7 @@ class User(AbstractUser):
         help_text=_("De taal van de e-mails die Relance stuurt."),
     )
 
-    class Meta(AbstractUser.Meta):
+    class Meta(AbstractUser.Meta):  # type: ignore[name-defined]
         verbose_name = _("gebruiker")
         verbose_name_plural = _("gebruikers")
 
@@ -53,5 +53,9 @@ class User(AbstractUser):
 
         if self.pk is None:
             return frozenset()
-        own = Q(members=self) | Q(merged_into__members=self) | Q(merged_into__merged_into__members=self)
+        own = (
+            Q(members=self)
+            | Q(merged_into__members=self)
+            | Q(merged_into__merged_into__members=self)
+        )
         return frozenset(PolicyDomain.objects.filter(own).values_list("pk", flat=True))

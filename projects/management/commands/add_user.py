@@ -34,8 +34,9 @@ class Command(BaseCommand):
         )
         parser.add_argument("--email", default=None)
 
-    def handle(self, *args: Any, name: str, role: str, domain: list[str], email: str | None,
-               **options: Any) -> None:
+    def handle(
+        self, *args: Any, name: str, role: str, domain: list[str], email: str | None, **options: Any
+    ) -> None:
         codes = sorted({code.strip().upper() for code in domain if code.strip()})
         domains = list(PolicyDomain.objects.filter(code__in=codes))
         unknown = sorted(set(codes) - {d.code for d in domains})
@@ -46,10 +47,12 @@ class Command(BaseCommand):
                 % {"unknown": ", ".join(unknown), "known": known}
             )
         if role != Role.EDITOR and codes:
-            raise CommandError(_("Alleen een redacteur hoort bij beleidsdomeinen; laat --domain weg."))
+            raise CommandError(
+                _("Alleen een redacteur hoort bij beleidsdomeinen; laat --domain weg.")
+            )
         if role == Role.EDITOR and not domains:
             raise CommandError(
-                _("Een redacteur hoort bij minstens één beleidsdomein: geef er een op met --domain.")
+                _("Een redacteur hoort bij minstens één beleidsdomein: geef het op met --domain.")
             )
 
         user = User.objects.filter(username=name).first()

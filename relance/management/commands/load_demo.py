@@ -44,9 +44,13 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, users: bool, today: dt.date | None, **options: Any) -> None:
         if users and settings.PRODUCTION:
-            raise CommandError(_("Demogebruikers met een bekend wachtwoord horen niet in productie."))
+            raise CommandError(
+                _("Demogebruikers met een bekend wachtwoord horen niet in productie.")
+            )
         if Speerpunt.objects.exists():
-            self.stdout.write(_("Het plan bevat al gegevens: het demoplan wordt niet opnieuw geladen."))
+            self.stdout.write(
+                _("Het plan bevat al gegevens: het demoplan wordt niet opnieuw geladen.")
+            )
         else:
             counts = load_demo_plan(today=today or timezone.localdate())
             self.stdout.write(

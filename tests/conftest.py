@@ -1,0 +1,87 @@
+import pytest
+
+from milestones.models import MilestoneState
+from projects.models import ReportingRound
+from projects.models.rounds import RoundState
+from projects.models.users import Role
+from tests.factories import (
+    FicheFactory,
+    FinanceReportFactory,
+    MilestoneStatusFactory,
+    PolicyDomainFactory,
+    ProjectFactory,
+    ReportingRoundFactory,
+    UserFactory,
+)
+
+
+@pytest.fixture(autouse=True)
+def _fast_passwords(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def domain():
+    return PolicyDomainFactory(code="MOW", name="Mobiliteit en Openbare Werken")
+
+
+@pytest.fixture
+def other_domain():
+    return PolicyDomainFactory(code="OMG", name="Omgeving")
+
+
+@pytest.fixture
+def project(domain):
+    return ProjectFactory(domain=domain)
+
+
+@pytest.fixture
+def open_round():
+    return ReportingRoundFactory(state=RoundState.OPEN)
+
+
+@pytest.fixture
+def closed_round():
+    """A round with a fiche, its money and a milestone status, closed for good."""
+    reporting_round: ReportingRound = ReportingRoundFactory(state=RoundState.DRAFT)
+    fiche = FicheFactory(round=reporting_round)
+    FinanceReportFactory(fiche=fiche)
+    MilestoneStatusFactory(
+        round=reporting_round,
+        milestone__project=fiche.project,
+        status=MilestoneState.REALISED,
+        realised_on=reporting_round.reference_date,
+    )
+    reporting_round.close(by=None)
+    return reporting_round
+
+
+@pytest.fixture
+def reader():
+    return UserFactory(username="lezer", role=Role.READER)
+
+
+@pytest.fixture
+def editor(domain):
+    return UserFactory(username="redacteur", role=Role.EDITOR, domains=[domain])
+
+
+@pytest.fixture
+def coordinator():
+    return UserFactory(username="coordinator", role=Role.COORDINATOR)
+
+
+@pytest.fixture
+def admin_user():
+    return UserFactory(username="beheerder", role=Role.ADMIN)
+
+
+@pytest.fixture
+def users(reader, editor, coordinator, admin_user):
+    """One user per role, by role value."""
+    return {
+        Role.READER: reader,
+        Role.EDITOR: editor,
+        Role.COORDINATOR: coordinator,
+        Role.ADMIN: admin_user,
+    }
