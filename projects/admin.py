@@ -7,10 +7,12 @@ from typing import Any
 
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.auth.forms import UserChangeForm
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from .models import Cluster, Fiche, PolicyDomain, Project, ReportingRound, Speerpunt, User
+from .models.users import Role
 
 
 class ClosedRoundReadOnly(admin.ModelAdmin):
@@ -84,8 +86,24 @@ class FicheAdmin(ClosedRoundReadOnly):
     readonly_fields = ["version", "submitted_at", "submitted_by", "reviewed_at", "reviewed_by"]
 
 
+class RoleAwareUserChangeForm(UserChangeForm):
+    """The rules of ``assign_role`` for the admin site: one role; an editor has a domain."""
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        roles = [group.name for group in cleaned.get("groups", []) if group.name in Role.values]
+        if len(roles) > 1:
+            self.add_error("groups", _("Kies één rol: %(roles)s.") % {"roles": ", ".join(roles)})
+        if Role.EDITOR in roles and not cleaned.get("domains"):
+            self.add_error("domains", _("Een redacteur hoort bij minstens één beleidsdomein."))
+        if cleaned.get("domains") and roles and Role.EDITOR not in roles:
+            self.add_error("domains", _("Alleen een redacteur hoort bij beleidsdomeinen."))
+        return cleaned
+
+
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin):
+    form = RoleAwareUserChangeForm
     list_display = ["username", "email", "first_name", "last_name", "is_active", "role_display"]
     list_filter = ["groups", "is_active", "domains"]
     filter_horizontal = ["groups", "user_permissions", "domains"]
@@ -96,6 +114,13 @@ class UserAdmin(DjangoUserAdmin):
 
     def get_queryset(self, request: HttpRequest) -> Any:
         return super().get_queryset(request).prefetch_related("groups")
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        # Admins manage roles; only a superuser hands out superuser rights or loose permissions.
+        readonly = tuple(super().get_readonly_fields(request, obj))
+        if not request.user.is_superuser:
+            readonly += ("is_superuser", "user_permissions")
+        return readonly
 
     @admin.display(description=_("rol"))
     def role_display(self, obj: User) -> str:

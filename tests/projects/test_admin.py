@@ -1,0 +1,73 @@
+"""The admin site: admins manage users within the role rules; others cannot escalate."""
+
+import pytest
+from django.contrib.auth.models import Group
+from django.urls import reverse
+
+from projects.models import User
+from projects.models.users import Role
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def change(client, user, **data):
+    form = {
+        "username": user.username,
+        "email": user.email,
+        "is_active": "on",
+        "language": "nl",
+        "date_joined_0": "2024-01-01",
+        "date_joined_1": "10:00:00",
+        **data,
+    }
+    return client.post(reverse("admin:projects_user_change", args=[user.pk]), form)
+
+
+def test_admin_gives_an_editor_a_domain(client, admin_user, domain):
+    client.force_login(admin_user)
+    user = UserFactory(role=Role.READER)
+    response = change(
+        client, user, groups=[Group.objects.get(name=Role.EDITOR).pk], domains=[domain.pk]
+    )
+    assert response.status_code == 302
+    user = User.objects.get(pk=user.pk)
+    assert user.role == Role.EDITOR
+    assert list(user.domains.all()) == [domain]
+
+
+def test_admin_cannot_make_an_editor_without_a_domain(client, admin_user):
+    client.force_login(admin_user)
+    user = UserFactory(role=Role.READER)
+    response = change(client, user, groups=[Group.objects.get(name=Role.EDITOR).pk])
+    assert response.status_code == 200
+    assert "minstens één beleidsdomein" in response.content.decode()
+    assert User.objects.get(pk=user.pk).role == Role.READER
+
+
+def test_admin_cannot_give_two_roles(client, admin_user):
+    client.force_login(admin_user)
+    user = UserFactory(role=Role.READER)
+    groups = Group.objects.filter(name__in=[Role.READER, Role.ADMIN]).values_list("pk", flat=True)
+    response = change(client, user, groups=list(groups))
+    assert response.status_code == 200
+    assert "Kies één rol" in response.content.decode()
+    assert User.objects.get(pk=user.pk).role == Role.READER
+
+
+def test_admin_cannot_make_anyone_superuser(client, admin_user):
+    client.force_login(admin_user)
+    response = change(
+        client, admin_user, is_superuser="on", groups=[Group.objects.get(name=Role.ADMIN).pk]
+    )
+    assert response.status_code == 302
+    assert not User.objects.get(pk=admin_user.pk).is_superuser
+
+
+def test_coordinators_read_the_plan_but_cannot_change_users(client, coordinator, reader):
+    client.force_login(coordinator)
+    assert client.get(reverse("admin:projects_project_changelist")).status_code == 200
+    before = User.objects.get(pk=reader.pk).is_staff
+    response = change(client, reader, is_staff="on")
+    assert response.status_code == 403
+    assert User.objects.get(pk=reader.pk).is_staff == before
