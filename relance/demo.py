@@ -362,6 +362,12 @@ class DemoPlan:
                 # Who was not started or just started moves on first; stay-at-home last.
                 order = {S.NOT_STARTED: 0, S.STARTED: 1}
                 open_numbers.sort(key=lambda n: order.get(previous.get(n, S.STARTED), 2))
+            # Projects from the sources get only what the sources say of them: they stay in
+            # the middle, which becomes "in uitvoering".
+            known = [n for n in open_numbers if n in KNOWN_PROJECTS]
+            open_numbers = [n for n in open_numbers if n not in KNOWN_PROJECTS]
+            middle = len(open_numbers) // 2
+            open_numbers[middle:middle] = known
             assigned: dict[int, ProjectStatus] = dict(pinned)
             # Early statuses first from the front, finished ones from the back.
             for status in (S.NOT_STARTED, S.STARTED):
@@ -551,11 +557,10 @@ NARRATIVES = {
     S.NOT_STARTED: "Het project is nog niet gestart; de voorbereiding van het uitvoeringsbesluit loopt.",
     S.STARTED: "Het project is opgestart. De agendering op de Vlaamse Regering is voorzien in het "
     "volgende semester.",
-    S.IN_PROGRESS: "Het project loopt volgens schema. {realised} van de {total} mijlpalen zijn "
-    "gerealiseerd.",
+    S.IN_PROGRESS: "Het project loopt volgens schema. Gerealiseerde mijlpalen: {realised} van {total}.",
     S.REALISED: "Het project is gerealiseerd: alle {total} mijlpalen zijn behaald.",
-    S.ATTENTION: "Bijzondere aandacht nodig: {delayed} mijlpalen lopen vertraging op. Een bijgestuurde "
-    "planning is voorgelegd.",
+    S.ATTENTION: "Bijzondere aandacht nodig: de planning staat onder druk (vertraagde mijlpalen: "
+    "{delayed} van {total}). Een bijgestuurde planning is voorgelegd.",
     S.ACTION_REQUIRED: "Bijkomende actie noodzakelijk: de uitvoering ligt stil in afwachting van een "
     "beslissing over de financiering.",
     S.STOPPED: "Het project werd stopgezet; de resterende middelen worden herverdeeld binnen het plan.",

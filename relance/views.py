@@ -7,7 +7,7 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from projects.models import ReportingRound, Speerpunt
+from projects.models import Project, ReportingRound, Speerpunt
 
 from .health import check_database, check_redis
 
@@ -19,11 +19,16 @@ def home(request: HttpRequest) -> HttpResponse:
         project_count=Count("clusters__projects", distinct=True),
         budget_eur=Sum("clusters__projects__budget_eur"),
     ).order_by("number")
+    totals = Project.objects.aggregate(
+        cluster_count=Count("cluster", distinct=True),
+        project_count=Count("pk"),
+        budget_eur=Sum("budget_eur"),
+    )
     rounds = ReportingRound.objects.visible_to(request.user)
     return render(
         request,
         "relance/home.html",
-        {"speerpunten": speerpunten, "rounds": rounds},
+        {"speerpunten": speerpunten, "totals": totals, "rounds": rounds},
     )
 
 
