@@ -90,7 +90,7 @@ class RoleAwareUserChangeForm(UserChangeForm):
     """The rules of ``assign_role`` for the admin site: one role; an editor has a domain."""
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        cleaned = super().clean() or {}
         roles = [group.name for group in cleaned.get("groups", []) if group.name in Role.values]
         if len(roles) > 1:
             self.add_error("groups", _("Kies één rol: %(roles)s.") % {"roles": ", ".join(roles)})
