@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from projects.models import Fiche
 from projects.models.plan import money_field
@@ -35,6 +36,8 @@ class FinanceReport(models.Model):
         blank=True,
         help_text=_("Vereffeningskredieten, cumulatief tot de referentiedatum."),
     )
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("financieel rapport")

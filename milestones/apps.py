@@ -5,3 +5,10 @@ from django.utils.translation import gettext_lazy as _
 class MilestonesConfig(AppConfig):
     name = "milestones"
     verbose_name = _("Mijlpalen")
+
+    def ready(self) -> None:
+        from projects import closed_rounds
+
+        closed_rounds.register(
+            closed_rounds.Guard(table="milestones_milestonestatus", round_id="{row}.round_id")
+        )

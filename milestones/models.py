@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from projects.models import Project, ReportingRound
 
@@ -71,7 +72,12 @@ class MilestoneStatus(models.Model):
         blank=True,
         help_text=_("De nieuwe verwachte datum van een vertraagde mijlpaal."),
     )
+    delay_reason = models.TextField(_("reden van de vertraging"), blank=True)
+    # How often the forecast moved, over all rounds; the deadline itself never moves.
+    postponements = models.PositiveSmallIntegerField(_("aantal keer uitgesteld"), default=0)
     note = models.TextField(_("toelichting"), blank=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["round", "milestone"]

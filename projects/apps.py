@@ -1,5 +1,5 @@
 from django.apps import AppConfig
-from django.db.models.signals import post_migrate
+from django.db.models.signals import post_migrate, pre_migrate
 from django.utils.translation import gettext_lazy as _
 
 
@@ -8,7 +8,17 @@ class ProjectsConfig(AppConfig):
     verbose_name = _("Projecten")
 
     def ready(self) -> None:
+        from . import closed_rounds
         from .roles import sync_roles_after_migrate
 
-        # Permissions only exist after migrate, so the role groups follow them there.
+        closed_rounds.register(
+            closed_rounds.Guard(table="projects_fiche", round_id="{row}.round_id")
+        )
+        closed_rounds.register(
+            closed_rounds.Guard(table="projects_indicatorvalue", round_id="{row}.round_id")
+        )
+        # Schema plumbing, not business logic: the closed-round triggers are rebuilt around
+        # every migrate, and the role groups follow the permissions that migrate creates.
+        pre_migrate.connect(closed_rounds.before_migrate, dispatch_uid="projects.guards_off")
+        post_migrate.connect(closed_rounds.after_migrate, dispatch_uid="projects.guards_on")
         post_migrate.connect(sync_roles_after_migrate, dispatch_uid="projects.sync_roles")

@@ -2,7 +2,12 @@
 
 Views, forms and the admin check ``ReportingRound.ensure_changeable()`` first, to say so
 kindly; these triggers are the guarantee underneath, for the shell, bulk updates, imports
-and raw SQL alike. Each guarded table names how to reach the round of a row.
+and raw SQL alike. Each app registers the tables it guards (in its ``AppConfig.ready``),
+naming how to reach the round of a row.
+
+The triggers are not part of the migrations: ``migrate`` drops them before it starts and
+installs them afresh when it is done, because SQLite rebuilds a table to alter it (which
+loses the table's triggers, and trips over triggers of other tables that name it).
 
 Only ``flush`` (tests and ``manage.py flush`` empty the whole database) may lift the
 guard, by putting a row in ``relance_guard_lifted`` for its duration: see
@@ -11,11 +16,11 @@ relance/management/commands/flush.py.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
-from django.db.backends.base.schema import BaseDatabaseSchemaEditor
-from django.db.migrations.state import StateApps
+from django.db import connections
+from django.db.backends.base.base import BaseDatabaseWrapper
 
 ROUNDS = "projects_reportinground"
 LIFTED = "relance_guard_lifted"
@@ -35,6 +40,13 @@ class Guard:
             f"EXISTS (SELECT 1 FROM {ROUNDS} r WHERE r.id = ({self.round_id.format(row=row)}) "
             f"AND r.state = 'closed')"
         )
+
+
+GUARDS: dict[str, Guard] = {}
+
+
+def register(guard: Guard) -> None:
+    GUARDS[guard.table] = guard
 
 
 def _raise_pg(table_expr: str) -> str:
@@ -106,32 +118,42 @@ def _rounds_statements(vendor: str) -> tuple[list[str], list[str]]:
     raise NotImplementedError(f"No closed-round guard for {vendor}.")
 
 
-def _run(schema_editor: BaseDatabaseSchemaEditor, statements: list[str]) -> None:
-    for statement in statements:
-        # No parameters: the trigger bodies hold '%' that are not placeholders.
-        schema_editor.execute(statement, params=None)
+def _run(connection: BaseDatabaseWrapper, statements: list[str]) -> None:
+    with connection.cursor() as cursor:
+        for statement in statements:
+            # No parameters: the trigger bodies hold '%' that are not placeholders.
+            cursor.execute(statement)
 
 
-RunPythonCode = Callable[[StateApps, BaseDatabaseSchemaEditor], None]
+def remove_guards(connection: BaseDatabaseWrapper) -> None:
+    tables = set(connection.introspection.table_names())
+    if ROUNDS not in tables:
+        return
+    statements = _rounds_statements(connection.vendor)[1]
+    for guard in GUARDS.values():
+        if guard.table in tables:
+            statements += _guard_statements(connection.vendor, guard)[1]
+    _run(connection, statements)
 
 
-def install(guard: Guard) -> tuple[RunPythonCode, RunPythonCode]:
-    """The forward and backward code of a RunPython operation that installs ``guard``."""
-
-    def forward(apps: StateApps, schema_editor: BaseDatabaseSchemaEditor) -> None:
-        _run(schema_editor, _guard_statements(schema_editor.connection.vendor, guard)[0])
-
-    def backward(apps: StateApps, schema_editor: BaseDatabaseSchemaEditor) -> None:
-        _run(schema_editor, _guard_statements(schema_editor.connection.vendor, guard)[1])
-
-    return forward, backward
-
-
-def install_round_guard(apps: StateApps, schema_editor: BaseDatabaseSchemaEditor) -> None:
-    _run(schema_editor, [f"CREATE TABLE {LIFTED} (lifted integer NOT NULL)"])
-    _run(schema_editor, _rounds_statements(schema_editor.connection.vendor)[0])
+def install_guards(connection: BaseDatabaseWrapper) -> None:
+    """(Re)install every guard whose table exists; safe to run any number of times."""
+    remove_guards(connection)
+    tables = set(connection.introspection.table_names())
+    if not {ROUNDS, LIFTED} <= tables:
+        return
+    statements = _rounds_statements(connection.vendor)[0]
+    for guard in GUARDS.values():
+        if guard.table in tables:
+            statements += _guard_statements(connection.vendor, guard)[0]
+    _run(connection, statements)
 
 
-def remove_round_guard(apps: StateApps, schema_editor: BaseDatabaseSchemaEditor) -> None:
-    _run(schema_editor, _rounds_statements(schema_editor.connection.vendor)[1])
-    _run(schema_editor, [f"DROP TABLE {LIFTED}"])
+def before_migrate(sender: Any, using: str = "default", **kwargs: Any) -> None:
+    if sender.name == "projects":
+        remove_guards(connections[using])
+
+
+def after_migrate(sender: Any, using: str = "default", **kwargs: Any) -> None:
+    if sender.name == "projects":
+        install_guards(connections[using])

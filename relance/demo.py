@@ -567,6 +567,11 @@ NARRATIVES = {
 }  # fmt: skip
 
 
+def _owner_status(status: ProjectStatus) -> ProjectStatus:
+    """Behind an orange or red flag, the owner had reported the project in progress."""
+    return S.IN_PROGRESS if status in S.flags() else status
+
+
 def _aware(day: dt.date) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(day, dt.time(10, 0)))
 
@@ -656,6 +661,7 @@ def load_demo_plan(*, today: dt.date) -> dict[str, int]:
                 round=reporting_round,
                 project=projects[p.number - 1],
                 status=p.statuses[round_plan.code],
+                owner_status=_owner_status(p.statuses[round_plan.code]),
                 narrative=NARRATIVES[p.statuses[round_plan.code]].format(**tallies[p.number]),
                 review_state=ReviewState.APPROVED,
                 submitted_at=_aware(round_plan.deadline - dt.timedelta(days=rng.randrange(1, 20))),
@@ -730,6 +736,7 @@ def _open_round(
             round=open_round,
             project=projects[p.number - 1],
             status=p.statuses[last.code],
+            owner_status=_owner_status(p.statuses[last.code]),
             narrative="",
             review_state=ReviewState.DRAFT,
         )

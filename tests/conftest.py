@@ -9,6 +9,7 @@ from projects.models.users import Role
 from tests.factories import (
     FicheFactory,
     FinanceReportFactory,
+    IndicatorValueFactory,
     MilestoneStatusFactory,
     PolicyDomainFactory,
     ProjectFactory,
@@ -61,6 +62,7 @@ def closed_round():
         status=MilestoneState.REALISED,
         realised_on=reporting_round.reference_date,
     )
+    IndicatorValueFactory(round=reporting_round, indicator__project=fiche.project)
     reporting_round.close(by=None)
     return reporting_round
 

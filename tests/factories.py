@@ -11,6 +11,9 @@ from milestones.models import Milestone, MilestoneState, MilestoneStatus
 from projects.models import (
     Cluster,
     Fiche,
+    Indicator,
+    IndicatorKind,
+    IndicatorValue,
     PolicyDomain,
     Project,
     ProjectStatus,
@@ -95,6 +98,28 @@ class FinanceReportFactory(DjangoModelFactory[FinanceReport]):
     fiche = factory.SubFactory(FicheFactory)
     committed_eur = Decimal("500000.00")
     paid_eur = Decimal("100000.00")
+
+
+class IndicatorFactory(DjangoModelFactory[Indicator]):
+    class Meta:
+        model = Indicator
+
+    project = factory.SubFactory(ProjectFactory)
+    code = factory.Sequence(lambda n: f"OUT{n + 1}")
+    name = "Aantal begeleide gemeenten"
+    kind = IndicatorKind.OUTPUT
+    unit = "gemeenten"
+    baseline = Decimal("0")
+    target = Decimal("300")
+
+
+class IndicatorValueFactory(DjangoModelFactory[IndicatorValue]):
+    class Meta:
+        model = IndicatorValue
+
+    round = factory.SubFactory(ReportingRoundFactory, state=RoundState.OPEN)
+    indicator = factory.SubFactory(IndicatorFactory)
+    value = Decimal("120.5")
 
 
 class MilestoneFactory(DjangoModelFactory[Milestone]):

@@ -1,3 +1,4 @@
+from .indicators import Indicator, IndicatorKind, IndicatorValue
 from .plan import Cluster, PolicyDomain, Project, Speerpunt
 from .rounds import Fiche, ProjectStatus, ReportingRound, ReviewState
 from .users import User
@@ -5,6 +6,9 @@ from .users import User
 __all__ = [
     "Cluster",
     "Fiche",
+    "Indicator",
+    "IndicatorKind",
+    "IndicatorValue",
     "PolicyDomain",
     "Project",
     "ProjectStatus",

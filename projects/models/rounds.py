@@ -11,6 +11,7 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from .plan import Project
 
@@ -39,6 +40,11 @@ class ProjectStatus(models.TextChoices):
     def flags(cls) -> tuple[ProjectStatus, ...]:
         """Orange and red: set by the coordinators' review, never by an owner."""
         return (cls.ATTENTION, cls.ACTION_REQUIRED)
+
+    @classmethod
+    def owner_choices(cls) -> list[tuple[str, str]]:
+        """What an owner may propose; orange and red are the coordinators'."""
+        return [(value, label) for value, label in cls.choices if value not in cls.flags()]
 
     @classmethod
     def finished(cls) -> tuple[ProjectStatus, ...]:
@@ -228,10 +234,18 @@ class Fiche(models.Model):
     project = models.ForeignKey(
         Project, verbose_name=_("project"), on_delete=models.PROTECT, related_name="fiches"
     )
+    # The project's status for the round, as every report counts it: the owner's
+    # proposal, or the coordinators' orange or red flag while one is raised.
     status = models.CharField(
         _("status"),
         max_length=20,
         choices=ProjectStatus.choices,
+        default=ProjectStatus.NOT_STARTED,
+    )
+    owner_status = models.CharField(
+        _("status volgens de projecteigenaar"),
+        max_length=20,
+        choices=ProjectStatus.owner_choices(),
         default=ProjectStatus.NOT_STARTED,
     )
     narrative = models.TextField(_("toelichting"), blank=True)
@@ -262,6 +276,7 @@ class Fiche(models.Model):
     updated_at = models.DateTimeField(_("gewijzigd op"), auto_now=True)
 
     objects = FicheQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["round", "project"]
@@ -283,6 +298,12 @@ class Fiche(models.Model):
             ),
             models.CheckConstraint(
                 condition=Q(review_state__in=ReviewState.values), name="fiche_review_state_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(
+                    owner_status__in=[value for value, _label in ProjectStatus.owner_choices()]
+                ),
+                name="fiche_owner_status_not_a_flag",
             ),
             models.CheckConstraint(condition=Q(version__gte=1), name="fiche_version_positive"),
         ]

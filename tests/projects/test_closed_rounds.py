@@ -10,7 +10,8 @@ from django.urls import reverse
 
 from finance.models import FinanceReport
 from milestones.models import MilestoneState, MilestoneStatus
-from projects.models import Fiche, ProjectStatus, ReportingRound
+from projects import closed_rounds
+from projects.models import Fiche, IndicatorValue, ProjectStatus, ReportingRound
 from projects.models.rounds import RoundClosedError, RoundState
 from tests.factories import FicheFactory, MilestoneFactory, ProjectFactory
 
@@ -24,6 +25,7 @@ def snapshot(reporting_round):
         list(Fiche.objects.filter(round=reporting_round).values()),
         list(FinanceReport.objects.filter(fiche__round=reporting_round).values()),
         list(MilestoneStatus.objects.filter(round=reporting_round).values()),
+        list(IndicatorValue.objects.filter(round=reporting_round).values()),
     )
 
 
@@ -157,3 +159,25 @@ def test_flush_may_still_empty_the_database(closed_round):
     FicheFactory(round=reporting_round)
     reporting_round.close(by=None)
     refused(lambda: Fiche.objects.filter(round=reporting_round).update(narrative="anders"))
+
+
+@pytest.mark.parametrize("table", sorted(closed_rounds.GUARDS))
+def test_every_guarded_table_refuses_a_closed_rounds_rows(closed_round, table):
+    before = snapshot(closed_round)
+    guard = closed_rounds.GUARDS[table]
+    round_of_row = guard.round_id.format(row=table)
+
+    def touch():
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"UPDATE {table} SET id = id WHERE ({round_of_row}) = %s", [closed_round.pk]
+            )
+
+    refused(touch)
+    assert snapshot(closed_round) == before
+
+
+def test_guards_can_be_reinstalled_any_number_of_times(closed_round):
+    closed_rounds.install_guards(connection)
+    closed_rounds.install_guards(connection)
+    refused(lambda: Fiche.objects.filter(round=closed_round).update(narrative="anders"))

@@ -1,0 +1,84 @@
+"""Indicators of a project (output, outcome, impact) and their value at each round."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from .plan import Project
+from .rounds import ReportingRound
+
+
+def quantity_field(verbose_name: object, **options: object) -> models.DecimalField:
+    """A measured quantity: signed, with up to eight decimals."""
+    return models.DecimalField(verbose_name, max_digits=24, decimal_places=8, **options)  # type: ignore[arg-type]
+
+
+class IndicatorKind(models.TextChoices):
+    OUTPUT = "output", _("output")
+    OUTCOME = "outcome", _("outcome")
+    IMPACT = "impact", _("impact")
+
+
+class Indicator(models.Model):
+    """What a project measures, with its baseline and target."""
+
+    project = models.ForeignKey(
+        Project, verbose_name=_("project"), on_delete=models.PROTECT, related_name="indicators"
+    )
+    code = models.CharField(_("code"), max_length=20, help_text=_("Bijvoorbeeld OUT1."))
+    name = models.CharField(_("naam"), max_length=300)
+    kind = models.CharField(_("soort"), max_length=10, choices=IndicatorKind.choices)
+    unit = models.CharField(_("eenheid"), max_length=50, blank=True)
+    baseline = quantity_field(_("basiswaarde"), null=True, blank=True)
+    target = quantity_field(_("streefwaarde"), null=True, blank=True)
+    target_date = models.DateField(_("streefdatum"), null=True, blank=True)
+    rrf_reference = models.CharField(_("RRF-referentie"), max_length=50, blank=True)
+
+    class Meta:
+        ordering = ["project", "code"]
+        verbose_name = _("indicator")
+        verbose_name_plural = _("indicatoren")
+        constraints = [
+            models.UniqueConstraint(fields=["project", "code"], name="indicator_code_per_project"),
+            models.CheckConstraint(
+                condition=Q(kind__in=IndicatorKind.values), name="indicator_kind_valid"
+            ),
+            models.CheckConstraint(condition=~Q(code=""), name="indicator_code_not_empty"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.project.code}/{self.code} {self.name}"
+
+
+class IndicatorValue(models.Model):
+    """An indicator's value as reported at a round."""
+
+    round = models.ForeignKey(
+        ReportingRound,
+        verbose_name=_("meetmoment"),
+        on_delete=models.PROTECT,
+        related_name="indicator_values",
+    )
+    indicator = models.ForeignKey(
+        Indicator, verbose_name=_("indicator"), on_delete=models.PROTECT, related_name="values"
+    )
+    value = quantity_field(_("waarde"))
+    note = models.TextField(_("toelichting"), blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["round", "indicator"]
+        verbose_name = _("indicatorwaarde")
+        verbose_name_plural = _("indicatorwaarden")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["round", "indicator"], name="indicatorvalue_one_per_round"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.indicator} @ {self.round.code}: {self.value}"
