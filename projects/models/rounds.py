@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -42,7 +42,7 @@ class ProjectStatus(models.TextChoices):
         return (cls.ATTENTION, cls.ACTION_REQUIRED)
 
     @classmethod
-    def owner_choices(cls) -> list[tuple[str, str]]:
+    def owner_choices(cls) -> list[tuple[str, Any]]:
         """What an owner may propose; orange and red are the coordinators'."""
         return [(value, label) for value, label in cls.choices if value not in cls.flags()]
 
