@@ -17,6 +17,16 @@ class ProjectsConfig(AppConfig):
         closed_rounds.register(
             closed_rounds.Guard(table="projects_indicatorvalue", round_id="{row}.round_id")
         )
+        fiche_round = "SELECT f.round_id FROM projects_fiche f WHERE f.id = {row}.fiche_id"
+        for table in ("projects_statusflag", "projects_reviewevent"):
+            closed_rounds.register(closed_rounds.Guard(table=table, round_id=fiche_round))
+        closed_rounds.register(
+            closed_rounds.Guard(
+                table="projects_followupaction",
+                round_id="SELECT f.round_id FROM projects_fiche f "
+                "JOIN projects_statusflag s ON s.fiche_id = f.id WHERE s.id = {row}.flag_id",
+            )
+        )
         # Schema plumbing, not business logic: the closed-round triggers are rebuilt around
         # every migrate, and the role groups follow the permissions that migrate creates.
         pre_migrate.connect(closed_rounds.before_migrate, dispatch_uid="projects.guards_off")

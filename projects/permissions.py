@@ -8,8 +8,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from .models.rounds import ReviewState
+
 if TYPE_CHECKING:
-    from .models import Fiche
+    from .models import Fiche, Project
 
 
 def _active(user: Any) -> bool:
@@ -42,17 +44,31 @@ def can_read_open_round(user: Any) -> bool:
     )
 
 
-def can_edit_fiche(user: Any, fiche: Fiche) -> bool:
-    """Fill in and submit this fiche: only in the open round, only for its domain's editors,
-    the coordinators and the admins."""
-    if not _active(user) or not fiche.round.is_open:
+def can_report_for(user: Any, project: Project) -> bool:
+    """Open this project's fiche form at all: its domain's editors, coordinators, admins."""
+    if not _active(user):
         return False
     if user.has_perm("projects.edit_any_fiche"):
         return True
     return (
         user.has_perm("projects.edit_own_domain_fiche")
-        and fiche.project.domain_id in user.editable_domain_ids
+        and project.domain_id in user.editable_domain_ids
     )
+
+
+def can_edit_fiche(user: Any, fiche: Fiche) -> bool:
+    """Fill in and submit this fiche now: only in the open round. Editors of the project's
+    domain while it is a draft or returned to them; coordinators and admins at any stage."""
+    if not fiche.round.is_open or not can_report_for(user, fiche.project):
+        return False
+    if user.has_perm("projects.edit_any_fiche"):
+        return True
+    return fiche.review_state in (ReviewState.DRAFT, ReviewState.RETURNED)
+
+
+def can_review_fiche(user: Any, fiche: Fiche) -> bool:
+    """Approve, return or flag this fiche: coordinators and admins, in the open round."""
+    return can_review(user) and fiche.round.is_open
 
 
 def can_export_workbook(user: Any) -> bool:

@@ -1,9 +1,9 @@
 from django.urls import path
 
-from . import views
+from . import views_lists
 
 app_name = "projects"
 
 urlpatterns = [
-    path("<str:code>/", views.project_detail, name="detail"),
+    path("", views_lists.ProjectListView.as_view(), name="list"),
 ]

@@ -41,6 +41,8 @@ from projects.models import (
     Project,
     ProjectStatus,
     ReportingRound,
+    ReviewAction,
+    ReviewEvent,
     ReviewState,
     Speerpunt,
 )
@@ -652,6 +654,7 @@ def load_demo_plan(*, today: dt.date) -> dict[str, int]:
                 status=status,
                 realised_on=realised_on,
                 forecast_date=forecast,
+                postponements=1 if forecast else 0,
             )
             for index, status, realised_on, forecast in rows
         )
@@ -731,13 +734,19 @@ def _open_round(
         state=RoundState.OPEN,
     )
     running = [p for p in plan.projects if p.statuses[last.code] not in S.finished()]
+    narratives = {
+        int(code[2:]): text
+        for code, text in Fiche.objects.filter(round__code=last.code).values_list(
+            "project__code", "narrative"
+        )
+    }
     fiches = Fiche.objects.bulk_create(
         Fiche(
             round=open_round,
             project=projects[p.number - 1],
             status=p.statuses[last.code],
             owner_status=_owner_status(p.statuses[last.code]),
-            narrative="",
+            narrative=narratives[p.number],
             review_state=ReviewState.DRAFT,
         )
         for p in running
@@ -758,8 +767,45 @@ def _open_round(
             status=status,
             realised_on=realised_on,
             forecast_date=forecast,
+            postponements=1 if forecast else 0,
         )
         for index, status, realised_on, forecast in statuses[last.code]
         if plan.milestones[index][0].number in running_numbers
     )
+    _review_some(fiches, today, plan.rng)
     return open_round
+
+
+def _review_some(fiches: list[Fiche], today: dt.date, rng: random.Random) -> None:
+    """Part of the open round under way: some fiches submitted, some approved, two returned."""
+    shuffled = rng.sample(fiches, len(fiches))
+    approved, submitted, returned = shuffled[:25], shuffled[25:60], shuffled[60:62]
+    at = _aware(today)
+    for group, state in (
+        (approved, ReviewState.APPROVED),
+        (submitted, ReviewState.SUBMITTED),
+        (returned, ReviewState.RETURNED),
+    ):
+        Fiche.objects.filter(pk__in=[f.pk for f in group]).update(
+            review_state=state,
+            submitted_at=at,
+            reviewed_at=None if state == ReviewState.SUBMITTED else at,
+            review_comment=(
+                "Graag de bedragen afstemmen op de boekhouding."
+                if state == ReviewState.RETURNED
+                else ""
+            ),
+        )
+    ReviewEvent.objects.bulk_create(
+        [ReviewEvent(fiche=f, action=ReviewAction.SUBMITTED, at=at) for f in shuffled[:62]]
+        + [ReviewEvent(fiche=f, action=ReviewAction.APPROVED, at=at) for f in approved]
+        + [
+            ReviewEvent(
+                fiche=f,
+                action=ReviewAction.RETURNED,
+                at=at,
+                comment="Graag de bedragen afstemmen op de boekhouding.",
+            )
+            for f in returned
+        ]
+    )

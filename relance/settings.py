@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_filters",
     "django_tables2",
+    "django_bootstrap5",
     "import_export",
     "simple_history",
 ]
@@ -171,6 +172,12 @@ CELERY_BEAT_SCHEDULE: dict[str, dict] = {
         "task": "relance.tasks.heartbeat",
         "schedule": crontab(minute="*/15"),
     },
+    # The reminder digests (milestones/reminders.py), before the working day; 07:00 in
+    # CELERY_TIMEZONE, Brussels time. A missed run is caught up by the next (see below).
+    "milestones-send-reminders": {
+        "task": "milestones.tasks.send_reminders",
+        "schedule": crontab(hour=7, minute=0),
+    },
 }
 
 # Mail: the console in development, anything Django supports through the environment.
@@ -217,3 +224,4 @@ LOGGING = {
 }
 
 DJANGO_TABLES2_TEMPLATE = "django_tables2/bootstrap5-responsive.html"
+

@@ -1,9 +1,18 @@
+import datetime as dt
+
 import pytest
 from django.conf import settings
 from django.utils import translation
 
 from milestones.models import MilestoneState
-from projects.models import ReportingRound
+from projects.models import (
+    FlagLevel,
+    FollowUpAction,
+    ReportingRound,
+    ReviewAction,
+    ReviewEvent,
+    StatusFlag,
+)
 from projects.models.rounds import RoundState
 from projects.models.users import Role
 from tests.factories import (
@@ -63,6 +72,14 @@ def closed_round():
         realised_on=reporting_round.reference_date,
     )
     IndicatorValueFactory(round=reporting_round, indicator__project=fiche.project)
+    coordinator = UserFactory(role=Role.COORDINATOR)
+    flag = StatusFlag.objects.create(
+        fiche=fiche, level=FlagLevel.ATTENTION, motivation="Vertraging", raised_by=coordinator
+    )
+    FollowUpAction.objects.create(
+        flag=flag, description="Plan bijsturen", owner="Kabinet", due_date=dt.date(2030, 1, 1)
+    )
+    ReviewEvent.objects.create(fiche=fiche, action=ReviewAction.FLAGGED, by=coordinator)
     reporting_round.close(by=None)
     return reporting_round
 

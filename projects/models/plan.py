@@ -5,12 +5,15 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import CharField, F, OuterRef, Q, Subquery, Value
 from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from .rounds import ReportingRound
     from .users import User
 
 
@@ -113,6 +116,38 @@ class ProjectQuerySet(models.QuerySet["Project"]):
         """The projects an editor answers for: their domains and the domains merged into them."""
         return self.filter(domain_id__in=user.editable_domain_ids)
 
+    def with_fiche_in(
+        self, reporting_round: ReportingRound | None, user: User | AnonymousUser
+    ) -> ProjectQuerySet:
+        """Annotate ``round_status`` and ``round_review`` from each project's fiche in
+        ``reporting_round``, or None where it has no fiche there or ``user`` may not read it.
+
+        The fiche is read through ``Fiche.objects.visible_to(user)``, the one visibility
+        rule, so that no page, export or count built on this queryset (filters on these
+        annotations included) can reveal another domain's draft of the open round.
+        """
+        from .rounds import Fiche
+
+        if reporting_round is None:
+            return self.annotate(
+                round_status=Value(None, output_field=CharField()),
+                round_review=Value(None, output_field=CharField()),
+            )
+        fiche = Fiche.objects.visible_to(user).filter(round=reporting_round, project=OuterRef("pk"))
+        return self.annotate(
+            round_status=Subquery(fiche.values("status")[:1]),
+            round_review=Subquery(fiche.values("review_state")[:1]),
+        )
+
+    def search(self, text: str) -> ProjectQuerySet:
+        """Projects whose code, title or executing entity contains ``text``."""
+        text = text.strip()
+        if not text:
+            return self
+        return self.filter(
+            Q(code__icontains=text) | Q(title__icontains=text) | Q(entity__icontains=text)
+        )
+
 
 class Project(models.Model):
     """A relanceproject, coded VV001 … VV181."""
@@ -174,4 +209,4 @@ class Project(models.Model):
         return f"{self.code} {self.title}"
 
     def get_absolute_url(self) -> str:
-        return reverse("projects:detail", args=[self.code])
+        return reverse("project", args=[self.code])

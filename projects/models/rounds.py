@@ -313,7 +313,7 @@ class Fiche(models.Model):
         return f"{self.project.code} @ {self.round.code}"
 
     def get_absolute_url(self) -> str:
-        return reverse("projects:detail", args=[self.project.code])
+        return reverse("project", args=[self.project.code])
 
     @property
     def colour(self) -> str:

@@ -35,6 +35,11 @@ class User(AbstractUser):
         default=settings.LANGUAGE_CODE,
         help_text=_("De taal van de e-mails die Relance stuurt."),
     )
+    reminders_enabled = models.BooleanField(
+        _("herinneringen per e-mail"),
+        default=True,
+        help_text=_("Een dagelijks overzicht van naderende en verstreken deadlines."),
+    )
 
     class Meta(AbstractUser.Meta):  # type: ignore[name-defined]
         verbose_name = _("gebruiker")

@@ -11,7 +11,15 @@ from django.urls import reverse
 from finance.models import FinanceReport
 from milestones.models import MilestoneState, MilestoneStatus
 from projects import closed_rounds
-from projects.models import Fiche, IndicatorValue, ProjectStatus, ReportingRound
+from projects.models import (
+    Fiche,
+    FollowUpAction,
+    IndicatorValue,
+    ProjectStatus,
+    ReportingRound,
+    ReviewEvent,
+    StatusFlag,
+)
 from projects.models.rounds import RoundClosedError, RoundState
 from tests.factories import FicheFactory, MilestoneFactory, ProjectFactory
 
@@ -26,6 +34,9 @@ def snapshot(reporting_round):
         list(FinanceReport.objects.filter(fiche__round=reporting_round).values()),
         list(MilestoneStatus.objects.filter(round=reporting_round).values()),
         list(IndicatorValue.objects.filter(round=reporting_round).values()),
+        list(StatusFlag.objects.filter(fiche__round=reporting_round).values()),
+        list(FollowUpAction.objects.filter(flag__fiche__round=reporting_round).values()),
+        list(ReviewEvent.objects.filter(fiche__round=reporting_round).values()),
     )
 
 
@@ -173,6 +184,11 @@ def test_every_guarded_table_refuses_a_closed_rounds_rows(closed_round, table):
                 f"UPDATE {table} SET id = id WHERE ({round_of_row}) = %s", [closed_round.pk]
             )
 
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT count(*) FROM {table} WHERE ({round_of_row}) = %s", [closed_round.pk]
+        )
+        assert cursor.fetchone()[0] >= 1, f"the closed round has no rows in {table} to try"
     refused(touch)
     assert snapshot(closed_round) == before
 

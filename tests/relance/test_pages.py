@@ -8,6 +8,7 @@ from tests.factories import (
     ClusterFactory,
     FicheFactory,
     FinanceReportFactory,
+    MilestoneFactory,
     ProjectFactory,
     ReportingRoundFactory,
 )
@@ -42,8 +43,10 @@ def test_the_project_page_takes_a_fixed_number_of_queries(
     client, reader, rounds, django_assert_max_num_queries
 ):
     project = grow_plan(1, rounds=rounds)[0]
+    for number in range(1, rounds * 5):
+        MilestoneFactory(project=project, number=number)
     client.force_login(reader)
-    with django_assert_max_num_queries(8):
+    with django_assert_max_num_queries(13):
         response = client.get(project.get_absolute_url())
     assert len(response.context["fiches"]) == rounds
 
@@ -78,4 +81,4 @@ def test_the_editor_of_the_domain_sees_the_open_rounds_draft(client, editor, pro
 
 def test_an_unknown_project_is_404(client, reader):
     client.force_login(reader)
-    assert client.get(reverse("projects:detail", args=["VV999"])).status_code == 404
+    assert client.get(reverse("project", args=["VV999"])).status_code == 404

@@ -8,8 +8,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from projects.models import Project, ReportingRound, Speerpunt
-
-from .health import check_database, check_redis
+from relance.health import check_database, check_redis
 
 
 @require_GET

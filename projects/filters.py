@@ -1,0 +1,166 @@
+"""The filters of the project table; ``RoundFilterSet`` also serves the milestone table."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import django_filters
+from django import forms
+from django.db.models import Q, QuerySet
+from django.http import HttpRequest, QueryDict
+from django.utils.translation import gettext_lazy as _
+
+from .models import Cluster, PolicyDomain, ProjectStatus, ReportingRound, ReviewState, Speerpunt
+from .models.plan import ProjectQuerySet
+from .permissions import can_read_open_round
+
+
+def default_round(user: Any) -> ReportingRound | None:
+    """The round a list shows first: the open round for those who may read it, else the
+    latest closed round."""
+    if can_read_open_round(user):
+        open_round = ReportingRound.objects.open().first()
+        if open_round is not None:
+            return open_round
+    return ReportingRound.objects.closed().order_by("-reference_date").first()
+
+
+def _visible_rounds(request: HttpRequest | None) -> QuerySet[ReportingRound]:
+    user = getattr(request, "user", None)
+    return ReportingRound.objects.visible_to(user).order_by("-reference_date")  # type: ignore[arg-type]
+
+
+class RoundChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        if obj.is_closed:
+            return str(obj)
+        return f"{obj} · {obj.get_state_display()}"
+
+
+class RoundChoiceFilter(django_filters.ModelChoiceFilter):
+    field_class = RoundChoiceField
+
+
+class RoundFilterSet(django_filters.FilterSet):
+    """A filter set whose rows carry the status of one round: the chosen one, among the
+    rounds the user may see, or ``default_round``.
+
+    The round does not filter rows: ``with_round`` annotates the queryset with what the
+    user may read of that round, before any other filter or the table's sorting runs.
+    A round the user may not see is refused by the form, like any invalid choice.
+    """
+
+    queryset: Any
+
+    round = RoundChoiceFilter(
+        label=_("Meetmoment"),
+        queryset=_visible_rounds,
+        to_field_name="code",
+        empty_label=None,
+        method="choose_round",
+    )
+
+    def __init__(
+        self,
+        data: QueryDict | None = None,
+        queryset: QuerySet[Any] | None = None,
+        *,
+        request: HttpRequest | None = None,
+        prefix: str | None = None,
+    ) -> None:
+        self.user = getattr(request, "user", None)
+        fallback = default_round(self.user)
+        data = data.copy() if data is not None else QueryDict(mutable=True)
+        if fallback is not None and not data.get("round"):
+            data["round"] = fallback.code
+        super().__init__(data, queryset, request=request, prefix=prefix)
+        self.form.is_valid()
+        self.chosen_round: ReportingRound | None = self.form.cleaned_data.get("round") or fallback
+        self.queryset = self.with_round(self.queryset, self.chosen_round)
+        for field in self.form.fields.values():
+            if isinstance(field.widget, forms.CheckboxInput):
+                css = "form-check-input"
+            elif isinstance(field.widget, forms.Select):
+                css = "form-select form-select-sm"
+            else:
+                css = "form-control form-control-sm"
+            field.widget.attrs.setdefault("class", css)
+
+    def with_round(self, queryset: Any, reporting_round: ReportingRound | None) -> Any:
+        raise NotImplementedError
+
+    def choose_round(self, queryset: Any, name: str, value: Any) -> Any:
+        # Already applied by with_round.
+        return queryset
+
+
+class ProjectFilter(RoundFilterSet):
+    q = django_filters.CharFilter(label=_("Zoeken"), method="search")
+    speerpunt = django_filters.ModelChoiceFilter(
+        label=_("Speerpunt"),
+        field_name="cluster__speerpunt",
+        queryset=Speerpunt.objects.order_by("number"),
+        to_field_name="number",
+        empty_label=_("Alle speerpunten"),
+    )
+    cluster = django_filters.ModelChoiceFilter(
+        label=_("Cluster"),
+        queryset=Cluster.objects.order_by("number"),
+        to_field_name="number",
+        empty_label=_("Alle clusters"),
+    )
+    domain = django_filters.ModelChoiceFilter(
+        label=_("Beleidsdomein"),
+        queryset=PolicyDomain.objects.order_by("code"),
+        to_field_name="code",
+        empty_label=_("Alle beleidsdomeinen"),
+    )
+    status = django_filters.ChoiceFilter(
+        label=_("Status"),
+        field_name="round_status",
+        choices=ProjectStatus.choices,
+        empty_label=_("Alle statussen"),
+    )
+    flag = django_filters.ChoiceFilter(
+        label=_("Markering"),
+        method="filter_flag",
+        choices=[
+            ("orange", _("oranje")),
+            ("red", _("rood")),
+            ("none", _("geen")),
+        ],
+        empty_label=_("Alle"),
+    )
+    review = django_filters.ChoiceFilter(
+        label=_("Beoordeling"),
+        field_name="round_review",
+        choices=ReviewState.choices,
+        empty_label=_("Alle"),
+    )
+    rrf = django_filters.ChoiceFilter(
+        label=_("RRF-project"),
+        method="filter_rrf",
+        choices=[("yes", _("ja")), ("no", _("nee"))],
+        empty_label=_("Alle"),
+    )
+
+    def with_round(
+        self, queryset: ProjectQuerySet, reporting_round: ReportingRound | None
+    ) -> ProjectQuerySet:
+        return queryset.with_fiche_in(reporting_round, self.user)  # type: ignore[arg-type]
+
+    def search(self, queryset: ProjectQuerySet, name: str, value: str) -> ProjectQuerySet:
+        return queryset.search(value)
+
+    def filter_flag(self, queryset: ProjectQuerySet, name: str, value: str) -> ProjectQuerySet:
+        if value == "orange":
+            return queryset.filter(Q(round_status=ProjectStatus.ATTENTION))
+        if value == "red":
+            return queryset.filter(Q(round_status=ProjectStatus.ACTION_REQUIRED))
+        # Unflagged: no orange or red that this user may see.
+        return queryset.filter(
+            ~Q(round_status__in=ProjectStatus.flags()) | Q(round_status__isnull=True)
+        )
+
+    def filter_rrf(self, queryset: ProjectQuerySet, name: str, value: str) -> ProjectQuerySet:
+        return queryset.filter(is_rrf=value == "yes")

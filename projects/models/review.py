@@ -1,0 +1,139 @@
+"""The coordinators' status review: orange and red flags, their follow-up, and the log of
+what happened to a fiche."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .rounds import Fiche, ProjectStatus
+
+
+class FlagLevel(models.TextChoices):
+    ATTENTION = ProjectStatus.ATTENTION.value, _("oranje: bijzondere aandacht nodig")
+    ACTION_REQUIRED = ProjectStatus.ACTION_REQUIRED.value, _("rood: bijkomende actie noodzakelijk")
+
+
+class StatusFlag(models.Model):
+    """An orange or red flag on a project for a round; while it is raised, it is the
+    project's status for that round."""
+
+    fiche = models.ForeignKey(
+        Fiche, verbose_name=_("fiche"), on_delete=models.PROTECT, related_name="flags"
+    )
+    level = models.CharField(_("niveau"), max_length=20, choices=FlagLevel.choices)
+    motivation = models.TextField(_("motivering"))
+    raised_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("gemarkeerd door"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    raised_at = models.DateTimeField(_("gemarkeerd op"), default=timezone.now)
+    lifted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("opgeheven door"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    lifted_at = models.DateTimeField(_("opgeheven op"), null=True, blank=True)
+    lift_reason = models.TextField(_("reden van opheffing"), blank=True)
+
+    class Meta:
+        ordering = ["-raised_at"]
+        verbose_name = _("statusmarkering")
+        verbose_name_plural = _("statusmarkeringen")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["fiche"],
+                condition=Q(lifted_at__isnull=True),
+                name="statusflag_one_raised_per_fiche",
+            ),
+            models.CheckConstraint(
+                condition=Q(level__in=FlagLevel.values), name="statusflag_level_valid"
+            ),
+            models.CheckConstraint(
+                condition=~Q(motivation=""), name="statusflag_motivation_required"
+            ),
+            models.CheckConstraint(
+                condition=Q(lifted_at__isnull=True) | ~Q(lift_reason=""),
+                name="statusflag_lift_needs_reason",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.fiche}: {self.get_level_display()}"
+
+    @property
+    def is_raised(self) -> bool:
+        return self.lifted_at is None
+
+
+class FollowUpAction(models.Model):
+    """What must happen about a flag, by whom and when."""
+
+    flag = models.ForeignKey(
+        StatusFlag, verbose_name=_("markering"), on_delete=models.PROTECT, related_name="actions"
+    )
+    description = models.TextField(_("actie"))
+    owner = models.CharField(_("verantwoordelijke"), max_length=200)
+    due_date = models.DateField(_("uiterlijk op"))
+
+    class Meta:
+        ordering = ["due_date", "pk"]
+        verbose_name = _("opvolgingsactie")
+        verbose_name_plural = _("opvolgingsacties")
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(description="") & ~Q(owner=""),
+                name="followupaction_description_and_owner",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.description
+
+
+class ReviewAction(models.TextChoices):
+    SUBMITTED = "submitted", _("ingediend")
+    APPROVED = "approved", _("goedgekeurd")
+    RETURNED = "returned", _("teruggestuurd")
+    FLAGGED = "flagged", _("gemarkeerd")
+    FLAG_LIFTED = "flag_lifted", _("markering opgeheven")
+
+
+class ReviewEvent(models.Model):
+    """One step in a fiche's review, for the project's review history."""
+
+    fiche = models.ForeignKey(
+        Fiche, verbose_name=_("fiche"), on_delete=models.PROTECT, related_name="events"
+    )
+    action = models.CharField(_("actie"), max_length=20, choices=ReviewAction.choices)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("door"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    at = models.DateTimeField(_("op"), default=timezone.now)
+    comment = models.TextField(_("opmerking"), blank=True)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        verbose_name = _("beoordelingsstap")
+        verbose_name_plural = _("beoordelingsstappen")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(action__in=ReviewAction.values), name="reviewevent_action_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.fiche}: {self.get_action_display()}"

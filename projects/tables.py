@@ -1,0 +1,175 @@
+"""The project table: one row per project, with its status in one round."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+import django_tables2 as tables
+from django.db.models import Case, IntegerField, QuerySet, Value, When
+from django.utils.formats import number_format
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
+from django.utils.translation import gettext_lazy as _
+
+from .models import Project, ProjectStatus, ReviewState
+
+TABLE_TEMPLATE = "includes/_table.html"
+
+
+def status_badge(value: str) -> SafeString:
+    return format_html(
+        '<span class="badge status-{}">{}</span>', value, ProjectStatus(value).label.capitalize()
+    )
+
+
+def review_badge(value: str) -> SafeString:
+    return format_html(
+        '<span class="badge review-{}">{}</span>', value, ReviewState(value).label.capitalize()
+    )
+
+
+def in_choice_order(field: str, values: list[str], is_descending: bool) -> tuple[Any, ...]:
+    """Order by the position of ``field``'s value in ``values`` (the order of the reports),
+    rows without a value last either way."""
+    position = Case(
+        *[When(**{field: value}, then=Value(index)) for index, value in enumerate(values)],
+        output_field=IntegerField(),
+    )
+    missing = Case(
+        When(**{f"{field}__isnull": True}, then=Value(1)),
+        default=Value(0),
+        output_field=IntegerField(),
+    )
+    return (missing.asc(), position.desc() if is_descending else position.asc())
+
+
+def labelled(label: Any, css: str = "", *, pair: bool = False) -> dict[str, Any]:
+    """Column attributes: ``css`` on header and cells, and a label that names the cell on a
+    phone, where the table stacks (``pair``: half the width there, beside another)."""
+    cell = " ".join(filter(None, [css, "stack-pair" if pair else ""]))
+    return {"th": {"class": css}, "td": {"data-label": label, "class": cell}}
+
+
+class ProjectTable(tables.Table):
+    code = tables.Column(
+        verbose_name=_("Code"), linkify=True, attrs=labelled(_("Code"), "text-nowrap")
+    )
+    title = tables.Column(
+        verbose_name=_("Titel"), order_by=("title", "code"), attrs=labelled(_("Titel"))
+    )
+    speerpunt = tables.Column(
+        verbose_name=_("Speerpunt"),
+        accessor="cluster__speerpunt__number",
+        order_by=("cluster__speerpunt__number", "code"),
+        attrs=labelled(_("Speerpunt"), "cell-center", pair=True),
+    )
+    cluster = tables.Column(
+        verbose_name=_("Cluster"),
+        accessor="cluster__number",
+        order_by=("cluster__number", "code"),
+        attrs=labelled(_("Cluster"), "cell-center", pair=True),
+    )
+    domain = tables.Column(
+        verbose_name=_("Domein"),
+        accessor="domain__code",
+        order_by=("domain__code", "code"),
+        attrs=labelled(_("Domein"), pair=True),
+    )
+    budget = tables.Column(
+        verbose_name=_("Budget (€)"),
+        accessor="budget_eur",
+        order_by=("budget_eur", "code"),
+        attrs=labelled(_("Budget (€)"), "num", pair=True),
+    )
+    rrf = tables.Column(
+        verbose_name=_("RRF"),
+        accessor="is_rrf",
+        order_by=("is_rrf", "code"),
+        attrs=labelled(_("RRF"), pair=True),
+    )
+    status = tables.Column(
+        verbose_name=_("Status"), accessor="round_status", attrs=labelled(_("Status"), pair=True)
+    )
+    review = tables.Column(
+        verbose_name=_("Beoordeling"),
+        accessor="round_review",
+        attrs=labelled(_("Beoordeling"), pair=True),
+    )
+
+    class Meta:
+        model = Project
+        fields = ()
+        sequence = (
+            "code",
+            "title",
+            "speerpunt",
+            "cluster",
+            "domain",
+            "budget",
+            "rrf",
+            "status",
+            "review",
+        )
+        order_by = ("code",)
+        template_name = TABLE_TEMPLATE
+        attrs = {"class": "table table-hover align-middle table-stack list-table"}
+        empty_text = _("Geen projecten gevonden met deze filters.")
+        per_page = 50
+
+    def render_speerpunt(self, value: int, record: Project) -> SafeString:
+        return format_html(
+            '<span class="speerpunt-number" title="{}">{}</span>',
+            record.cluster.speerpunt.display_name,
+            value,
+        )
+
+    def value_speerpunt(self, value: int) -> int:
+        return value
+
+    def render_cluster(self, value: int, record: Project) -> SafeString:
+        return format_html('<span title="{}">{}</span>', record.cluster.name, value)
+
+    def value_cluster(self, value: int) -> int:
+        return value
+
+    def render_budget(self, value: Decimal) -> str:
+        return number_format(value, decimal_pos=0, force_grouping=True)
+
+    def value_budget(self, value: Decimal) -> Decimal:
+        return value
+
+    def render_rrf(self, value: bool, record: Project) -> SafeString | str:
+        if not value:
+            return "—"
+        return format_html(
+            '<span class="badge badge-rrf" title="{}">RRF</span>',
+            _("RRF-maatregel %(measure)s") % {"measure": record.rrf_measure},
+        )
+
+    def value_rrf(self, value: bool) -> str:
+        return str(_("ja") if value else _("nee"))
+
+    def render_status(self, value: str) -> SafeString:
+        return status_badge(value)
+
+    def value_status(self, value: str) -> str:
+        return str(ProjectStatus(value).label)
+
+    def render_review(self, value: str) -> SafeString:
+        return review_badge(value)
+
+    def value_review(self, value: str) -> str:
+        return str(ReviewState(value).label)
+
+    def order_status(
+        self, queryset: QuerySet[Project], is_descending: bool
+    ) -> tuple[QuerySet[Project], bool]:
+        order = in_choice_order("round_status", ProjectStatus.values, is_descending)
+        return queryset.order_by(*order, "code"), True
+
+    def order_review(
+        self, queryset: QuerySet[Project], is_descending: bool
+    ) -> tuple[QuerySet[Project], bool]:
+        order = in_choice_order("round_review", ReviewState.values, is_descending)
+        return queryset.order_by(*order, "code"), True

@@ -1,0 +1,29 @@
+"""The project table: filters, sorting, pages, and export of what it shows."""
+
+from __future__ import annotations
+
+from django_filters.views import FilterView
+from django_tables2 import SingleTableMixin
+from django_tables2.export import ExportMixin
+
+from .exports import SafeTableExport
+from .filters import ProjectFilter
+from .models import Project
+from .models.plan import ProjectQuerySet
+from .tables import ProjectTable
+
+
+class ProjectListView(ExportMixin, SingleTableMixin, FilterView):
+    """Every project of the plan; the status columns show only fiches the user may read
+    (ProjectFilter joins them through ``Project.objects.with_fiche_in``)."""
+
+    table_class = ProjectTable
+    filterset_class = ProjectFilter
+    template_name = "projects/project_list.html"
+    export_class = SafeTableExport
+    export_formats = (SafeTableExport.XLSX, SafeTableExport.CSV)
+    export_name = "projecten"
+    dataset_kwargs = {"title": "Projecten"}
+
+    def get_queryset(self) -> ProjectQuerySet:
+        return Project.objects.with_structure()

@@ -1,0 +1,320 @@
+"""The fiche of the open round (/projects/<code>/fiche/): the owners' form and the
+coordinators' review of it."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any, cast
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from finance.models import FinanceReport
+from milestones.models import Milestone, MilestoneStatus
+from projects import services as review
+from projects.forms import (
+    BaseFollowUpFormSet,
+    FlagForm,
+    FollowUpFormSet,
+    LiftFlagForm,
+    ReturnForm,
+)
+from projects.models import Fiche, FlagLevel, Indicator, IndicatorValue, Project, ReportingRound
+from projects.permissions import can_edit_fiche, can_report_for, can_review_fiche
+from relance import services
+from relance.forms import (
+    FicheForm,
+    IndicatorFormSet,
+    IndicatorValueFormSet,
+    MilestoneStatusFormSet,
+    fiche_input,
+)
+from relance.http import AuthenticatedRequest
+
+
+def _open_fiche(request: AuthenticatedRequest, code: str) -> Fiche:
+    """The project's fiche in the open round, for those who report for the project."""
+    project = get_object_or_404(Project.objects.with_structure(), code=code)
+    if not can_report_for(request.user, project):
+        raise PermissionDenied
+    reporting_round = ReportingRound.objects.open().first()
+    if reporting_round is None:
+        raise Http404(_("Er is geen open meetmoment."))
+    fiche = (
+        Fiche.objects.filter(round=reporting_round, project=project)
+        .select_related("round", "project__domain", "project__cluster__speerpunt")
+        .first()
+    )
+    if fiche is None:
+        raise Http404(_("Dit project heeft geen fiche in het open meetmoment."))
+    return fiche
+
+
+class FicheForms:
+    """The fiche form with its milestone, indicator-value and indicator formsets."""
+
+    def __init__(self, fiche: Fiche, data: Any = None) -> None:
+        self.fiche = fiche
+        project = fiche.project
+        self.milestones = {
+            m.pk: m for m in Milestone.objects.filter(project=project).order_by("number")
+        }
+        self.indicators = list(Indicator.objects.filter(project=project).order_by("code"))
+        statuses = {
+            s.milestone_id: s
+            for s in MilestoneStatus.objects.filter(round=fiche.round, milestone__project=project)
+        }
+        values = {
+            v.indicator_id: v
+            for v in IndicatorValue.objects.filter(round=fiche.round, indicator__project=project)
+        }
+        finance = FinanceReport.objects.filter(fiche=fiche).first()
+        self.main = FicheForm(
+            data,
+            prefix="fiche",
+            initial={
+                "version": fiche.version,
+                "owner_status": fiche.owner_status,
+                "narrative": fiche.narrative,
+                "committed_eur": finance.committed_eur if finance else None,
+                "paid_eur": finance.paid_eur if finance else None,
+            },
+        )
+        self.milestone_forms = MilestoneStatusFormSet(
+            data,
+            prefix="ms",
+            form_kwargs={"milestones": self.milestones},
+            initial=[_milestone_initial(m, statuses.get(m.pk)) for m in self.milestones.values()],
+        )
+        self.value_forms = IndicatorValueFormSet(
+            data,
+            prefix="iv",
+            initial=[
+                {
+                    "indicator": i.pk,
+                    "value": values[i.pk].value if i.pk in values else None,
+                    "note": values[i.pk].note if i.pk in values else "",
+                }
+                for i in self.indicators
+            ],
+        )
+        self.indicator_forms = IndicatorFormSet(
+            data,
+            prefix="ind",
+            queryset=Indicator.objects.filter(project=project).order_by("code"),
+            form_kwargs={"project": project},
+        )
+
+    @property
+    def all(self) -> list[Any]:
+        return [self.main, self.milestone_forms, self.value_forms, self.indicator_forms]
+
+    def is_valid(self) -> bool:
+        return all([form.is_valid() for form in self.all])
+
+    def disable(self) -> None:
+        for form in _forms(self.all):
+            for field in form.fields.values():
+                field.disabled = True
+
+    def milestone_rows(self) -> list[tuple[Any, Milestone | None]]:
+        return [(form, form.milestone_object) for form in self.milestone_forms]
+
+    def value_rows(self) -> list[tuple[Any, Indicator]]:
+        return list(zip(self.value_forms, self.indicators, strict=False))
+
+
+def _forms(items: Iterable[Any]) -> Iterable[forms.BaseForm]:
+    for item in items:
+        if isinstance(item, forms.BaseForm):
+            yield item
+        else:
+            yield from item.forms
+
+
+def _milestone_initial(milestone: Milestone, status: MilestoneStatus | None) -> dict[str, Any]:
+    initial: dict[str, Any] = {"milestone": milestone.pk}
+    if status:
+        initial.update(
+            status=status.status,
+            realised_on=status.realised_on,
+            forecast_date=status.forecast_date,
+            delay_reason=status.delay_reason,
+            note=status.note,
+        )
+    return initial
+
+
+def _render(
+    request: AuthenticatedRequest,
+    fiche: Fiche,
+    fiche_forms: FicheForms | None = None,
+    *,
+    review_forms: dict[str, Any] | None = None,
+    conflict: Fiche | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    editable = can_edit_fiche(request.user, fiche)
+    fiche_forms = fiche_forms or FicheForms(fiche)
+    if not editable:
+        fiche_forms.disable()
+    may_review = can_review_fiche(request.user, fiche)
+    flag = fiche.flags.filter(lifted_at__isnull=True).prefetch_related("actions").first()
+    context = {
+        "fiche": fiche,
+        "project": fiche.project,
+        "round": fiche.round,
+        "forms": fiche_forms,
+        "editable": editable,
+        "may_review": may_review,
+        "flag": flag,
+        "events": fiche.events.select_related("by")[:20],
+        "conflict": conflict,
+        "review": {
+            "return_form": ReturnForm(),
+            "flag_form": FlagForm(initial={"level": FlagLevel.ATTENTION}),
+            "followups": FollowUpFormSet(prefix="actions"),
+            "lift_form": LiftFlagForm(),
+            **(review_forms or {}),
+        },
+    }
+    return render(request, "relance/fiche_form.html", context, status=status)
+
+
+@require_http_methods(["GET", "POST"])
+def fiche_edit(request: AuthenticatedRequest, code: str) -> HttpResponse:
+    fiche = _open_fiche(request, code)
+    if request.method == "GET":
+        return _render(request, fiche)
+    if not can_edit_fiche(request.user, fiche):
+        raise PermissionDenied
+    fiche_forms = FicheForms(fiche, request.POST)
+    if not fiche_forms.is_valid():
+        messages.error(request, _("De fiche is niet opgeslagen: verbeter de gemarkeerde velden."))
+        return _render(request, fiche, fiche_forms, status=400)
+
+    data = fiche_input(fiche_forms.main, fiche_forms.milestone_forms, fiche_forms.value_forms)
+    submit = "submit" in request.POST
+    missing = services.missing_for_submission(fiche, data) if submit else []
+    try:
+        with transaction.atomic():
+            services.save_fiche(
+                fiche=fiche, data=data, by=request.user, submit=submit and not missing
+            )
+            for indicator in fiche_forms.indicator_forms.save(commit=False):
+                indicator.project = fiche.project
+                indicator.save()
+    except services.StaleFicheError:
+        current = Fiche.objects.select_related("finance").get(pk=fiche.pk)
+        messages.error(
+            request,
+            _(
+                "Iemand anders heeft deze fiche intussen opgeslagen. Uw invoer staat hieronder; "
+                "vergelijk met de opgeslagen versie en sla opnieuw op."
+            ),
+        )
+        # The user's input stays; the next save is a deliberate one over the new version.
+        post = request.POST.copy()
+        post["fiche-version"] = str(current.version)
+        return _render(request, current, FicheForms(current, post), conflict=current, status=409)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return _render(request, fiche, fiche_forms, status=400)
+
+    if missing:
+        messages.warning(
+            request,
+            _("Opgeslagen als concept, nog niet ingediend. Er ontbreekt nog: %(missing)s")
+            % {"missing": " ".join(missing)},
+        )
+    elif submit:
+        messages.success(request, _("De fiche is ingediend."))
+    else:
+        messages.success(request, _("De fiche is opgeslagen."))
+    return redirect(reverse("fiche", args=[fiche.project.code]))
+
+
+# -- review ----------------------------------------------------------------------------------
+
+
+def _reviewable(request: AuthenticatedRequest, code: str) -> Fiche:
+    fiche = _open_fiche(request, code)
+    if not can_review_fiche(request.user, fiche):
+        raise PermissionDenied
+    return fiche
+
+
+def _done(request: AuthenticatedRequest, fiche: Fiche, message: str) -> HttpResponse:
+    messages.success(request, message)
+    return redirect(reverse("fiche", args=[fiche.project.code]))
+
+
+@require_POST
+def fiche_approve(request: AuthenticatedRequest, code: str) -> HttpResponse:
+    fiche = _reviewable(request, code)
+    try:
+        review.approve_fiche(fiche=fiche, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return _render(request, fiche, status=400)
+    return _done(request, fiche, _("De fiche is goedgekeurd."))
+
+
+@require_POST
+def fiche_return(request: AuthenticatedRequest, code: str) -> HttpResponse:
+    fiche = _reviewable(request, code)
+    form = ReturnForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise ValidationError(_("Zeg de projecteigenaar waarom de fiche teruggaat."))
+        review.return_fiche(fiche=fiche, by=request.user, comment=form.cleaned_data["comment"])
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return _render(request, fiche, review_forms={"return_form": form}, status=400)
+    return _done(request, fiche, _("De fiche is teruggestuurd naar de projecteigenaar."))
+
+
+@require_POST
+def fiche_flag(request: AuthenticatedRequest, code: str) -> HttpResponse:
+    fiche = _reviewable(request, code)
+    form = FlagForm(request.POST)
+    followups = cast(BaseFollowUpFormSet, FollowUpFormSet(request.POST, prefix="actions"))
+    try:
+        if not (form.is_valid() and followups.is_valid()):
+            raise ValidationError(
+                _("De markering is niet opgeslagen: verbeter de gemarkeerde velden.")
+            )
+        review.flag_project(
+            fiche=fiche,
+            by=request.user,
+            level=FlagLevel(form.cleaned_data["level"]),
+            motivation=form.cleaned_data["motivation"],
+            actions=followups.follow_ups(),
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return _render(
+            request, fiche, review_forms={"flag_form": form, "followups": followups}, status=400
+        )
+    return _done(request, fiche, _("Het project is gemarkeerd."))
+
+
+@require_POST
+def fiche_unflag(request: AuthenticatedRequest, code: str) -> HttpResponse:
+    fiche = _reviewable(request, code)
+    form = LiftFlagForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise ValidationError(_("Zeg waarom de markering opgeheven wordt."))
+        review.lift_flag(fiche=fiche, by=request.user, reason=form.cleaned_data["reason"])
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return _render(request, fiche, review_forms={"lift_form": form}, status=400)
+    return _done(request, fiche, _("De markering is opgeheven."))

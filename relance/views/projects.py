@@ -1,0 +1,105 @@
+"""One project (/projects/<code>/): its fiches per round with what changed, its milestones,
+its money and its review history, as far as the user may see them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Prefetch
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.utils.formats import number_format
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_GET
+
+from milestones.models import MilestoneStatus
+from projects.models import Fiche, Project, ReportingRound, ReviewEvent, StatusFlag
+from projects.permissions import can_report_for
+from relance.http import AuthenticatedRequest
+
+
+@dataclass(frozen=True)
+class Change:
+    label: Any
+    before: Any
+    after: Any
+
+
+def _changes(fiche: Fiche, previous: Fiche | None) -> list[Change]:
+    """What a fiche says differently from the project's fiche of the round before."""
+    if previous is None:
+        return []
+    pairs = [
+        (_("Status"), previous.get_status_display(), fiche.get_status_display()),
+        (_("Toelichting"), previous.narrative, fiche.narrative),
+        (_("Vastgelegd (VAK)"), _money(previous, "committed_eur"), _money(fiche, "committed_eur")),
+        (_("Vereffend (VEK)"), _money(previous, "paid_eur"), _money(fiche, "paid_eur")),
+    ]
+    return [Change(label, before, after) for label, before, after in pairs if before != after]
+
+
+def _money(fiche: Fiche, name: str) -> str | None:
+    finance = getattr(fiche, "finance", None)
+    amount = getattr(finance, name, None) if finance else None
+    return None if amount is None else f"€ {number_format(amount, 2, force_grouping=True)}"
+
+
+@require_GET
+def project_detail(request: AuthenticatedRequest, code: str) -> HttpResponse:
+    project = get_object_or_404(Project.objects.with_structure(), code=code)
+    fiches = list(
+        Fiche.objects.visible_to(request.user)
+        .filter(project=project)
+        .select_related("round", "finance")
+        .prefetch_related(
+            Prefetch(
+                "flags",
+                queryset=StatusFlag.objects.filter(lifted_at__isnull=True).prefetch_related(
+                    "actions"
+                ),
+                to_attr="all_flags",
+            )
+        )
+        .order_by("-round__reference_date")
+    )
+    rows = [
+        {
+            "fiche": fiche,
+            "changes": _changes(fiche, older),
+            "flag": next(iter(fiche.all_flags), None),  # type: ignore[attr-defined]
+        }
+        for fiche, older in zip(fiches, [*fiches[1:], None], strict=True)
+    ]
+    latest_round = fiches[0].round if fiches else None
+    milestones = project.milestones.order_by("number").prefetch_related(
+        Prefetch(
+            "statuses",
+            queryset=MilestoneStatus.objects.filter(round=latest_round),
+            to_attr="latest",
+        )
+    )
+    events = (
+        ReviewEvent.objects.filter(fiche__in=[fiche.pk for fiche in fiches])
+        .select_related("fiche__round", "by")
+        .order_by("-at", "-pk")
+    )
+    open_round = ReportingRound.objects.open().first()
+    may_report = (
+        open_round is not None
+        and can_report_for(request.user, project)
+        and any(fiche.round_id == open_round.pk for fiche in fiches)
+    )
+    return render(
+        request,
+        "projects/project_detail.html",
+        {
+            "project": project,
+            "fiches": fiches,
+            "rows": rows,
+            "latest_round": latest_round,
+            "milestones": milestones,
+            "events": events,
+            "may_report": may_report,
+        },
+    )

@@ -1,0 +1,132 @@
+"""Reporting rounds: the list, one round's progress and review queue, and the coordinators'
+actions (create, open, close)."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count, Q
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from projects.models import Fiche, ReportingRound, ReviewState
+from projects.permissions import can_manage_rounds, can_review
+from relance import services
+from relance.forms import CloseRoundForm, RoundForm
+from relance.http import AuthenticatedRequest
+
+REVIEW_COUNTS = {
+    "total": Count("pk"),
+    "draft": Count("pk", filter=Q(review_state=ReviewState.DRAFT)),
+    "submitted": Count("pk", filter=Q(review_state=ReviewState.SUBMITTED)),
+    "approved": Count("pk", filter=Q(review_state=ReviewState.APPROVED)),
+    "returned": Count("pk", filter=Q(review_state=ReviewState.RETURNED)),
+}
+
+
+def _visible_round(request: AuthenticatedRequest, code: str) -> ReportingRound:
+    return get_object_or_404(ReportingRound.objects.visible_to(request.user), code=code)
+
+
+@require_GET
+def round_list(request: AuthenticatedRequest) -> HttpResponse:
+    rounds = ReportingRound.objects.visible_to(request.user).annotate(
+        fiche_count=Count("fiches", filter=Q(fiches__in=Fiche.objects.visible_to(request.user)))
+    )
+    return render(
+        request,
+        "relance/round_list.html",
+        {"rounds": rounds, "may_manage": can_manage_rounds(request.user)},
+    )
+
+
+@require_GET
+def round_detail(request: AuthenticatedRequest, code: str) -> HttpResponse:
+    return _render_detail(request, _visible_round(request, code), CloseRoundForm())
+
+
+def _render_detail(
+    request: AuthenticatedRequest,
+    reporting_round: ReportingRound,
+    close_form: CloseRoundForm,
+    status: int = 200,
+) -> HttpResponse:
+    fiches = Fiche.objects.visible_to(request.user).filter(round=reporting_round)
+    per_domain = (
+        fiches.values("project__domain__code", "project__domain__name")
+        .annotate(**REVIEW_COUNTS)
+        .order_by("project__domain__code")
+    )
+    queue = (
+        fiches.filter(review_state=ReviewState.SUBMITTED)
+        .select_related("project__domain", "submitted_by")
+        .order_by("submitted_at")
+        if can_review(request.user)
+        else Fiche.objects.none()
+    )
+    may_manage = can_manage_rounds(request.user)
+    context = {
+        "round": reporting_round,
+        "totals": fiches.aggregate(**REVIEW_COUNTS),
+        "per_domain": per_domain,
+        "queue": queue,
+        "may_manage": may_manage,
+        "readiness": services.round_readiness(reporting_round) if may_manage else None,
+        "close_form": close_form,
+    }
+    return render(request, "relance/round_detail.html", context, status=status)
+
+
+@require_http_methods(["GET", "POST"])
+def round_create(request: AuthenticatedRequest) -> HttpResponse:
+    if not can_manage_rounds(request.user):
+        raise PermissionDenied
+    form = RoundForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        reporting_round = form.save()
+        messages.success(
+            request, _("Meetmoment %(round)s is aangemaakt.") % {"round": reporting_round}
+        )
+        return redirect(reporting_round)
+    return render(request, "relance/round_form.html", {"form": form})
+
+
+@require_POST
+def round_open(request: AuthenticatedRequest, code: str) -> HttpResponse:
+    if not can_manage_rounds(request.user):
+        raise PermissionDenied
+    reporting_round = _visible_round(request, code)
+    try:
+        created = services.open_round(reporting_round=reporting_round, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request,
+            _("Meetmoment %(round)s is open: %(count)s fiches staan klaar.")
+            % {"round": reporting_round, "count": created},
+        )
+    return redirect(reporting_round)
+
+
+@require_POST
+def round_close(request: AuthenticatedRequest, code: str) -> HttpResponse:
+    if not can_manage_rounds(request.user):
+        raise PermissionDenied
+    reporting_round = _visible_round(request, code)
+    form = CloseRoundForm(request.POST)
+    form.is_valid()
+    try:
+        services.close_round(
+            reporting_round=reporting_round,
+            by=request.user,
+            reason=form.cleaned_data.get("reason", ""),
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        # Keep what was typed: the round again, with the reason filled in.
+        return _render_detail(request, reporting_round, form, status=400)
+    messages.success(request, _("Meetmoment %(round)s is gesloten.") % {"round": reporting_round})
+    return redirect(reporting_round)
