@@ -4,12 +4,15 @@ from django.contrib import admin
 
 from projects.admin import ClosedRoundReadOnly
 from projects.models import ReportingRound
+from projects.resources import RoleImportExportMixin
 
 from .models import FinanceReport
+from .resources import FinanceReportResource
 
 
 @admin.register(FinanceReport)
-class FinanceReportAdmin(ClosedRoundReadOnly):
+class FinanceReportAdmin(RoleImportExportMixin, ClosedRoundReadOnly):
+    resource_classes = [FinanceReportResource]
     list_display = ["fiche", "budget_eur", "committed_eur", "paid_eur"]
     list_filter = ["fiche__round", "fiche__project__domain"]
     list_select_related = ["fiche__project", "fiche__round"]

@@ -1,12 +1,15 @@
 from django.contrib import admin
 
 from projects.admin import ClosedRoundReadOnly
+from projects.resources import RoleImportExportMixin
 
 from .models import Milestone, MilestoneStatus
+from .resources import MilestoneResource, MilestoneStatusResource
 
 
 @admin.register(Milestone)
-class MilestoneAdmin(admin.ModelAdmin):
+class MilestoneAdmin(RoleImportExportMixin, admin.ModelAdmin):
+    resource_classes = [MilestoneResource]
     list_display = ["__str__", "description", "deadline", "rrf_reference"]
     list_filter = ["project__cluster__speerpunt", "project__domain"]
     list_select_related = ["project"]
@@ -16,7 +19,8 @@ class MilestoneAdmin(admin.ModelAdmin):
 
 
 @admin.register(MilestoneStatus)
-class MilestoneStatusAdmin(ClosedRoundReadOnly):
+class MilestoneStatusAdmin(RoleImportExportMixin, ClosedRoundReadOnly):
+    resource_classes = [MilestoneStatusResource]
     list_display = ["milestone", "round", "status", "realised_on", "forecast_date"]
     list_filter = ["round", "status"]
     list_select_related = ["milestone__project", "round"]

@@ -13,6 +13,15 @@ from django.utils.translation import gettext_lazy as _
 
 from .models import Cluster, Fiche, PolicyDomain, Project, ReportingRound, Speerpunt, User
 from .models.users import Role
+from .resources import (
+    ClusterResource,
+    FicheResource,
+    PolicyDomainResource,
+    ProjectResource,
+    ReportingRoundResource,
+    RoleImportExportMixin,
+    SpeerpuntResource,
+)
 
 
 class ClosedRoundReadOnly(admin.ModelAdmin):
@@ -32,19 +41,22 @@ class ClosedRoundReadOnly(admin.ModelAdmin):
 
 
 @admin.register(PolicyDomain)
-class PolicyDomainAdmin(admin.ModelAdmin):
+class PolicyDomainAdmin(RoleImportExportMixin, admin.ModelAdmin):
+    resource_classes = [PolicyDomainResource]
     list_display = ["code", "name", "active_until", "merged_into"]
     search_fields = ["code", "name"]
 
 
 @admin.register(Speerpunt)
-class SpeerpuntAdmin(admin.ModelAdmin):
+class SpeerpuntAdmin(RoleImportExportMixin, admin.ModelAdmin):
+    resource_classes = [SpeerpuntResource]
     list_display = ["number", "name", "name_en"]
     search_fields = ["name", "name_en"]
 
 
 @admin.register(Cluster)
-class ClusterAdmin(admin.ModelAdmin):
+class ClusterAdmin(RoleImportExportMixin, admin.ModelAdmin):
+    resource_classes = [ClusterResource]
     list_display = ["number", "name", "speerpunt"]
     list_filter = ["speerpunt"]
     list_select_related = ["speerpunt"]
@@ -52,7 +64,8 @@ class ClusterAdmin(admin.ModelAdmin):
 
 
 @admin.register(Project)
-class ProjectAdmin(admin.ModelAdmin):
+class ProjectAdmin(RoleImportExportMixin, admin.ModelAdmin):
+    resource_classes = [ProjectResource]
     list_display = ["code", "title", "cluster", "domain", "budget_eur", "is_rrf", "is_demo"]
     list_filter = ["cluster__speerpunt", "domain", "is_rrf", "is_demo"]
     list_select_related = ["cluster", "domain"]
@@ -61,7 +74,8 @@ class ProjectAdmin(admin.ModelAdmin):
 
 
 @admin.register(ReportingRound)
-class ReportingRoundAdmin(admin.ModelAdmin):
+class ReportingRoundAdmin(RoleImportExportMixin, admin.ModelAdmin):
+    resource_classes = [ReportingRoundResource]
     list_display = ["code", "name", "reference_date", "deadline", "state"]
     list_filter = ["state"]
     search_fields = ["code", "name"]
@@ -77,7 +91,8 @@ class ReportingRoundAdmin(admin.ModelAdmin):
 
 
 @admin.register(Fiche)
-class FicheAdmin(ClosedRoundReadOnly):
+class FicheAdmin(RoleImportExportMixin, ClosedRoundReadOnly):
+    resource_classes = [FicheResource]
     list_display = ["project", "round", "status", "review_state", "updated_at"]
     list_filter = ["round", "status", "review_state", "project__domain"]
     list_select_related = ["project", "round"]

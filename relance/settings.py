@@ -225,3 +225,26 @@ LOGGING = {
 
 DJANGO_TABLES2_TEMPLATE = "django_tables2/bootstrap5-responsive.html"
 
+# The plan workbook (relance/workbook): an upload larger than this is refused before it is
+# read, and so is one that would unpack to more than ten times as much (a zip bomb).
+RELANCE_WORKBOOK_MAX_BYTES = env.int("RELANCE_WORKBOOK_MAX_BYTES", default=20 * 1024 * 1024)
+
+# Deadline reminders (milestones/reminders.py): the days, counted from a deadline (negative
+# before it), on which each reminder is due. A stage that no scan sent on its day (no worker,
+# no Redis) is still sent up to RELANCE_REMINDER_CATCH_UP_DAYS later, never once the item's
+# next stage is due.
+RELANCE_REMINDER_OFFSETS = {
+    # The domain's editors, for every fiche of the open round not yet submitted.
+    "fiche": (-7, -1, 1),
+    # The coordinators: one overview of every missing fiche, by domain.
+    "missing_fiches": (3,),
+    # The domain's editors, for every milestone not realised or stopped (its forecast date
+    # when delayed).
+    "milestone": (-14, 1),
+}
+RELANCE_REMINDER_CATCH_UP_DAYS = env.int("RELANCE_REMINDER_CATCH_UP_DAYS", default=3)
+# Mails link back to the application: its address as users reach it, without a trailing slash.
+RELANCE_BASE_URL = env.str(
+    "RELANCE_BASE_URL",
+    default=f"https://{ALLOWED_HOSTS[0].lstrip('.')}" if PRODUCTION else "http://127.0.0.1:8000",
+).rstrip("/")

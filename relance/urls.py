@@ -5,6 +5,7 @@ from django.urls import include, path
 from django.views.i18n import set_language
 
 from .views import fiches, home, projects, rounds
+from .workbook import views as workbook
 
 rounds_patterns = [
     path("", rounds.round_list, name="list"),
@@ -34,5 +35,9 @@ urlpatterns = [
     path("projects/", include("projects.urls")),
     path("milestones/", include("milestones.urls")),
     path("rounds/", include((rounds_patterns, "rounds"))),
+    path("imports/", workbook.import_upload, name="workbook-import"),
+    path("imports/<int:pk>/", workbook.import_preview, name="workbook-preview"),
+    path("imports/<int:pk>/confirm/", workbook.import_confirm, name="workbook-confirm"),
+    path("exports/workbook.xlsx", workbook.export_download, name="workbook-export"),
     path("admin/", admin.site.urls),
 ]

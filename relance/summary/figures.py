@@ -1,0 +1,297 @@
+"""The computation of a round's figures; see the package's docstring."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+from django.db.models import BigIntegerField, Count, F, Sum
+from django.db.models.functions import Cast, Coalesce, Round
+
+from milestones.models import MilestoneState, MilestoneStatus
+from projects.models import Fiche, ProjectStatus, ReportingRound, Speerpunt
+
+PROJECT_STATUSES: tuple[str, ...] = tuple(ProjectStatus.values)
+MILESTONE_STATUSES: tuple[str, ...] = tuple(MilestoneState.values)
+GOOD_MILESTONES = (MilestoneState.REALISED, MilestoneState.ON_SCHEDULE)
+HUNDRED = Decimal(100)
+CENT = Decimal("0.01")
+
+
+def round_half_up(value: Decimal | None) -> Decimal | None:
+    return None if value is None else value.quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def share(part: Decimal | int, whole: Decimal | int) -> Decimal | None:
+    """``part`` as an exact percentage of ``whole`` (None of nothing)."""
+    return Decimal(part) * HUNDRED / Decimal(whole) if whole else None
+
+
+@dataclass(frozen=True)
+class ProjectFigures:
+    total: int
+    counts: Mapping[str, int]  # every ProjectStatus value, 0 where none
+
+    def as_json(self) -> dict[str, Any]:
+        return {"total": self.total, **{status: self.counts[status] for status in PROJECT_STATUSES}}
+
+
+@dataclass(frozen=True)
+class MilestoneFigures:
+    total: int
+    counts: Mapping[str, int]  # every MilestoneState value
+    on_schedule_or_realised: int
+    on_schedule_or_realised_pct: Decimal | None
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "total": self.total,
+            **{status: self.counts[status] for status in MILESTONE_STATUSES},
+            "on_schedule_or_realised": self.on_schedule_or_realised,
+            "on_schedule_or_realised_pct": _number(self.on_schedule_or_realised_pct),
+        }
+
+
+@dataclass(frozen=True)
+class MoneyFigures:
+    """VAK and VEK against the budget; the change since the previous round."""
+
+    budget_eur: Decimal
+    committed_eur: Decimal
+    paid_eur: Decimal
+    committed_pct: Decimal | None
+    paid_pct: Decimal | None
+    committed_change_eur: Decimal | None
+    paid_change_eur: Decimal | None
+    committed_change_pct_points: Decimal | None
+    paid_change_pct_points: Decimal | None
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "budget_eur": _amount(self.budget_eur),
+            "committed_eur": _amount(self.committed_eur),
+            "committed_pct": _number(self.committed_pct),
+            "paid_eur": _amount(self.paid_eur),
+            "paid_pct": _number(self.paid_pct),
+            "committed_change_eur": _amount(self.committed_change_eur),
+            "paid_change_eur": _amount(self.paid_change_eur),
+            "paid_change_pct_points": _number(self.paid_change_pct_points),
+            "committed_change_pct_points": _number(self.committed_change_pct_points),
+        }
+
+
+@dataclass(frozen=True)
+class Figures:
+    projects: ProjectFigures
+    milestones: MilestoneFigures
+    finance: MoneyFigures
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "projects": self.projects.as_json(),
+            "milestones": self.milestones.as_json(),
+            "finance": self.finance.as_json(),
+        }
+
+
+@dataclass(frozen=True)
+class SpeerpuntFigures:
+    number: int
+    name: str
+    figures: Figures
+
+    def as_json(self) -> dict[str, Any]:
+        return {"speerpunt": self.number, "naam": self.name, **self.figures.as_json()}
+
+
+@dataclass(frozen=True)
+class RoundSummary:
+    round: ReportingRound
+    previous: ReportingRound | None
+    totals: Figures
+    by_speerpunt: tuple[SpeerpuntFigures, ...]
+
+    @property
+    def code(self) -> str:
+        return self.round.code
+
+    @property
+    def reference_date(self) -> dt.date:
+        return self.round.reference_date
+
+    def as_json(self) -> dict[str, Any]:
+        """The object ``manage.py round_summary --json`` prints (interfaces.md)."""
+        return {
+            "round": self.round.code,
+            "reference_date": self.round.reference_date.isoformat(),
+            "previous_round": self.previous.code if self.previous else None,
+            **self.totals.as_json(),
+            "by_speerpunt": [speerpunt.as_json() for speerpunt in self.by_speerpunt],
+        }
+
+
+def _amount(value: Decimal | None) -> str | None:
+    return None if value is None else f"{value.quantize(CENT):f}"
+
+
+def _number(value: Decimal | None) -> float | None:
+    return None if value is None else float(value)
+
+
+def _cents(expression: Any) -> Cast:
+    """An amount as whole cents: integer sums are exact on every database."""
+    return Cast(Round(expression * 100), BigIntegerField())
+
+
+def _euro(cents: int | None) -> Decimal:
+    return Decimal(cents or 0) / HUNDRED
+
+
+@dataclass
+class _Sums:
+    """Running totals of one scope (the round, or one speerpunt)."""
+
+    projects: dict[str, int]
+    milestones: dict[str, int]
+    budget: Decimal = Decimal(0)
+    committed: Decimal = Decimal(0)
+    paid: Decimal = Decimal(0)
+
+    @classmethod
+    def empty(cls) -> _Sums:
+        return cls(dict.fromkeys(PROJECT_STATUSES, 0), dict.fromkeys(MILESTONE_STATUSES, 0))
+
+
+@dataclass
+class _Money:
+    budget: Decimal = Decimal(0)
+    committed: Decimal = Decimal(0)
+    paid: Decimal = Decimal(0)
+
+
+def _money_by_speerpunt(rows: Iterable[Mapping[str, Any]]) -> dict[int | None, _Money]:
+    money: dict[int | None, _Money] = defaultdict(_Money)
+    for row in rows:
+        for key in (row["speerpunt"], None):  # None: the whole round
+            money[key].budget += _euro(row["budget"])
+            money[key].committed += _euro(row["committed"])
+            money[key].paid += _euro(row["paid"])
+    return money
+
+
+def _figures(sums: _Sums, money: _Money, before: _Money | None) -> Figures:
+    good = sum(sums.milestones[status] for status in GOOD_MILESTONES)
+    milestones_total = sum(sums.milestones.values())
+    committed_pct = share(money.committed, money.budget)
+    paid_pct = share(money.paid, money.budget)
+
+    def change_points(now: Decimal | None, part: Decimal) -> Decimal | None:
+        if before is None:
+            return None
+        earlier = share(part, before.budget)
+        return None if now is None or earlier is None else now - earlier
+
+    return Figures(
+        projects=ProjectFigures(total=sum(sums.projects.values()), counts=dict(sums.projects)),
+        milestones=MilestoneFigures(
+            total=milestones_total,
+            counts=dict(sums.milestones),
+            on_schedule_or_realised=good,
+            on_schedule_or_realised_pct=round_half_up(share(good, milestones_total)),
+        ),
+        finance=MoneyFigures(
+            budget_eur=money.budget,
+            committed_eur=money.committed,
+            paid_eur=money.paid,
+            committed_pct=round_half_up(committed_pct),
+            paid_pct=round_half_up(paid_pct),
+            committed_change_eur=None if before is None else money.committed - before.committed,
+            paid_change_eur=None if before is None else money.paid - before.paid,
+            committed_change_pct_points=round_half_up(
+                change_points(committed_pct, before.committed if before else Decimal(0))
+            ),
+            paid_change_pct_points=round_half_up(
+                change_points(paid_pct, before.paid if before else Decimal(0))
+            ),
+        ),
+    )
+
+
+def round_summary(reporting_round: ReportingRound | str) -> RoundSummary:
+    """The figures of a round (a ReportingRound or its code), in total and per speerpunt.
+
+    ``ReportingRound.DoesNotExist`` for an unknown code.
+    """
+    if isinstance(reporting_round, str):
+        reporting_round = ReportingRound.objects.get(code=reporting_round)
+    previous = reporting_round.previous()
+    speerpunt = "project__cluster__speerpunt_id"
+    money_rows = (
+        Fiche.objects.filter(round_id__in=[reporting_round.pk, previous.pk if previous else None])
+        .values("round_id", speerpunt=F(speerpunt))
+        .annotate(
+            budget=Sum(_cents(Coalesce("finance__budget_eur", "project__budget_eur"))),
+            committed=Sum(_cents(F("finance__committed_eur"))),
+            paid=Sum(_cents(F("finance__paid_eur"))),
+        )
+        .order_by()
+    )
+    by_round: dict[int, list[Mapping[str, Any]]] = defaultdict(list)
+    for row in money_rows:
+        by_round[row["round_id"]].append(row)
+    money = _money_by_speerpunt(by_round[reporting_round.pk])
+    before = _money_by_speerpunt(by_round[previous.pk]) if previous else None
+
+    sums: dict[int | None, _Sums] = defaultdict(_Sums.empty)
+    project_counts = (
+        Fiche.objects.filter(round=reporting_round)
+        .values("status", speerpunt=F(speerpunt))
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    for row in project_counts:
+        for key in (row["speerpunt"], None):
+            sums[key].projects[row["status"]] += row["n"]
+    milestone_counts = (
+        MilestoneStatus.objects.filter(round=reporting_round)
+        .values("status", speerpunt=F("milestone__project__cluster__speerpunt_id"))
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    for row in milestone_counts:
+        for key in (row["speerpunt"], None):
+            sums[key].milestones[row["status"]] += row["n"]
+
+    present = {key for key in [*sums, *money] if key is not None}
+    speerpunten = {
+        pk: (number, name)
+        for pk, number, name in Speerpunt.objects.filter(pk__in=present).values_list(
+            "pk", "number", "name"
+        )
+    }
+    by_speerpunt = tuple(
+        SpeerpuntFigures(
+            number=number,
+            name=name,
+            figures=_figures(
+                sums[pk],
+                money.get(pk, _Money()),
+                before.get(pk, _Money()) if before is not None else None,
+            ),
+        )
+        for pk, (number, name) in sorted(speerpunten.items(), key=lambda item: item[1][0])
+    )
+    return RoundSummary(
+        round=reporting_round,
+        previous=previous,
+        totals=_figures(
+            sums[None],
+            money.get(None, _Money()),
+            before.get(None, _Money()) if before is not None else None,
+        ),
+        by_speerpunt=by_speerpunt,
+    )

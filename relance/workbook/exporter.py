@@ -1,0 +1,95 @@
+"""The plan workbook's export: the import's format, written as a stream.
+
+openpyxl's write-only mode writes each row as it comes and keeps no sheet in memory, and
+the database is read in chunks, so memory stays flat whatever the plan's size. Each sheet
+reads the same ORM paths as the import compares (tables.py), so an export imported into
+an empty database gives back the same plan, and exporting that gives the same workbook.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from decimal import Decimal
+from typing import IO, Any
+
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ERROR_CODES
+from openpyxl.worksheet._write_only import WriteOnlyWorksheet
+
+from projects.models import ReportingRound
+from projects.resources import FORMULA_STARTS
+
+from .parsing import normalise_text
+from .schema import Sheet
+from .tables import TABLES, Table
+
+CHUNK = 2000
+# A float holds 15 significant digits exactly; longer indicator values are written as text.
+FLOAT_DIGITS = 15
+
+
+def is_formula_like(text: str) -> bool:
+    """Would Excel take this text, typed in, for a formula (CSV injection)?"""
+    return text.startswith(FORMULA_STARTS)
+
+
+def _text_cell(sheet: WriteOnlyWorksheet, text: str) -> Any:
+    if not (is_formula_like(text) or text in ERROR_CODES):
+        return text
+    # Always a text cell, never a formula or an error; quotePrefix keeps it text when
+    # someone edits it in Excel.
+    cell = WriteOnlyCell(sheet, value=text)
+    cell.data_type = "s"
+    cell.quotePrefix = True
+    return cell
+
+
+def _cell(sheet: WriteOnlyWorksheet, value: Any) -> Any:
+    if isinstance(value, str):
+        text = normalise_text(value)
+        return _text_cell(sheet, text) if text else None
+    if isinstance(value, Decimal) and value.as_tuple().exponent != -2:
+        value = value.normalize()
+        if len(value.as_tuple().digits) > FLOAT_DIGITS:
+            return _text_cell(sheet, f"{value:f}")
+        return value if value.as_tuple().exponent <= 0 else value.quantize(Decimal(1))
+    return value
+
+
+def _records(table: Table, round_code: str | None) -> Iterator[tuple[Any, ...]]:
+    queryset = table.model._default_manager.all()
+    if round_code is not None and table.round_column:
+        queryset = queryset.filter(**{table.paths[0]: round_code})
+    rows = queryset.order_by(*table.key_paths).values_list(*table.paths)
+    return rows.iterator(chunk_size=CHUNK)
+
+
+def _write_sheet(workbook: Workbook, table: Table, round_code: str | None) -> None:
+    sheet: Sheet = table.sheet
+    worksheet = workbook.create_sheet(sheet.name)
+    worksheet.append(list(sheet.names))
+    columns = sheet.columns
+    for record in _records(table, round_code):
+        worksheet.append(
+            [
+                _cell(worksheet, column.cell(value))
+                for column, value in zip(columns, record, strict=True)
+            ]
+        )
+
+
+def export_workbook(target: IO[bytes] | str, *, round_code: str | None = None) -> None:
+    """Write the plan workbook to ``target`` (a path or a binary file).
+
+    With ``round_code``, the round-bound sheets (the round itself, its reporting rows,
+    milestone statuses and indicator values) hold only that round; the plan's sheets are
+    always whole, so that the file imports on its own. ``ReportingRound.DoesNotExist``
+    for an unknown round.
+    """
+    if round_code is not None:
+        ReportingRound.objects.get(code=round_code)
+    workbook = Workbook(write_only=True)
+    for table in TABLES:
+        _write_sheet(workbook, table, round_code)
+    workbook.save(target)

@@ -1,0 +1,253 @@
+"""Cell values of the plan workbook, read the ways ``workbook.md`` allows.
+
+Each parser takes a cell's value as openpyxl gives it (a number, a date, text with its
+surrounding spaces already trimmed; never None: empty cells are handled by the caller)
+and returns the typed value, or raises ``CellError`` with a message for people.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+from collections.abc import Callable, Mapping
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from typing import Any
+
+from django.utils.translation import gettext as _
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+from milestones.models import MilestoneState
+from milestones.resources import MILESTONE_STATUS_WORDS
+from projects.models import IndicatorKind, ProjectStatus
+from projects.models.rounds import RoundState
+from projects.resources import PROJECT_STATUS_WORDS
+
+
+class CellError(ValueError):
+    """A value that cannot be right; ``str(error)`` says why, in words for people."""
+
+
+Parser = Callable[[Any], Any]
+
+MAX_AMOUNT = Decimal("9999999999999.99")  # DecimalField(max_digits=15, decimal_places=2)
+MAX_QUANTITY_DIGITS = 16  # DecimalField(max_digits=24, decimal_places=8): digits before the point
+QUANTITY_PLACES = Decimal("1E-8")
+CENT = Decimal("0.01")
+
+_AMOUNT_TEXT = re.compile(r"^([+-]?)(\d+)(?:[.,](\d+))?$")
+_DIGITS = re.compile(r"^\d+$")
+_ISO_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
+_BELGIAN_DATE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
+
+
+def normalise_text(value: str) -> str:
+    """Text as the workbook carries it: trimmed, lines ending in \\n, no characters that
+    XML cannot hold. The import stores it so, and compares what the database holds so."""
+    value = value.replace("\r\n", "\n").replace("\r", "\n")
+    return ILLEGAL_CHARACTERS_RE.sub("", value).strip()
+
+
+def _shown(value: Any) -> str:
+    text = str(value)
+    return text if len(text) <= 40 else f"{text[:37]}..."
+
+
+def _is_number(value: Any) -> bool:
+    # bool is an int to Python, never a number to people.
+    return isinstance(value, int | float | Decimal) and not isinstance(value, bool)
+
+
+def text(value: Any) -> str:
+    """Text as written; numbers and dates that Excel made of it are written back as text."""
+    if isinstance(value, dt.datetime):
+        value = value.date() if value.time() == dt.time() else value
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def whole_number(value: Any) -> int:
+    """3, 3.0 and "3" all mean 3."""
+    if _is_number(value):
+        if isinstance(value, float) and not value.is_integer():
+            raise CellError(_("geen geheel getal: %(value)s") % {"value": _shown(value)})
+        if isinstance(value, Decimal) and value != value.to_integral_value():
+            raise CellError(_("geen geheel getal: %(value)s") % {"value": _shown(value)})
+        return int(value)
+    if isinstance(value, str) and _DIGITS.match(value):
+        return int(value)
+    raise CellError(_("geen geheel getal: %(value)s") % {"value": _shown(value)})
+
+
+def _decimal_of_number(value: int | float | Decimal) -> Decimal:
+    """The decimal a person typed, from the binary float Excel stored.
+
+    ``repr`` gives the shortest text that reads back as the same float, which is what was
+    typed (1234567.89, not 1234567.889999999897...); a value computed in Excel (0.1 + 0.2)
+    is taken at Excel's 15 significant digits, as Excel shows it.
+    """
+    if isinstance(value, Decimal):
+        return value
+    if isinstance(value, int):
+        return Decimal(value)
+    if not math.isfinite(value):
+        raise CellError(_("geen getal: %(value)s") % {"value": _shown(value)})
+    exact = Decimal(repr(value))
+    shown = Decimal(f"{value:.15g}")
+    # Both are finite, so their exponents are ints: fewer decimals wins.
+    return shown if int(shown.as_tuple().exponent) > int(exact.as_tuple().exponent) else exact
+
+
+def _decimal(value: Any) -> Decimal:
+    if _is_number(value):
+        return _decimal_of_number(value)
+    if isinstance(value, str):
+        match = _AMOUNT_TEXT.match(value)
+        if match:
+            sign, whole, fraction = match.groups()
+            try:
+                return Decimal(f"{sign}{whole}.{fraction or '0'}")
+            except InvalidOperation:  # pragma: no cover - the pattern admits only digits
+                pass
+    raise CellError(_("geen getal: %(value)s") % {"value": _shown(value)})
+
+
+def amount(value: Any) -> Decimal:
+    """An amount in euro: at least 0, at most two decimals, exact."""
+    number = _decimal(value)
+    if number < 0:
+        raise CellError(_("negatief bedrag: %(value)s") % {"value": _shown(value)})
+    if number != number.quantize(CENT, rounding=ROUND_HALF_UP):
+        raise CellError(_("meer dan twee decimalen: %(value)s") % {"value": _shown(value)})
+    number = number.quantize(CENT)
+    if number > MAX_AMOUNT:
+        raise CellError(_("bedrag te groot: %(value)s") % {"value": _shown(value)})
+    return number
+
+
+def quantity(value: Any) -> Decimal:
+    """An indicator value: any sign, any number of decimals (kept to eight, as stored)."""
+    number = _decimal(value)
+    if abs(number) >= Decimal(10) ** MAX_QUANTITY_DIGITS:
+        raise CellError(_("getal te groot: %(value)s") % {"value": _shown(value)})
+    return number.quantize(QUANTITY_PLACES, rounding=ROUND_HALF_UP)
+
+
+def date(value: Any) -> dt.date:
+    """A date cell, or text YYYY-MM-DD or DD/MM/YYYY."""
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str):
+        iso, belgian = _ISO_DATE.match(value), _BELGIAN_DATE.match(value)
+        if iso or belgian:
+            if iso:
+                year, month, day = (int(part) for part in iso.groups())
+            else:
+                assert belgian is not None
+                day, month, year = (int(part) for part in belgian.groups())
+            try:
+                return dt.date(year, month, day)
+            except ValueError:
+                raise CellError(
+                    _("onmogelijke datum: %(value)s") % {"value": _shown(value)}
+                ) from None
+    raise CellError(
+        _("geen datum (JJJJ-MM-DD of DD/MM/JJJJ): %(value)s") % {"value": _shown(value)}
+    )
+
+
+# WAAR and ONWAAR are how a Dutch Excel shows TRUE and FALSE.
+_YES = {"ja", "yes", "true", "1", "waar"}
+_NO = {"nee", "no", "false", "0", "onwaar"}
+
+
+def yes_no(value: Any) -> bool:
+    """ja/nee, yes/no, true/false, 1/0 (an empty cell, handled by the caller, is nee)."""
+    if isinstance(value, bool):
+        return value
+    if _is_number(value) and value in (0, 1):
+        return bool(value)
+    if isinstance(value, str):
+        word = value.lower()
+        if word in _YES:
+            return True
+        if word in _NO:
+            return False
+    raise CellError(_("geen ja of nee: %(value)s") % {"value": _shown(value)})
+
+
+def _words(mapping: Mapping[str, str]) -> dict[str, str]:
+    return {word.lower(): code for word, code in mapping.items()}
+
+
+S, M = ProjectStatus, MilestoneState
+
+# The words of workbook.md, then the stored codes, the colours and the labels of the reports.
+_PROJECT_STATUSES = _words(
+    {
+        **{word: code for code, word in PROJECT_STATUS_WORDS.items()},
+        **{code: code for code in S.values},
+        "grijs": S.NOT_STARTED,
+        "lichtgroen": S.STARTED,
+        "donkergroen": S.IN_PROGRESS,
+        "geel": S.REALISED,
+        "oranje": S.ATTENTION,
+        "rood": S.ACTION_REQUIRED,
+        "nog niet gestart": S.NOT_STARTED,
+        "in uitvoering volgens schema": S.IN_PROGRESS,
+        "bijzondere aandacht nodig": S.ATTENTION,
+        "bijkomende actie noodzakelijk": S.ACTION_REQUIRED,
+    }
+)
+
+_MILESTONE_STATUSES = _words(
+    {
+        **{word: code for code, word in MILESTONE_STATUS_WORDS.items()},
+        **{code: code for code in M.values},
+        "in vertraging": M.DELAYED,
+        "nog niet aangevat": M.FUTURE,
+    }
+)
+
+ROUND_STATE_WORDS = {RoundState.DRAFT: "", RoundState.OPEN: "open", RoundState.CLOSED: "gesloten"}
+_ROUND_STATES = _words(
+    {
+        "open": RoundState.OPEN,
+        "gesloten": RoundState.CLOSED,
+        "closed": RoundState.CLOSED,
+        "in voorbereiding": RoundState.DRAFT,
+        "draft": RoundState.DRAFT,
+    }
+)
+
+_INDICATOR_KINDS = _words({code: code for code in IndicatorKind.values})
+
+
+def _choice(table: dict[str, str], value: Any, message: str) -> str:
+    found = table.get(" ".join(str(value).split()).lower())
+    if found is None:
+        raise CellError(message % {"value": _shown(value)})
+    return found
+
+
+def project_status(value: Any) -> str:
+    return _choice(_PROJECT_STATUSES, value, _("geen projectstatus: %(value)s"))
+
+
+def milestone_status(value: Any) -> str:
+    return _choice(_MILESTONE_STATUSES, value, _("geen mijlpaalstatus: %(value)s"))
+
+
+def round_state(value: Any) -> str:
+    return _choice(_ROUND_STATES, value, _("geen status van een meetmoment: %(value)s"))
+
+
+def indicator_kind(value: Any) -> str:
+    return _choice(
+        _INDICATOR_KINDS, value, _("geen soort indicator (output, outcome, impact): %(value)s")
+    )
