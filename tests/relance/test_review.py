@@ -110,7 +110,7 @@ def test_a_flag_becomes_the_projects_status_until_lifted(client, coordinator, fi
 @pytest.mark.parametrize(
     ("change", "message"),
     [
-        ({"motivation": ""}, "Dit veld is verplicht"),
+        ({"motivation": ""}, "id_motivation_error"),
         (
             {"actions-0-description": "", "actions-0-owner": "", "actions-0-due_date": ""},
             "minstens één opvolgingsactie",
