@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -99,3 +101,59 @@ class MilestoneStatus(models.Model):
 
     def __str__(self) -> str:
         return f"{self.milestone} @ {self.round.code}: {self.get_status_display()}"
+
+
+class ReminderItem(models.TextChoices):
+    """What a reminder is about; ``ReminderLog.item_id`` is the primary key of one of these."""
+
+    FICHE = "fiche", _("fiche")
+    MILESTONE = "milestone", _("mijlpaal")
+    MISSING_FICHES = "missing_fiches", _("ontbrekende fiches")  # the item is the round
+    REVIEW_EVENT = "review_event", _("beoordeling")
+
+
+class ReminderLog(models.Model):
+    """One reminder sent to one person: the row claims it, so it is never sent twice.
+
+    ``stage`` is ``d-7``, ``d+1`` … (days from ``due_on``, the deadline it counts from) or
+    the review action (``returned``, ``submitted``) for a notice about a review step. A
+    deadline that moves is a new ``due_on``, so its reminders are due again.
+    """
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("ontvanger"),
+        on_delete=models.CASCADE,
+        related_name="reminders",
+    )
+    item_kind = models.CharField(_("soort item"), max_length=20, choices=ReminderItem.choices)
+    item_id = models.PositiveBigIntegerField(_("id"))
+    stage = models.CharField(_("fase"), max_length=20)
+    due_on = models.DateField(_("deadline"))
+    sent_on = models.DateField(_("verstuurd op"))
+    created_at = models.DateTimeField(_("aangemaakt op"), default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("verstuurde herinnering")
+        verbose_name_plural = _("verstuurde herinneringen")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["recipient", "item_kind", "item_id", "stage", "due_on"],
+                name="reminderlog_once_per_recipient_item_stage",
+            ),
+            models.CheckConstraint(
+                condition=Q(item_kind__in=ReminderItem.values), name="reminderlog_item_kind_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(stage__regex=r"^(d[+-][0-9]{1,3}|returned|submitted)$"),
+                name="reminderlog_stage_format",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["recipient", "sent_on"], name="reminderlog_recipient_day_idx"),
+            models.Index(fields=["-created_at", "-id"], name="reminderlog_newest_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.recipient} · {self.item_kind} {self.item_id} · {self.stage}"
