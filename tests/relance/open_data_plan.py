@@ -1,0 +1,125 @@
+"""A plan for the open data tests: two closed rounds, an open one and a draft one, whose
+unpublished rows all carry ``DRAFT``, so a test can search every byte for it."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import zipfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from decimal import Decimal
+
+from milestones.models import MilestoneState
+from projects.models import Project, ProjectStatus, ReportingRound
+from projects.models.rounds import RoundState
+from tests.factories import (
+    ClusterFactory,
+    FicheFactory,
+    FinanceReportFactory,
+    IndicatorFactory,
+    IndicatorValueFactory,
+    MilestoneFactory,
+    MilestoneStatusFactory,
+    PolicyDomainFactory,
+    ProjectFactory,
+    ReportingRoundFactory,
+    SpeerpuntFactory,
+)
+
+DRAFT = "ONGEPUBLICEERD-CONCEPT-7f3a"
+PUBLISHED = "Gepubliceerde toelichting"
+STATUSES = [ProjectStatus.IN_PROGRESS, ProjectStatus.REALISED, ProjectStatus.ATTENTION]
+
+
+@dataclass
+class Plan:
+    earlier: ReportingRound  # closed, 2022-12
+    closed: ReportingRound  # closed, 2023-12
+    opened: ReportingRound  # open, 2024-12
+    draft: ReportingRound  # in preparation, 2025-12
+    projects: list[Project]
+
+
+def make_plan(size: int = 3) -> Plan:
+    """``size`` projects over two speerpunten and two domains (VV001 is RRF, in MOW and
+    speerpunt 1), two milestones and one indicator each, reported in every round."""
+    speerpunten = [SpeerpuntFactory(number=1), SpeerpuntFactory(number=2)]
+    clusters = [ClusterFactory(number=n + 1, speerpunt=speerpunten[n]) for n in range(2)]
+    domains = [PolicyDomainFactory(code="MOW"), PolicyDomainFactory(code="OMG")]
+    projects = [
+        ProjectFactory(
+            code=f"VV{n + 1:03d}",
+            cluster=clusters[n % 2],
+            domain=domains[n % 2],
+            is_rrf=n == 0,
+            rrf_measure="I-2.09" if n == 0 else "",
+            budget_eur=Decimal("1000000.00") * (n + 1),
+        )
+        for n in range(size)
+    ]
+    milestones = [
+        MilestoneFactory(project=project, number=number)
+        for project in projects
+        for number in (1, 2)
+    ]
+    indicators = [IndicatorFactory(project=project, code="OUT1") for project in projects]
+
+    earlier = ReportingRoundFactory(reference_date=dt.date(2022, 12, 31))
+    closed = ReportingRoundFactory(reference_date=dt.date(2023, 12, 31))
+    for reporting_round in (earlier, closed):
+        for n, project in enumerate(projects):
+            fiche = FicheFactory(
+                round=reporting_round,
+                project=project,
+                status=STATUSES[n % len(STATUSES)],
+                narrative=f"{PUBLISHED} {project.code} {reporting_round.code}",
+            )
+            FinanceReportFactory(
+                fiche=fiche,
+                budget_eur=project.budget_eur,
+                committed_eur=Decimal("250000.50") * (n + 1),
+                paid_eur=Decimal("1000.05") * (n + 1),
+            )
+        for milestone in milestones:
+            MilestoneStatusFactory(
+                round=reporting_round,
+                milestone=milestone,
+                status=MilestoneState.REALISED if milestone.number == 1 else MilestoneState.DELAYED,
+                realised_on=reporting_round.reference_date if milestone.number == 1 else None,
+                forecast_date=None if milestone.number == 1 else dt.date(2026, 6, 30),
+            )
+        for indicator in indicators:
+            IndicatorValueFactory(round=reporting_round, indicator=indicator, value=Decimal("42.5"))
+        reporting_round.close(by=None)
+
+    opened = ReportingRoundFactory(reference_date=dt.date(2024, 12, 31), state=RoundState.OPEN)
+    for project in projects:
+        fiche = FicheFactory(round=opened, project=project, narrative=f"{DRAFT} {project.code}")
+        FinanceReportFactory(fiche=fiche)
+    for milestone in milestones:
+        MilestoneStatusFactory(
+            round=opened,
+            milestone=milestone,
+            status=MilestoneState.DELAYED,
+            forecast_date=dt.date(2027, 1, 1),
+            delay_reason=DRAFT,
+            note=DRAFT,
+        )
+    for indicator in indicators:
+        IndicatorValueFactory(round=opened, indicator=indicator, note=DRAFT)
+
+    draft = ReportingRoundFactory(reference_date=dt.date(2025, 12, 31), name=f"{DRAFT} ronde")
+    FicheFactory(round=draft, project=projects[0], narrative=DRAFT)
+    return Plan(earlier=earlier, closed=closed, opened=opened, draft=draft, projects=projects)
+
+
+def unpacked(data: bytes, name: str = "") -> Iterator[tuple[str, bytes]]:
+    """Every file in a zip, and in the zips inside it (an .xlsx is one), decompressed."""
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        for info in archive.infolist():
+            content = archive.read(info)
+            path = f"{name}/{info.filename}" if name else info.filename
+            yield path, content
+            if content[:2] == b"PK":
+                yield from unpacked(content, path)
