@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from django.db.models import BigIntegerField, Count, F, Sum
+from django.db.models import BigIntegerField, Count, F, Q, Sum
 from django.db.models.functions import Cast, Coalesce, Round
 
 from milestones.models import MilestoneState, MilestoneStatus
@@ -108,12 +108,48 @@ class SpeerpuntFigures:
         return {"speerpunt": self.number, "naam": self.name, **self.figures.as_json()}
 
 
+# From bad to good: the status that colours a cluster in the dashboard's heat map.
+WORST_FIRST: tuple[str, ...] = (
+    ProjectStatus.ACTION_REQUIRED,
+    ProjectStatus.ATTENTION,
+    ProjectStatus.NOT_STARTED,
+    ProjectStatus.STARTED,
+    ProjectStatus.IN_PROGRESS,
+    ProjectStatus.REALISED,
+    ProjectStatus.STOPPED,
+)
+
+
+@dataclass(frozen=True)
+class ClusterFigures:
+    """The projects of one cluster per status; not part of the JSON."""
+
+    number: int
+    name: str
+    speerpunt: int  # the speerpunt's number
+    projects: ProjectFigures
+
+    @property
+    def worst_status(self) -> str | None:
+        return next((s for s in WORST_FIRST if self.projects.counts[s]), None)
+
+
 @dataclass(frozen=True)
 class RoundSummary:
     round: ReportingRound
     previous: ReportingRound | None
     totals: Figures
     by_speerpunt: tuple[SpeerpuntFigures, ...]
+    # Counted by the same query as the speerpunten's projects, for the heat map.
+    by_cluster: tuple[ClusterFigures, ...] = ()
+    # What the figures are restricted to (round_summary's keyword filters).
+    speerpunt: int | None = None
+    domain: str | None = None
+    rrf_only: bool = False
+
+    @property
+    def is_filtered(self) -> bool:
+        return self.speerpunt is not None or self.domain is not None or self.rrf_only
 
     @property
     def code(self) -> str:
@@ -221,18 +257,50 @@ def _figures(sums: _Sums, money: _Money, before: _Money | None) -> Figures:
     )
 
 
-def round_summary(reporting_round: ReportingRound | str) -> RoundSummary:
+def scope(
+    speerpunt: int | None = None,
+    domain: str | None = None,
+    rrf_only: bool = False,
+    *,
+    project: str = "project",
+) -> Q:
+    """The part of the plan that round_summary's filters keep, as a condition on the
+    project reached through ``project`` (``"project"`` from a fiche)."""
+    condition = Q()
+    if speerpunt is not None:
+        condition &= Q(**{f"{project}__cluster__speerpunt__number": speerpunt})
+    if domain is not None:
+        condition &= Q(**{f"{project}__domain__code": domain})
+    if rrf_only:
+        condition &= Q(**{f"{project}__is_rrf": True})
+    return condition
+
+
+def round_summary(
+    reporting_round: ReportingRound | str,
+    *,
+    speerpunt: int | None = None,
+    domain: str | None = None,
+    rrf_only: bool = False,
+) -> RoundSummary:
     """The figures of a round (a ReportingRound or its code), in total and per speerpunt.
+
+    The keyword filters keep part of the plan: one speerpunt (by number), one policy
+    domain (by code), the RRF projects only. They apply to every figure, the previous
+    round's included, so that changes compare like with like.
 
     ``ReportingRound.DoesNotExist`` for an unknown code.
     """
     if isinstance(reporting_round, str):
         reporting_round = ReportingRound.objects.get(code=reporting_round)
     previous = reporting_round.previous()
-    speerpunt = "project__cluster__speerpunt_id"
+    kept = scope(speerpunt, domain, rrf_only)
+    speerpunt_id = "project__cluster__speerpunt_id"
     money_rows = (
-        Fiche.objects.filter(round_id__in=[reporting_round.pk, previous.pk if previous else None])
-        .values("round_id", speerpunt=F(speerpunt))
+        Fiche.objects.filter(
+            kept, round_id__in=[reporting_round.pk, previous.pk if previous else None]
+        )
+        .values("round_id", speerpunt=F(speerpunt_id))
         .annotate(
             budget=Sum(_cents(Coalesce("finance__budget_eur", "project__budget_eur"))),
             committed=Sum(_cents(F("finance__committed_eur"))),
@@ -247,17 +315,28 @@ def round_summary(reporting_round: ReportingRound | str) -> RoundSummary:
     before = _money_by_speerpunt(by_round[previous.pk]) if previous else None
 
     sums: dict[int | None, _Sums] = defaultdict(_Sums.empty)
+    clusters: dict[tuple[int, str, int], dict[str, int]] = {}
     project_counts = (
-        Fiche.objects.filter(round=reporting_round)
-        .values("status", speerpunt=F(speerpunt))
+        Fiche.objects.filter(kept, round=reporting_round)
+        .values(
+            "status",
+            speerpunt=F(speerpunt_id),
+            cluster=F("project__cluster__number"),
+            cluster_name=F("project__cluster__name"),
+        )
         .annotate(n=Count("pk"))
         .order_by()
     )
     for row in project_counts:
         for key in (row["speerpunt"], None):
             sums[key].projects[row["status"]] += row["n"]
+        cluster = (row["cluster"], row["cluster_name"], row["speerpunt"])
+        clusters.setdefault(cluster, dict.fromkeys(PROJECT_STATUSES, 0))[row["status"]] += row["n"]
     milestone_counts = (
-        MilestoneStatus.objects.filter(round=reporting_round)
+        MilestoneStatus.objects.filter(
+            scope(speerpunt, domain, rrf_only, project="milestone__project"),
+            round=reporting_round,
+        )
         .values("status", speerpunt=F("milestone__project__cluster__speerpunt_id"))
         .annotate(n=Count("pk"))
         .order_by()
@@ -285,6 +364,15 @@ def round_summary(reporting_round: ReportingRound | str) -> RoundSummary:
         )
         for pk, (number, name) in sorted(speerpunten.items(), key=lambda item: item[1][0])
     )
+    by_cluster = tuple(
+        ClusterFigures(
+            number=number,
+            name=name,
+            speerpunt=speerpunten[speerpunt_pk][0],
+            projects=ProjectFigures(total=sum(counts.values()), counts=counts),
+        )
+        for (number, name, speerpunt_pk), counts in sorted(clusters.items())
+    )
     return RoundSummary(
         round=reporting_round,
         previous=previous,
@@ -294,4 +382,29 @@ def round_summary(reporting_round: ReportingRound | str) -> RoundSummary:
             before.get(None, _Money()) if before is not None else None,
         ),
         by_speerpunt=by_speerpunt,
+        by_cluster=by_cluster,
+        speerpunt=speerpunt,
+        domain=domain,
+        rrf_only=rrf_only,
     )
+
+
+def project_status_by_round(
+    rounds: Iterable[ReportingRound],
+    *,
+    speerpunt: int | None = None,
+    domain: str | None = None,
+    rrf_only: bool = False,
+) -> dict[int, dict[str, int]]:
+    """Projects per status in each of ``rounds``, by round id, in one query; a round's
+    counts are those of ``round_summary(round, ...)`` with the same filters."""
+    counts = {reporting_round.pk: dict.fromkeys(PROJECT_STATUSES, 0) for reporting_round in rounds}
+    rows = (
+        Fiche.objects.filter(scope(speerpunt, domain, rrf_only), round_id__in=list(counts))
+        .values("round_id", "status")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    for row in rows:
+        counts[row["round_id"]][row["status"]] = row["n"]
+    return counts

@@ -1,4 +1,4 @@
-"""Plan-wide pages: the home page and the health check."""
+"""Plan-wide pages: the dashboard and the health check."""
 
 from django.contrib.auth.decorators import login_not_required
 from django.db.models import Count, Sum
@@ -7,27 +7,49 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from projects.models import Project, ReportingRound, Speerpunt
+from projects.http import AuthenticatedRequest
+from projects.models import PolicyDomain, Project, ReportingRound, Speerpunt
 from relance.health import check_database, check_redis
+from relance.reporting.access import reportable_rounds
+from relance.reporting.dashboard import DashboardFilterForm, build_dashboard
 
 
 @require_GET
-def home(request: HttpRequest) -> HttpResponse:
-    speerpunten = Speerpunt.objects.annotate(
-        cluster_count=Count("clusters", distinct=True),
-        project_count=Count("clusters__projects", distinct=True),
-        budget_eur=Sum("clusters__projects__budget_eur"),
-    ).order_by("number")
+def home(request: AuthenticatedRequest) -> HttpResponse:
+    """The dashboard of a round (``?round=CODE``, the latest closed one by default), for the
+    whole plan or part of it (``speerpunt``, ``domain``, ``rrf``); below it, the plan's
+    structure and its rounds."""
+    speerpunten = list(
+        Speerpunt.objects.annotate(
+            cluster_count=Count("clusters", distinct=True),
+            project_count=Count("clusters__projects", distinct=True),
+            budget_eur=Sum("clusters__projects__budget_eur"),
+        ).order_by("number")
+    )
     totals = Project.objects.aggregate(
         cluster_count=Count("cluster", distinct=True),
         project_count=Count("pk"),
         budget_eur=Sum("budget_eur"),
     )
-    rounds = ReportingRound.objects.visible_to(request.user)
+    shown = list(reportable_rounds(request.user))
+    form = DashboardFilterForm(
+        request.GET,
+        rounds=shown,
+        speerpunten=speerpunten,
+        domains=list(PolicyDomain.objects.order_by("code")),
+    )
+    scope = form.scope()
+    names = {speerpunt.number: speerpunt.display_name for speerpunt in speerpunten}
     return render(
         request,
         "relance/home.html",
-        {"speerpunten": speerpunten, "totals": totals, "rounds": rounds},
+        {
+            "form": form,
+            "dashboard": build_dashboard(scope, shown, names) if scope else None,
+            "speerpunten": speerpunten,
+            "totals": totals,
+            "rounds": ReportingRound.objects.visible_to(request.user),
+        },
     )
 
 

@@ -1,4 +1,4 @@
-"""The overview and the project page: right figures, a fixed number of queries."""
+"""The dashboard and the project page: right figures, a fixed number of queries."""
 
 import pytest
 from django.urls import reverse
@@ -28,14 +28,17 @@ def grow_plan(projects: int, rounds: int = 2):
 
 
 @pytest.mark.parametrize("size", [3, 60])
-def test_the_overview_takes_a_fixed_number_of_queries(
+def test_the_dashboard_takes_a_fixed_number_of_queries(
     client, reader, size, django_assert_max_num_queries
 ):
     grow_plan(size)
     client.force_login(reader)
-    with django_assert_max_num_queries(8):
+    # The plan's structure, the filters' lists, two round summaries (the round and the one
+    # before) and one count over all rounds: tests/relance/test_dashboard.py.
+    with django_assert_max_num_queries(22):
         response = client.get(reverse("home"))
     assert response.context["totals"]["project_count"] == size
+    assert response.context["dashboard"].summary.totals.projects.total == size
 
 
 @pytest.mark.parametrize("rounds", [1, 8])

@@ -1,0 +1,328 @@
+"""The dashboard (/): a round's figures as tiles, charts and tables, for part of the plan or
+all of it.
+
+Every number comes from ``round_summary`` (and, for the chart over all rounds, from
+``project_status_by_round``, which counts the same fiches); nothing is counted here. The
+page takes a fixed number of queries: two summaries (the round and the one before), one
+count over all rounds, and the lists of the filter form.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+from decimal import Decimal
+from typing import Any
+from urllib.parse import urlencode
+
+from django import forms
+from django.http import QueryDict
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from milestones.models import MilestoneState
+from projects.models import PolicyDomain, ProjectStatus, ReportingRound, Speerpunt
+from relance.summary import RoundSummary, round_summary
+from relance.summary.figures import (
+    MILESTONE_STATUSES,
+    PROJECT_STATUSES,
+    ClusterFigures,
+    SpeerpuntFigures,
+    project_status_by_round,
+    round_half_up,
+    share,
+)
+
+from .access import default_round
+from .charts import charts_data
+
+
+@dataclass(frozen=True)
+class Scope:
+    """The round and the part of the plan the figures are about."""
+
+    round: ReportingRound
+    speerpunt: int | None = None
+    domain: str | None = None
+    rrf_only: bool = False
+
+    def filters(self) -> dict[str, Any]:
+        """round_summary's keyword filters."""
+        return {"speerpunt": self.speerpunt, "domain": self.domain, "rrf_only": self.rrf_only}
+
+    def projects_url(self, reporting_round: ReportingRound | None = None, **extra: Any) -> str:
+        """The project table showing these projects (``extra``: status, cluster, speerpunt)."""
+        query = {
+            "round": (reporting_round or self.round).code,
+            "speerpunt": self.speerpunt,
+            "domain": self.domain,
+            "rrf": "yes" if self.rrf_only else None,
+            **extra,
+        }
+        return _url("projects:list", query)
+
+    def milestones_url(self, **extra: Any) -> str:
+        """The milestone table (it has no RRF filter: there, all projects' milestones)."""
+        query = {
+            "round": self.round.code,
+            "speerpunt": self.speerpunt,
+            "domain": self.domain,
+            **extra,
+        }
+        return _url("milestones:list", query)
+
+    def query_string(self) -> str:
+        query = {"speerpunt": self.speerpunt, "domain": self.domain}
+        query["rrf"] = "1" if self.rrf_only else None
+        return urlencode({key: value for key, value in query.items() if value is not None})
+
+
+def _url(name: str, query: dict[str, Any]) -> str:
+    kept = {key: value for key, value in query.items() if value not in (None, "")}
+    return f"{reverse(name)}?{urlencode(kept)}"
+
+
+class DashboardFilterForm(forms.Form):
+    """The dashboard's choices, all optional: a value that is not on offer (a round the user
+    may not see, an unknown speerpunt) is dropped, and the default stands."""
+
+    round = forms.ChoiceField(label=gettext_lazy("Meetmoment"), required=False)
+    speerpunt = forms.TypedChoiceField(
+        label=gettext_lazy("Speerpunt"), coerce=int, required=False, empty_value=None
+    )
+    domain = forms.ChoiceField(label=gettext_lazy("Beleidsdomein"), required=False)
+    rrf = forms.BooleanField(label=gettext_lazy("Enkel RRF-projecten"), required=False)
+
+    def __init__(
+        self,
+        data: Any,
+        *,
+        rounds: list[ReportingRound],
+        speerpunten: Sequence[Speerpunt],
+        domains: Sequence[PolicyDomain],
+    ) -> None:
+        super().__init__(data)
+        self.rounds = rounds
+        self.fields["round"].choices = [  # type: ignore[attr-defined]
+            (r.code, str(r) if r.is_closed else f"{r} · {r.get_state_display()}") for r in rounds
+        ]
+        self.fields["speerpunt"].choices = [("", _("Alle speerpunten"))] + [  # type: ignore[attr-defined]
+            (s.number, str(s)) for s in speerpunten
+        ]
+        self.fields["domain"].choices = [("", _("Alle beleidsdomeinen"))] + [  # type: ignore[attr-defined]
+            (d.code, str(d)) for d in domains
+        ]
+        for name, widget_field in self.fields.items():
+            css = "form-check-input" if name == "rrf" else "form-select form-select-sm"
+            widget_field.widget.attrs["class"] = css
+        self.is_valid()
+
+    def scope(self) -> Scope | None:
+        """What the user chose, as far as it is valid; None when there is no round to show."""
+        data = self.cleaned_data
+        chosen = next((r for r in self.rounds if r.code == data.get("round")), None)
+        reporting_round = chosen or default_round(self.rounds)
+        if reporting_round is None:
+            return None
+        if chosen is None:  # the select shows the round the page shows
+            shown = QueryDict(mutable=True)
+            shown.update(self.data)
+            shown["round"] = reporting_round.code
+            self.data = shown
+        return Scope(
+            round=reporting_round,
+            speerpunt=data.get("speerpunt"),
+            domain=data.get("domain") or None,
+            rrf_only=bool(data.get("rrf")),
+        )
+
+
+@dataclass(frozen=True)
+class StatusTile:
+    status: str
+    label: str
+    count: int
+    pct: Decimal | None  # of the round's projects, one decimal
+    change: int | None  # since the previous round
+    url: str
+
+
+@dataclass(frozen=True)
+class HeatCell:
+    cluster: ClusterFigures
+    label: str
+    url: str
+
+
+@dataclass(frozen=True)
+class SpeerpuntRow:
+    speerpunt: SpeerpuntFigures
+    label: str
+    projects_url: str
+    milestone_urls: dict[str, str]
+    heat: list[HeatCell] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class RoundRow:
+    round: ReportingRound
+    counts: dict[str, int]
+    total: int
+    url: str
+    is_chosen: bool
+
+
+@dataclass
+class Dashboard:
+    scope: Scope
+    summary: RoundSummary
+    previous: RoundSummary | None  # the round before, with the same filters
+    status_tiles: list[StatusTile]
+    milestone_change_points: Decimal | None
+    history: list[RoundRow]
+    speerpunten: list[SpeerpuntRow]
+    charts: dict[str, Any]
+
+    milestone_states = MilestoneState.choices
+
+    @property
+    def realised_tile(self) -> StatusTile:
+        return next(t for t in self.status_tiles if t.status == ProjectStatus.REALISED)
+
+    @property
+    def flagged_count(self) -> int:
+        counts = self.summary.totals.projects.counts
+        return sum(counts[status] for status in ProjectStatus.flags())
+
+    @property
+    def project_change(self) -> int | None:
+        if self.previous is None:
+            return None
+        return self.summary.totals.projects.total - self.previous.totals.projects.total
+
+    @property
+    def strip(self) -> list[tuple[str, Decimal, Decimal]]:
+        """The status tiles as one bar of 100 units: (status, x, width)."""
+        total = self.summary.totals.projects.total
+        parts, x = [], Decimal(0)
+        for tile in self.status_tiles:
+            width = share(tile.count, total) or Decimal(0)
+            if width:
+                parts.append((tile.status, x, width))
+            x += width
+        return parts
+
+    @property
+    def has_changes(self) -> bool:
+        return self.previous is not None
+
+
+def build_dashboard(scope: Scope, rounds: list[ReportingRound], names: dict[int, str]) -> Dashboard:
+    """The dashboard of ``scope``; ``rounds`` are those the user may see (newest first),
+    ``names`` the speerpunten's names in the user's language, by number."""
+    summary = round_summary(scope.round, **scope.filters())
+    visible = {r.pk for r in rounds}
+    # The change figures compare with the round before only where the user may see it.
+    before = (
+        round_summary(summary.previous, **scope.filters())
+        if summary.previous is not None and summary.previous.pk in visible
+        else None
+    )
+    if before is None and summary.previous is not None:
+        summary = _without_changes(summary)
+    counts = summary.totals.projects
+    status_tiles = [
+        StatusTile(
+            status=status,
+            label=str(ProjectStatus(status).label),
+            count=counts.counts[status],
+            pct=_one_decimal(share(counts.counts[status], counts.total)),
+            change=(
+                counts.counts[status] - before.totals.projects.counts[status]
+                if before is not None
+                else None
+            ),
+            url=scope.projects_url(status=status),
+        )
+        for status in PROJECT_STATUSES
+    ]
+    milestones = summary.totals.milestones
+    earlier = before.totals.milestones.on_schedule_or_realised_pct if before else None
+    milestone_change = (
+        milestones.on_schedule_or_realised_pct - earlier
+        if milestones.on_schedule_or_realised_pct is not None and earlier is not None
+        else None
+    )
+
+    by_round = project_status_by_round(rounds, **scope.filters())
+    history = [
+        RoundRow(
+            round=r,
+            counts=by_round[r.pk],
+            total=sum(by_round[r.pk].values()),
+            url=scope.projects_url(reporting_round=r),
+            is_chosen=r.pk == scope.round.pk,
+        )
+        for r in reversed(rounds)
+        if sum(by_round[r.pk].values())
+    ]
+
+    speerpunten = [
+        SpeerpuntRow(
+            speerpunt=part,
+            label=f"{part.number}. {names.get(part.number, part.name)}",
+            projects_url=scope.projects_url(speerpunt=part.number),
+            milestone_urls={
+                status: scope.milestones_url(speerpunt=part.number, status=status)
+                for status in MILESTONE_STATUSES
+            },
+            heat=[
+                HeatCell(
+                    cluster=cluster,
+                    label=_heat_label(cluster),
+                    url=scope.projects_url(cluster=cluster.number),
+                )
+                for cluster in summary.by_cluster
+                if cluster.speerpunt == part.number
+            ],
+        )
+        for part in summary.by_speerpunt
+    ]
+    return Dashboard(
+        scope=scope,
+        summary=summary,
+        previous=before,
+        status_tiles=status_tiles,
+        milestone_change_points=milestone_change,
+        history=history,
+        speerpunten=speerpunten,
+        charts=charts_data(scope, history, speerpunten),
+    )
+
+
+def _one_decimal(value: Decimal | None) -> Decimal | None:
+    rounded = round_half_up(value)
+    return None if rounded is None else rounded.quantize(Decimal("0.1"))
+
+
+def _without_changes(summary: RoundSummary) -> RoundSummary:
+    """``summary`` without the changes since a round the user may not see."""
+    finance = replace(
+        summary.totals.finance,
+        committed_change_eur=None,
+        paid_change_eur=None,
+        committed_change_pct_points=None,
+        paid_change_pct_points=None,
+    )
+    return replace(summary, previous=None, totals=replace(summary.totals, finance=finance))
+
+
+def _heat_label(cluster: ClusterFigures) -> str:
+    worst = cluster.worst_status
+    return _("Cluster %(number)s, %(name)s: %(count)s projecten; ernstigste status: %(status)s") % {
+        "number": cluster.number,
+        "name": cluster.name,
+        "count": cluster.projects.total,
+        "status": ProjectStatus(worst).label if worst else "–",
+    }

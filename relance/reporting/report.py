@@ -1,0 +1,255 @@
+"""The progress report of a round: the bundle the Government receives.
+
+A cover note with the summary text and figures, the figures per speerpunt with bar charts,
+then one detailed fiche per project. The same template makes the printable page and, through
+WeasyPrint, the PDF; its charts are SVG drawn on the server, as a PDF runs no script.
+
+The report is Dutch, like the published reports and ``summary_text``, whatever the
+reader's language. Its data takes a fixed number of queries whatever the plan's size.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Prefetch
+
+from milestones.models import MilestoneState, MilestoneStatus
+from projects.models import (
+    Fiche,
+    Indicator,
+    IndicatorValue,
+    ProjectStatus,
+    ReportingRound,
+    Speerpunt,
+    StatusFlag,
+)
+from relance.summary import RoundSummary, round_summary, summary_text
+from relance.summary.figures import (
+    MILESTONE_STATUSES,
+    PROJECT_STATUSES,
+    Figures,
+    round_half_up,
+    scope,
+    share,
+)
+
+from .charts import MILESTONE_COLOURS, MONEY_COLOURS, STATUS_COLOURS
+
+HUNDRED = Decimal(100)
+
+
+@dataclass(frozen=True)
+class Segment:
+    """A piece of a bar of 100 units."""
+
+    colour: str
+    x: Decimal
+    width: Decimal
+    title: str
+
+
+def stacked(
+    counts: Mapping[str, int], order: Iterable[str], colours: Mapping[str, str], labels: Any
+) -> list[Segment]:
+    total = sum(counts.values())
+    segments, x = [], Decimal(0)
+    for key in order:
+        width = share(counts.get(key, 0), total) or Decimal(0)
+        if width:
+            segments.append(Segment(colours[key], x, width, f"{labels(key)}: {counts[key]}"))
+        x += width
+    return segments
+
+
+@dataclass(frozen=True)
+class Bar:
+    label: str
+    pct: Decimal | None  # of 100
+    colour: str
+
+    @property
+    def width(self) -> Decimal:
+        return min(self.pct or Decimal(0), HUNDRED)
+
+
+@dataclass(frozen=True)
+class FigureBlock:
+    """One speerpunt's figures (or the round's) with its charts."""
+
+    number: int | None
+    name: str
+    figures: Figures
+    status_bar: list[Segment]
+    milestone_bar: list[Segment]
+    money_bars: list[Bar]
+
+    @property
+    def status_rows(self) -> list[tuple[str, str, int, Decimal | None]]:
+        projects = self.figures.projects
+        return [
+            (
+                s,
+                str(ProjectStatus(s).label),
+                projects.counts[s],
+                _pct(projects.counts[s], projects.total),
+            )
+            for s in PROJECT_STATUSES
+            if projects.counts[s]
+        ]
+
+
+@dataclass
+class FicheSheet:
+    """One project's detailed fiche in the report."""
+
+    fiche: Fiche
+    flag: StatusFlag | None
+    milestones: list[MilestoneStatus] = field(default_factory=list)
+    indicators: list[tuple[Indicator, IndicatorValue | None]] = field(default_factory=list)
+
+    @property
+    def budget(self) -> Decimal:
+        finance = getattr(self.fiche, "finance", None)
+        frozen = finance.budget_eur if finance is not None else None
+        return frozen if frozen is not None else self.fiche.project.budget_eur
+
+    @property
+    def committed(self) -> Decimal | None:
+        finance = getattr(self.fiche, "finance", None)
+        return finance.committed_eur if finance is not None else None
+
+    @property
+    def paid(self) -> Decimal | None:
+        finance = getattr(self.fiche, "finance", None)
+        return finance.paid_eur if finance is not None else None
+
+    @property
+    def money_bars(self) -> list[Bar]:
+        return _money_bars(self.budget, self.committed or Decimal(0), self.paid or Decimal(0))
+
+
+@dataclass
+class Report:
+    round: ReportingRound
+    summary: RoundSummary
+    speerpunt: Speerpunt | None
+    text: list[str]  # the summary text, a paragraph a line
+    overall: FigureBlock
+    speerpunten: list[FigureBlock]
+    sheets: list[FicheSheet]
+
+    @property
+    def codes(self) -> list[str]:
+        return [sheet.fiche.project.code for sheet in self.sheets]
+
+
+def _pct(part: int, whole: int) -> Decimal | None:
+    return round_half_up(share(part, whole))
+
+
+def _money_bars(budget: Decimal, committed: Decimal, paid: Decimal) -> list[Bar]:
+    return [
+        Bar(
+            "Vastgelegd (VAK)", round_half_up(share(committed, budget)), MONEY_COLOURS["committed"]
+        ),
+        Bar("Vereffend (VEK)", round_half_up(share(paid, budget)), MONEY_COLOURS["paid"]),
+    ]
+
+
+def _block(number: int | None, name: str, figures: Figures) -> FigureBlock:
+    finance = figures.finance
+    return FigureBlock(
+        number=number,
+        name=name,
+        figures=figures,
+        status_bar=stacked(
+            figures.projects.counts,
+            PROJECT_STATUSES,
+            STATUS_COLOURS,
+            lambda s: ProjectStatus(s).label,
+        ),
+        milestone_bar=stacked(
+            figures.milestones.counts,
+            MILESTONE_STATUSES,
+            MILESTONE_COLOURS,
+            lambda s: MilestoneState(s).label,
+        ),
+        money_bars=[
+            Bar("Vastgelegd (VAK)", finance.committed_pct, MONEY_COLOURS["committed"]),
+            Bar("Vereffend (VEK)", finance.paid_pct, MONEY_COLOURS["paid"]),
+        ],
+    )
+
+
+def build_report(reporting_round: ReportingRound, *, speerpunt: Speerpunt | None = None) -> Report:
+    """The report of ``reporting_round``, of one speerpunt or of the whole plan.
+
+    The caller decides who may read the round (relance.reporting.access): this reads every
+    fiche of it, drafts included when the round is open.
+    """
+    number = speerpunt.number if speerpunt else None
+    summary = round_summary(reporting_round, speerpunt=number)
+    fiches = (
+        Fiche.objects.filter(scope(number), round=reporting_round)
+        .select_related("project__cluster__speerpunt", "project__domain", "finance")
+        .prefetch_related(
+            Prefetch(
+                "flags",
+                queryset=StatusFlag.objects.filter(lifted_at__isnull=True).prefetch_related(
+                    "actions"
+                ),
+                to_attr="raised_flags",
+            )
+        )
+        .order_by(
+            "project__cluster__speerpunt__number", "project__cluster__number", "project__code"
+        )
+    )
+    sheets = [
+        FicheSheet(fiche=fiche, flag=next(iter(fiche.raised_flags), None))  # type: ignore[attr-defined]
+        for fiche in fiches
+    ]
+    by_project = {sheet.fiche.project_id: sheet for sheet in sheets}
+    statuses = (
+        MilestoneStatus.objects.filter(
+            scope(number, project="milestone__project"), round=reporting_round
+        )
+        .select_related("milestone")
+        .order_by("milestone__project_id", "milestone__number")
+    )
+    for status in statuses:
+        sheet = by_project.get(status.milestone.project_id)
+        if sheet is not None:
+            sheet.milestones.append(status)
+    indicators = (
+        Indicator.objects.filter(
+            project_id__in=Fiche.objects.filter(scope(number), round=reporting_round).values(
+                "project_id"
+            )
+        )
+        .prefetch_related(
+            Prefetch("values", queryset=IndicatorValue.objects.filter(round=reporting_round))
+        )
+        .order_by("project_id", "code")
+    )
+    grouped: dict[int, list[tuple[Indicator, IndicatorValue | None]]] = defaultdict(list)
+    for indicator in indicators:
+        value = next(iter(indicator.values.all()), None)
+        grouped[indicator.project_id].append((indicator, value))
+    for project_id, rows in grouped.items():
+        if project_id in by_project:
+            by_project[project_id].indicators = rows
+    return Report(
+        round=reporting_round,
+        summary=summary,
+        speerpunt=speerpunt,
+        text=[line for line in summary_text(summary).splitlines() if line.strip()],
+        overall=_block(None, "Vlaamse Veerkracht", summary.totals),
+        speerpunten=[_block(part.number, part.name, part.figures) for part in summary.by_speerpunt],
+        sheets=sheets,
+    )
