@@ -5,6 +5,7 @@ Every variable has a working local default, except in production
 message that names it. See ``.env.example`` for the full list.
 """
 
+import os
 from pathlib import Path
 
 import environ
@@ -25,7 +26,9 @@ PRODUCTION = RELANCE_ENV == "production"
 
 
 def _required_in_production(name: str, development_default: str) -> str:
-    value = env.str(name, default="")
+    # Read as it is: django-environ would take a secret that starts with "$" for a
+    # reference to another variable.
+    value = os.environ.get(name, "")
     if value:
         return value
     if PRODUCTION:
@@ -67,10 +70,14 @@ INSTALLED_APPS = [
     "django_bootstrap5",
     "import_export",
     "simple_history",
+    "rest_framework",
+    "drf_spectacular",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # The Content-Security-Policy (CONTENT_SECURITY_POLICY below) on every response.
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -248,3 +255,47 @@ RELANCE_BASE_URL = env.str(
     "RELANCE_BASE_URL",
     default=f"https://{ALLOWED_HOSTS[0].lstrip('.')}" if PRODUCTION else "http://127.0.0.1:8000",
 ).rstrip("/")
+
+# Open data (relance/api, relance/opendata): public, read-only, closed rounds only. Every
+# caller is anonymous there and throttled per address, in the default cache.
+REST_FRAMEWORK = {
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_THROTTLE_RATES": {
+        "open_data": env.str("RELANCE_API_RATE", default="120/minute"),
+        "open_data_download": env.str("RELANCE_DOWNLOAD_RATE", default="30/hour"),
+    },
+    # The proxies in front of the application: the client's address is the one the last of
+    # them saw (X-Forwarded-For), so that no client picks its own throttling address.
+    "NUM_PROXIES": env.int("RELANCE_PROXIES", default=1 if PRODUCTION else 0),
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Relance open data",
+    "DESCRIPTION": (
+        "The published data of the Flemish recovery plan Vlaamse Veerkracht: projects, and per "
+        "closed reporting round its figures, fiches and milestone statuses. Read-only."
+    ),
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_AUTHENTICATION": [],
+    "SCHEMA_PATH_PREFIX": "/api/",
+    "ENUM_NAME_OVERRIDES": {
+        "ProjectStatusEnum": "projects.models.rounds.ProjectStatus",
+        "MilestoneStatusEnum": "milestones.models.MilestoneState",
+    },
+}
+
+# Content-Security-Policy (django-csp): nothing runs or styles the page but our own static
+# files. No inline script or style anywhere (templates/ has neither; charts are fed by
+# json_script and drawn by static/js/dashboard.js); images may be data: URIs (Bootstrap's
+# icons in its CSS). Nothing may frame the application.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
+}

@@ -4,6 +4,9 @@ from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 from django.views.i18n import set_language
 
+from milestones import views_reminders
+from relance.views import reports
+
 from .views import fiches, home, projects, rounds
 from .workbook import views as workbook
 
@@ -13,6 +16,9 @@ rounds_patterns = [
     path("<str:code>/", rounds.round_detail, name="detail"),
     path("<str:code>/open/", rounds.round_open, name="open"),
     path("<str:code>/close/", rounds.round_close, name="close"),
+    path("<str:code>/compare/", reports.round_compare, name="compare"),
+    path("<str:code>/report/", reports.round_report, name="report-page"),
+    path("<str:code>/report.pdf", reports.round_report_pdf, name="report"),
 ]
 
 urlpatterns = [
@@ -34,10 +40,15 @@ urlpatterns = [
     path("projects/<str:code>/fiche/unflag/", fiches.fiche_unflag, name="fiche-unflag"),
     path("projects/", include("projects.urls")),
     path("milestones/", include("milestones.urls")),
+    path("account/", views_reminders.account, name="account"),
+    path("reminders/", views_reminders.reminder_log, name="reminder-log"),
     path("rounds/", include((rounds_patterns, "rounds"))),
     path("imports/", workbook.import_upload, name="workbook-import"),
     path("imports/<int:pk>/", workbook.import_preview, name="workbook-preview"),
     path("imports/<int:pk>/confirm/", workbook.import_confirm, name="workbook-confirm"),
     path("exports/workbook.xlsx", workbook.export_download, name="workbook-export"),
     path("admin/", admin.site.urls),
+    # Open data: public, read-only, closed rounds only.
+    path("api/", include("relance.api.urls")),
+    path("open-data/", include("relance.opendata.urls")),
 ]

@@ -26,6 +26,7 @@ from projects.forms import (
     LiftFlagForm,
     ReturnForm,
 )
+from projects.http import AuthenticatedRequest
 from projects.models import Fiche, FlagLevel, Indicator, IndicatorValue, Project, ReportingRound
 from projects.permissions import can_edit_fiche, can_report_for, can_review_fiche
 from relance import services
@@ -36,7 +37,6 @@ from relance.forms import (
     MilestoneStatusFormSet,
     fiche_input,
 )
-from relance.http import AuthenticatedRequest
 
 
 def _open_fiche(request: AuthenticatedRequest, code: str) -> Fiche:

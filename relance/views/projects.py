@@ -14,9 +14,9 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
 from milestones.models import MilestoneStatus
+from projects.http import AuthenticatedRequest
 from projects.models import Fiche, Project, ReportingRound, ReviewEvent, StatusFlag
 from projects.permissions import can_report_for
-from relance.http import AuthenticatedRequest
 
 
 @dataclass(frozen=True)

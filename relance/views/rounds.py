@@ -11,11 +11,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from projects.http import AuthenticatedRequest
 from projects.models import Fiche, ReportingRound, ReviewState
 from projects.permissions import can_manage_rounds, can_review
 from relance import services
 from relance.forms import CloseRoundForm, RoundForm
-from relance.http import AuthenticatedRequest
 
 REVIEW_COUNTS = {
     "total": Count("pk"),

@@ -26,6 +26,7 @@ def test_reader_signs_in_switches_language_and_signs_out(page):
         page.click("button[name=language][value=en]")
     assert page.locator("html").get_attribute("lang") == "en"
 
+    page.click(".user-chip")
     page.click("form[action$='/accounts/logout/'] button")
     page.wait_for_url("**/accounts/login/")
     assert page.console_errors == []

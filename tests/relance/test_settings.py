@@ -49,6 +49,16 @@ def test_production_passes_the_deployment_checklist():
     assert "no issues" in result.stdout
 
 
+def test_a_secret_may_start_with_a_dollar():
+    result = manage(
+        *("check", "--deploy", "--fail-level", "WARNING"),
+        RELANCE_ENV="production",
+        SECRET_KEY="$" + get_random_secret_key(),
+        ALLOWED_HOSTS="relance.example",
+    )
+    assert result.returncode == 0, result.stderr
+
+
 def test_an_unknown_environment_is_refused():
     result = manage("check", RELANCE_ENV="staging")
     assert result.returncode != 0
