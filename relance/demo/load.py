@@ -30,6 +30,7 @@ from .data import CLUSTERS, DOMAINS, ENTITIES, NARRATIVES, ROUNDS, SPEERPUNTEN
 from .plan import DemoPlan
 
 S = ProjectStatus
+DELAY_REASON = "Langere doorlooptijd van de vergunningsprocedure dan gepland."
 
 
 def _owner_status(status: ProjectStatus) -> ProjectStatus:
@@ -118,6 +119,7 @@ def load_demo_plan(*, today: dt.date) -> dict[str, int]:
                 realised_on=realised_on,
                 forecast_date=forecast,
                 postponements=1 if forecast else 0,
+                delay_reason=DELAY_REASON if forecast else "",
             )
             for index, status, realised_on, forecast in rows
         )
@@ -231,6 +233,7 @@ def _open_round(
             realised_on=realised_on,
             forecast_date=forecast,
             postponements=1 if forecast else 0,
+            delay_reason=DELAY_REASON if forecast else "",
         )
         for index, status, realised_on, forecast in statuses[last.code]
         if plan.milestones[index][0].number in running_numbers
