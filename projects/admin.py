@@ -111,7 +111,7 @@ class RoleAwareUserChangeForm(UserChangeForm):
             self.add_error("groups", _("Kies één rol: %(roles)s.") % {"roles": ", ".join(roles)})
         if Role.EDITOR in roles and not cleaned.get("domains"):
             self.add_error("domains", _("Een redacteur hoort bij minstens één beleidsdomein."))
-        if cleaned.get("domains") and roles and Role.EDITOR not in roles:
+        if cleaned.get("domains") and Role.EDITOR not in roles:
             self.add_error("domains", _("Alleen een redacteur hoort bij beleidsdomeinen."))
         return cleaned
 

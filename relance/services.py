@@ -55,21 +55,27 @@ def open_round(*, reporting_round: ReportingRound, by: User) -> int:
         raise ValidationError(
             _("Meetmoment %(round)s is nog open: sluit het eerst.") % {"round": current}
         )
-    previous = (
-        ReportingRound.objects.closed()
-        .filter(reference_date__lt=reporting_round.reference_date)
-        .order_by("-reference_date")
-        .first()
-    )
+    previous = reporting_round.previous()
     before = {
         fiche.project_id: fiche
         for fiche in Fiche.objects.filter(round=previous).select_related("finance")
     }
-    running = [
-        project
-        for project in Project.objects.order_by("code")
-        if project.pk not in before or before[project.pk].status not in ProjectStatus.finished()
-    ]
+    # A project is finished for good by its latest closed fiche, in whichever round it was:
+    # one realised in December 2023 has no fiche in 2024 and must not come back in 2025.
+    latest_status = Subquery(
+        Fiche.objects.filter(
+            project=OuterRef("pk"),
+            round__state=RoundState.CLOSED,
+            round__reference_date__lt=reporting_round.reference_date,
+        )
+        .order_by("-round__reference_date")
+        .values("status")[:1]
+    )
+    running = list(
+        Project.objects.alias(latest_status=latest_status)
+        .filter(Q(latest_status__isnull=True) | ~Q(latest_status__in=ProjectStatus.finished()))
+        .order_by("code")
+    )
     fiches = Fiche.objects.bulk_create(
         Fiche(
             round=reporting_round,
@@ -249,8 +255,11 @@ def save_fiche(*, fiche: Fiche, data: FicheInput, by: User, submit: bool = False
     someone saved in between and ``StaleFicheError`` refuses the write. Submitting first
     checks completeness and lists everything missing.
     """
-    fiche.round.ensure_changeable()
-    if not fiche.round.is_open:
+    # Lock the round: a save and the round's closing take turns, so a save never slips in
+    # between closing's readiness check and its commit.
+    reporting_round = ReportingRound.objects.select_for_update().get(pk=fiche.round_id)
+    reporting_round.ensure_changeable()
+    if not reporting_round.is_open:
         raise ValidationError(_("De fiche kan alleen in het open meetmoment ingevuld worden."))
     if submit:
         missing = missing_for_submission(fiche, data)

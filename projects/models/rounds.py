@@ -183,8 +183,11 @@ class ReportingRound(models.Model):
             )
 
     def previous(self) -> ReportingRound | None:
+        """The closed round before this one: what this round is compared with and starts
+        from. A draft or open round is never anyone's previous round."""
         return (
-            ReportingRound.objects.filter(reference_date__lt=self.reference_date)
+            ReportingRound.objects.closed()
+            .filter(reference_date__lt=self.reference_date)
             .order_by("-reference_date")
             .first()
         )
@@ -210,13 +213,20 @@ class FicheQuerySet(models.QuerySet["Fiche"]):
     def visible_to(self, user: User | AnonymousUser) -> FicheQuerySet:
         """Closed rounds for every signed-in user; the open round for its coordinators and the
         editors of the project's domain; draft rounds for the coordinators."""
-        from projects.permissions import can_manage_rounds, can_read_all_open_fiches
+        from projects.permissions import (
+            can_manage_rounds,
+            can_read_all_open_fiches,
+            can_read_open_round,
+        )
 
         closed = Q(round__state=RoundState.CLOSED)
         if can_manage_rounds(user):
             return self.all()
         if can_read_all_open_fiches(user):
             return self.filter(closed | Q(round__state=RoundState.OPEN))
+        if not can_read_open_round(user):
+            # Domains alone give nothing: only an editor reads the own domains' drafts.
+            return self.filter(closed)
         domains: frozenset[int] = getattr(user, "editable_domain_ids", frozenset())
         own_open = Q(round__state=RoundState.OPEN, project__domain_id__in=domains)
         return self.filter(closed | own_open)

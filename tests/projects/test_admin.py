@@ -71,3 +71,12 @@ def test_coordinators_read_the_plan_but_cannot_change_users(client, coordinator,
     response = change(client, reader, is_staff="on")
     assert response.status_code == 403
     assert User.objects.get(pk=reader.pk).is_staff == before
+
+
+def test_admin_cannot_give_domains_without_the_editor_role(client, admin_user, domain):
+    client.force_login(admin_user)
+    user = UserFactory(role=Role.READER)
+    response = change(client, user, groups=[], domains=[domain.pk])
+    assert response.status_code == 200
+    assert "Alleen een redacteur" in response.content.decode()
+    assert not User.objects.get(pk=user.pk).domains.exists()

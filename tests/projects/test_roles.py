@@ -155,3 +155,13 @@ def test_visible_rounds_follow_the_roles(users):
     assert visible(Role.READER) == {closed}
     assert visible(Role.EDITOR) == {closed, opened}
     assert visible(Role.COORDINATOR) == {closed, opened, draft}
+
+
+def test_domains_without_the_editor_role_show_no_drafts(domain):
+    """A reader who somehow belongs to a domain still reads closed rounds only."""
+    user = UserFactory(role=Role.READER)
+    user.domains.add(domain)
+    user = type(user).objects.get(pk=user.pk)
+    open_round = ReportingRoundFactory(state=RoundState.OPEN)
+    FicheFactory(round=open_round, project__domain=domain)
+    assert not Fiche.objects.visible_to(user).exists()

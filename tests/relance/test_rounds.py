@@ -216,3 +216,20 @@ def test_readers_cannot_create_rounds(client, reader):
     assert client.get(reverse("rounds:create")).status_code == 403
     assert client.post(reverse("rounds:create"), {"code": "2025-12"}).status_code == 403
     assert not ReportingRound.objects.exists()
+
+
+def test_a_finished_project_never_comes_back(history, coordinator):
+    """Realised in 2023, no fiche in 2024, and still none in 2025."""
+    services.open_round(reporting_round=history["upcoming"], by=coordinator)
+    services.close_round(reporting_round=history["upcoming"], by=coordinator, reason="Klaar")
+    later = ReportingRoundFactory(reference_date=dt.date(2025, 12, 31))
+    services.open_round(reporting_round=later, by=coordinator)
+    assert set(Fiche.objects.filter(round=later).values_list("project", flat=True)) == {
+        history["running"].pk, history["new"].pk,
+    }  # fmt: skip
+
+
+def test_the_previous_round_is_the_last_closed_one(history):
+    ReportingRoundFactory(reference_date=dt.date(2020, 12, 31))  # an empty draft, earlier
+    assert history["previous"].previous() is None
+    assert history["upcoming"].previous() == history["previous"]
