@@ -1,9 +1,6 @@
-from typing import Any
-
 from django.contrib import admin
 
-from projects.admin import ClosedRoundReadOnly
-from projects.models import ReportingRound
+from projects.admin import RoundDataReadOnly
 from projects.resources import RoleImportExportMixin
 
 from .models import FinanceReport
@@ -11,13 +8,10 @@ from .resources import FinanceReportResource
 
 
 @admin.register(FinanceReport)
-class FinanceReportAdmin(RoleImportExportMixin, ClosedRoundReadOnly):
+class FinanceReportAdmin(RoundDataReadOnly, RoleImportExportMixin, admin.ModelAdmin):
     resource_classes = [FinanceReportResource]
     list_display = ["fiche", "budget_eur", "committed_eur", "paid_eur"]
     list_filter = ["fiche__round", "fiche__project__domain"]
     list_select_related = ["fiche__project", "fiche__round"]
     search_fields = ["fiche__project__code"]
     raw_id_fields = ["fiche"]
-
-    def round_of(self, obj: Any) -> ReportingRound:
-        return obj.fiche.round

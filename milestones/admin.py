@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from projects.admin import ClosedRoundReadOnly
+from projects.admin import RoundDataReadOnly
 from projects.resources import RoleImportExportMixin
 
 from .models import Milestone, MilestoneStatus
@@ -19,7 +19,7 @@ class MilestoneAdmin(RoleImportExportMixin, admin.ModelAdmin):
 
 
 @admin.register(MilestoneStatus)
-class MilestoneStatusAdmin(RoleImportExportMixin, ClosedRoundReadOnly):
+class MilestoneStatusAdmin(RoundDataReadOnly, RoleImportExportMixin, admin.ModelAdmin):
     resource_classes = [MilestoneStatusResource]
     list_display = ["milestone", "round", "status", "realised_on", "forecast_date"]
     list_filter = ["round", "status"]

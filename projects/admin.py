@@ -24,20 +24,23 @@ from .resources import (
 )
 
 
-class ClosedRoundReadOnly(admin.ModelAdmin):
-    """An object of a closed round can be looked at, never changed or deleted."""
+class RoundDataReadOnly:
+    """Admin mixin, first in the bases: what a round reports (fiches, their money,
+    milestone statuses) is looked at here and exported, never written. It changes through
+    the fiche form, which checks versions and logs the review, or through the workbook
+    import, which is all or nothing."""
 
-    def round_of(self, obj: Any) -> ReportingRound:
-        return obj.round
-
-    def _closed(self, obj: Any) -> bool:
-        return obj is not None and self.round_of(obj).is_closed
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return not self._closed(obj) and super().has_change_permission(request, obj)
+        return False
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return not self._closed(obj) and super().has_delete_permission(request, obj)
+        return False
+
+    def has_import_permission(self, request: HttpRequest) -> bool:
+        return False
 
 
 @admin.register(PolicyDomain)
@@ -91,14 +94,12 @@ class ReportingRoundAdmin(RoleImportExportMixin, admin.ModelAdmin):
 
 
 @admin.register(Fiche)
-class FicheAdmin(RoleImportExportMixin, ClosedRoundReadOnly):
+class FicheAdmin(RoundDataReadOnly, RoleImportExportMixin, admin.ModelAdmin):
     resource_classes = [FicheResource]
     list_display = ["project", "round", "status", "review_state", "updated_at"]
     list_filter = ["round", "status", "review_state", "project__domain"]
     list_select_related = ["project", "round"]
     search_fields = ["project__code", "project__title"]
-    autocomplete_fields = ["project"]
-    readonly_fields = ["version", "submitted_at", "submitted_by", "reviewed_at", "reviewed_by"]
 
 
 class RoleAwareUserChangeForm(UserChangeForm):

@@ -80,3 +80,20 @@ def test_admin_cannot_give_domains_without_the_editor_role(client, admin_user, d
     assert response.status_code == 200
     assert "Alleen een redacteur" in response.content.decode()
     assert not User.objects.get(pk=user.pk).domains.exists()
+
+
+def test_round_data_is_read_only_in_the_admin(client, admin_user, open_round):
+    from tests.factories import FicheFactory
+
+    fiche = FicheFactory(round=open_round, narrative="Zoals ingediend")
+    client.force_login(admin_user)
+    assert client.get(reverse("admin:projects_fiche_change", args=[fiche.pk])).status_code == 200
+    response = client.post(
+        reverse("admin:projects_fiche_change", args=[fiche.pk]),
+        {"round": open_round.pk, "project": fiche.project.pk, "status": "attention",
+         "narrative": "Via de admin"},
+    )  # fmt: skip
+    assert response.status_code == 403
+    assert client.get(reverse("admin:projects_fiche_import")).status_code == 403
+    fiche.refresh_from_db()
+    assert (fiche.narrative, fiche.version) == ("Zoals ingediend", 1)
