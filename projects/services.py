@@ -40,13 +40,19 @@ class FollowUp:
     due_date: dt.date
 
 
-def _locked(fiche: Fiche) -> Fiche:
-    """The fiche as it is now, locked for this transaction, in an open round."""
+def _locked(fiche: Fiche, seen_version: int | None) -> Fiche:
+    """The fiche as it is now, locked for this transaction, in an open round, and still
+    the version the reviewer decided on (when given)."""
     current = Fiche.objects.select_for_update().select_related("round", "project").get(pk=fiche.pk)
     if not current.round.is_open:
         raise ReviewError(
             _("Meetmoment %(round)s is niet open: de fiche kan niet meer beoordeeld worden.")
             % {"round": current.round}
+        )
+    if seen_version is not None and seen_version != current.version:
+        raise ReviewError(
+            _("De fiche is gewijzigd sinds u ze opende; bekijk de nieuwe versie voor u beslist."),
+            code="stale",
         )
     return current
 
@@ -62,9 +68,9 @@ def _bump(fiche: Fiche, fields: list[str]) -> None:
 
 
 @transaction.atomic
-def approve_fiche(*, fiche: Fiche, by: User) -> Fiche:
+def approve_fiche(*, fiche: Fiche, by: User, seen_version: int | None = None) -> Fiche:
     """Approve a submitted fiche."""
-    fiche = _locked(fiche)
+    fiche = _locked(fiche, seen_version)
     if fiche.review_state != ReviewState.SUBMITTED:
         raise ReviewError(_("Alleen een ingediende fiche kan goedgekeurd worden."))
     fiche.review_state = ReviewState.APPROVED
@@ -75,12 +81,12 @@ def approve_fiche(*, fiche: Fiche, by: User) -> Fiche:
 
 
 @transaction.atomic
-def return_fiche(*, fiche: Fiche, by: User, comment: str) -> Fiche:
+def return_fiche(*, fiche: Fiche, by: User, comment: str, seen_version: int | None = None) -> Fiche:
     """Send a submitted or approved fiche back to its owners, who can edit it again."""
     comment = comment.strip()
     if not comment:
         raise ReviewError(_("Zeg de projecteigenaar waarom de fiche teruggaat."))
-    fiche = _locked(fiche)
+    fiche = _locked(fiche, seen_version)
     if fiche.review_state not in (ReviewState.SUBMITTED, ReviewState.APPROVED):
         raise ReviewError(
             _("Alleen een ingediende of goedgekeurde fiche kan teruggestuurd worden.")
@@ -101,6 +107,7 @@ def flag_project(
     level: FlagLevel,
     motivation: str,
     actions: Iterable[FollowUp],
+    seen_version: int | None = None,
 ) -> StatusFlag:
     """Raise an orange or red flag: it becomes the project's status for the round."""
     motivation = motivation.strip()
@@ -109,7 +116,7 @@ def flag_project(
         raise ReviewError(_("Een markering heeft een motivering nodig."))
     if not actions:
         raise ReviewError(_("Een markering heeft minstens één opvolgingsactie nodig."))
-    fiche = _locked(fiche)
+    fiche = _locked(fiche, seen_version)
     if fiche.flags.filter(lifted_at__isnull=True).exists():
         raise ReviewError(_("Dit project is al gemarkeerd; hef die markering eerst op."))
     flag = StatusFlag.objects.create(fiche=fiche, level=level, motivation=motivation, raised_by=by)
@@ -124,12 +131,14 @@ def flag_project(
 
 
 @transaction.atomic
-def lift_flag(*, fiche: Fiche, by: User, reason: str) -> StatusFlag:
+def lift_flag(
+    *, fiche: Fiche, by: User, reason: str, seen_version: int | None = None
+) -> StatusFlag:
     """Lift the raised flag; the owner's own status is the project's status again."""
     reason = reason.strip()
     if not reason:
         raise ReviewError(_("Zeg waarom de markering opgeheven wordt."))
-    fiche = _locked(fiche)
+    fiche = _locked(fiche, seen_version)
     flag = fiche.flags.filter(lifted_at__isnull=True).first()
     if flag is None:
         raise ReviewError(_("Dit project is niet gemarkeerd."))

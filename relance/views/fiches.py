@@ -162,8 +162,9 @@ def _render(
     status: int = 200,
 ) -> HttpResponse:
     editable = can_edit_fiche(request.user, fiche)
+    keep_input = fiche_forms is not None and fiche_forms.main.is_bound
     fiche_forms = fiche_forms or FicheForms(fiche)
-    if not editable:
+    if not editable and not keep_input:
         fiche_forms.disable()
     may_review = can_review_fiche(request.user, fiche)
     flag = fiche.flags.filter(lifted_at__isnull=True).prefetch_related("actions").first()
@@ -194,7 +195,15 @@ def fiche_edit(request: AuthenticatedRequest, code: str) -> HttpResponse:
     if request.method == "GET":
         return _render(request, fiche)
     if not can_edit_fiche(request.user, fiche):
-        raise PermissionDenied
+        # Submitted or approved meanwhile: refuse the write, but show back what was typed.
+        messages.error(
+            request,
+            _(
+                "De fiche is intussen ingediend of beoordeeld en kan niet meer gewijzigd worden. "
+                "Uw invoer staat hieronder, zodat er niets verloren gaat."
+            ),
+        )
+        return _render(request, fiche, FicheForms(fiche, request.POST), status=409)
     fiche_forms = FicheForms(fiche, request.POST)
     if not fiche_forms.is_valid():
         messages.error(request, _("De fiche is niet opgeslagen: verbeter de gemarkeerde velden."))
@@ -245,10 +254,19 @@ def fiche_edit(request: AuthenticatedRequest, code: str) -> HttpResponse:
 
 
 def _reviewable(request: AuthenticatedRequest, code: str) -> Fiche:
+    """The fiche to review, as the coordinator saw it: a review step posts the version it
+    was decided on, and a fiche changed since then is refused (the service checks it)."""
     fiche = _open_fiche(request, code)
     if not can_review_fiche(request.user, fiche):
         raise PermissionDenied
     return fiche
+
+
+def _seen_version(request: AuthenticatedRequest) -> int:
+    try:
+        return int(request.POST.get("version", ""))
+    except ValueError:
+        return 0
 
 
 def _done(request: AuthenticatedRequest, fiche: Fiche, message: str) -> HttpResponse:
@@ -260,7 +278,7 @@ def _done(request: AuthenticatedRequest, fiche: Fiche, message: str) -> HttpResp
 def fiche_approve(request: AuthenticatedRequest, code: str) -> HttpResponse:
     fiche = _reviewable(request, code)
     try:
-        review.approve_fiche(fiche=fiche, by=request.user)
+        review.approve_fiche(fiche=fiche, by=request.user, seen_version=_seen_version(request))
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
         return _render(request, fiche, status=400)
@@ -274,7 +292,12 @@ def fiche_return(request: AuthenticatedRequest, code: str) -> HttpResponse:
     try:
         if not form.is_valid():
             raise ValidationError(_("Zeg de projecteigenaar waarom de fiche teruggaat."))
-        review.return_fiche(fiche=fiche, by=request.user, comment=form.cleaned_data["comment"])
+        review.return_fiche(
+            fiche=fiche,
+            by=request.user,
+            comment=form.cleaned_data["comment"],
+            seen_version=_seen_version(request),
+        )
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
         return _render(request, fiche, review_forms={"return_form": form}, status=400)
@@ -297,6 +320,7 @@ def fiche_flag(request: AuthenticatedRequest, code: str) -> HttpResponse:
             level=FlagLevel(form.cleaned_data["level"]),
             motivation=form.cleaned_data["motivation"],
             actions=followups.follow_ups(),
+            seen_version=_seen_version(request),
         )
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
@@ -313,7 +337,12 @@ def fiche_unflag(request: AuthenticatedRequest, code: str) -> HttpResponse:
     try:
         if not form.is_valid():
             raise ValidationError(_("Zeg waarom de markering opgeheven wordt."))
-        review.lift_flag(fiche=fiche, by=request.user, reason=form.cleaned_data["reason"])
+        review.lift_flag(
+            fiche=fiche,
+            by=request.user,
+            reason=form.cleaned_data["reason"],
+            seen_version=_seen_version(request),
+        )
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
         return _render(request, fiche, review_forms={"lift_form": form}, status=400)

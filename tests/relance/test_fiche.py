@@ -204,7 +204,9 @@ def test_a_submitted_fiche_is_read_only_for_its_editor_until_returned(client, ed
     page = client.get(url(fiche)).content.decode()
     assert "wacht op beoordeling" in page
     before = snapshot(fiche)
-    assert client.post(url(fiche), fiche_post(fiche, narrative="Toch nog")).status_code == 403
+    response = client.post(url(fiche), fiche_post(fiche, narrative="Toch nog"))
+    assert response.status_code == 409
+    assert "Toch nog" in response.content.decode()  # shown back, not lost
     assert snapshot(fiche) == before
 
 

@@ -29,7 +29,10 @@ def submitted(client, editor, fiche):
 
 
 def act(client, fiche, action, data=None):
-    return client.post(reverse(f"fiche-{action}", args=[fiche.project.code]), data or {})
+    """Take a review step on the fiche as it is stored now (its version seen)."""
+    fiche.refresh_from_db()
+    data = {"version": fiche.version, **(data or {})}
+    return client.post(reverse(f"fiche-{action}", args=[fiche.project.code]), data)
 
 
 FLAG = {
@@ -165,3 +168,22 @@ def test_the_project_page_shows_review_history(client, coordinator, reader, subm
     act(client, submitted, "return", {"comment": "Bedragen nakijken"})
     page = client.get(submitted.project.get_absolute_url()).content.decode()
     assert "Bedragen nakijken" in page
+
+
+def test_a_review_step_on_a_changed_fiche_is_refused(client, coordinator, editor, submitted):
+    """Approving what one did not see: the owner's fiche was returned and resubmitted."""
+    client.force_login(coordinator)
+    seen = submitted.version
+    act(client, submitted, "return", {"comment": "Nakijken"})
+    client.force_login(editor)
+    client.post(
+        reverse("fiche", args=[submitted.project.code]), {**complete(submitted), "submit": "1"}
+    )
+    client.force_login(coordinator)
+    before = snapshot(submitted)
+    response = client.post(
+        reverse("fiche-approve", args=[submitted.project.code]), {"version": seen}
+    )
+    assert response.status_code == 400
+    assert "gewijzigd sinds u ze opende" in response.content.decode()
+    assert snapshot(submitted) == before
