@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 from django_tables2.export import ExportMixin
@@ -25,7 +26,7 @@ class MilestoneListView(ExportMixin, SingleTableMixin, FilterView):
     export_class = SafeTableExport
     export_formats = (SafeTableExport.XLSX, SafeTableExport.CSV)
     export_name = "mijlpalen"
-    dataset_kwargs = {"title": "Mijlpalen"}
+    dataset_kwargs = {"title": _("Mijlpalen")}
 
     def get_queryset(self) -> QuerySet[Milestone]:
         return queries.for_table()

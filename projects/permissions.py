@@ -77,7 +77,3 @@ def can_export_workbook(user: Any) -> bool:
 
 def can_import_workbook(user: Any) -> bool:
     return _active(user) and user.has_perm("projects.import_workbook")
-
-
-def can_manage_users(user: Any) -> bool:
-    return _active(user) and user.has_perm("projects.change_user")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext_lazy as _
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 from django_tables2.export import ExportMixin
@@ -23,7 +24,7 @@ class ProjectListView(ExportMixin, SingleTableMixin, FilterView):
     export_class = SafeTableExport
     export_formats = (SafeTableExport.XLSX, SafeTableExport.CSV)
     export_name = "projecten"
-    dataset_kwargs = {"title": "Projecten"}
+    dataset_kwargs = {"title": _("Projecten")}
 
     def get_queryset(self) -> ProjectQuerySet:
         return Project.objects.with_structure()

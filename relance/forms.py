@@ -8,6 +8,7 @@ from typing import Any
 from django import forms
 from django.forms import BaseModelFormSet, formset_factory, modelformset_factory
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from milestones.models import Milestone, MilestoneState
@@ -119,7 +120,7 @@ class MilestoneStatusForm(forms.Form):
                 self.add_error(
                     "forecast_date",
                     _("Een vertraagde mijlpaal valt na de deadline van %(deadline)s.")
-                    % {"deadline": milestone.deadline.strftime("%d/%m/%Y")},
+                    % {"deadline": date_format(milestone.deadline, "SHORT_DATE_FORMAT")},
                 )
             if not cleaned.get("delay_reason", "").strip():
                 self.add_error("delay_reason", _("Geef de reden van de vertraging."))

@@ -112,10 +112,6 @@ class ProjectQuerySet(models.QuerySet["Project"]):
         """Join what every list shows beside a project: its cluster, speerpunt and domain."""
         return self.select_related("cluster__speerpunt", "domain")
 
-    def in_domains_of(self, user: User) -> ProjectQuerySet:
-        """The projects an editor answers for: their domains and the domains merged into them."""
-        return self.filter(domain_id__in=user.editable_domain_ids)
-
     def with_fiche_in(
         self, reporting_round: ReportingRound | None, user: User | AnonymousUser
     ) -> ProjectQuerySet:

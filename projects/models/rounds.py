@@ -32,10 +32,6 @@ class ProjectStatus(models.TextChoices):
     ACTION_REQUIRED = "action_required", _("bijkomende actie noodzakelijk")
     STOPPED = "stopped", _("stopgezet")
 
-    @property
-    def colour(self) -> str:
-        return STATUS_COLOURS[self]
-
     @classmethod
     def flags(cls) -> tuple[ProjectStatus, ...]:
         """Orange and red: set by the coordinators' review, never by an owner."""
@@ -324,7 +320,3 @@ class Fiche(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("project", args=[self.project.code])
-
-    @property
-    def colour(self) -> str:
-        return STATUS_COLOURS[ProjectStatus(self.status)]

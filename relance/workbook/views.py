@@ -11,6 +11,7 @@ from typing import cast
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -48,11 +49,12 @@ def import_upload(request: HttpRequest) -> HttpResponse:
     form = UploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         file = form.cleaned_data["file"]
-        WorkbookUpload.objects.stale().delete()
-        WorkbookUpload.objects.filter(owner=user).delete()
-        upload = WorkbookUpload.objects.create(
-            owner=user, filename=file.name[:255], content=file.read()
-        )
+        with transaction.atomic():
+            WorkbookUpload.objects.stale().delete()
+            WorkbookUpload.objects.filter(owner=user).delete()
+            upload = WorkbookUpload.objects.create(
+                owner=user, filename=file.name[:255], content=file.read()
+            )
         return redirect("workbook-preview", pk=upload.pk)
     status = 400 if form.errors else 200
     return render(request, "relance/workbook_import.html", {"form": form}, status=status)

@@ -27,7 +27,6 @@ TRUTH = {
     "can_read_open_round": (False, True, True, True),
     "can_export_workbook": (False, False, True, True),
     "can_import_workbook": (False, False, False, True),
-    "can_manage_users": (False, False, False, True),
 }
 ROLES = (Role.READER, Role.EDITOR, Role.COORDINATOR, Role.ADMIN)
 
