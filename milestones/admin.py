@@ -1,9 +1,12 @@
+from typing import Any
+
 from django.contrib import admin
+from django.http import HttpRequest
 
 from projects.admin import RoundDataReadOnly
 from projects.resources import RoleImportExportMixin
 
-from .models import Milestone, MilestoneStatus
+from .models import Milestone, MilestoneStatus, ReminderLog
 from .resources import MilestoneResource, MilestoneStatusResource
 
 
@@ -26,3 +29,24 @@ class MilestoneStatusAdmin(RoundDataReadOnly, RoleImportExportMixin, admin.Model
     list_select_related = ["milestone__project", "round"]
     search_fields = ["milestone__project__code", "milestone__description"]
     raw_id_fields = ["milestone"]
+
+
+@admin.register(ReminderLog)
+class ReminderLogAdmin(admin.ModelAdmin):
+    """The reminders sent, as the scan wrote them; the log is what keeps them once-only, so
+    nobody edits it here."""
+
+    list_display = ["recipient", "item_kind", "item_id", "stage", "due_on", "sent_on"]
+    list_filter = ["item_kind", "stage", "sent_on"]
+    list_select_related = ["recipient"]
+    search_fields = ["recipient__username", "recipient__email"]
+    date_hierarchy = "sent_on"
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False

@@ -125,7 +125,7 @@ class UserAdmin(DjangoUserAdmin):
     filter_horizontal = ["groups", "user_permissions", "domains"]
     fieldsets = (
         *(DjangoUserAdmin.fieldsets or ()),
-        (_("Relance"), {"fields": ("domains", "language")}),
+        (_("Relance"), {"fields": ("domains", "language", "reminders_enabled")}),
     )
 
     def get_queryset(self, request: HttpRequest) -> Any:
