@@ -19,7 +19,6 @@ from __future__ import annotations
 import csv
 import io
 from decimal import Decimal
-from typing import Any
 
 from django_tables2.export import TableExport
 from openpyxl import Workbook
@@ -27,14 +26,7 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
-FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def csv_safe(value: Any) -> Any:
-    """The value, with an apostrophe in front of a text that a spreadsheet would compute."""
-    if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS):
-        return f"'{value}"
-    return value
+from .spreadsheets import csv_safe
 
 
 def _xlsx_text(value: str) -> str:

@@ -24,8 +24,7 @@ from import_export import fields, resources, widgets
 from import_export.admin import ImportExportMixin
 from import_export.formats import base_formats
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ERROR_CODES, ILLEGAL_CHARACTERS_RE
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from .models import (
     Cluster,
@@ -38,8 +37,7 @@ from .models import (
 )
 from .models.rounds import STATUS_COLOURS
 from .permissions import can_export_workbook, can_import_workbook
-
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+from .spreadsheets import csv_safe, text_cell
 
 # The words of the workbook format (workbook.md) for a project's status.
 PROJECT_STATUS_WORDS: dict[str, str] = {
@@ -51,11 +49,6 @@ PROJECT_STATUS_WORDS: dict[str, str] = {
     ProjectStatus.ACTION_REQUIRED: "actie nodig",
     ProjectStatus.STOPPED: "stopgezet",
 }
-
-
-def csv_safe(value: Any) -> Any:
-    """A text that a spreadsheet would run as a formula, with a ``'`` in front (CSV)."""
-    return f"'{value}" if isinstance(value, str) and value.startswith(FORMULA_STARTS) else value
 
 
 class SafeCSV(base_formats.CSV):
@@ -85,13 +78,7 @@ class SafeXLSX(base_formats.XLSX):
     def _cell(sheet: Any, value: Any) -> Any:
         if not isinstance(value, str):
             return value
-        value = ILLEGAL_CHARACTERS_RE.sub("", value)
-        if not (value.startswith(FORMULA_STARTS) or value in ERROR_CODES):
-            return value
-        cell = WriteOnlyCell(sheet, value=value)
-        cell.data_type = "s"
-        cell.quotePrefix = True
-        return cell
+        return text_cell(sheet, ILLEGAL_CHARACTERS_RE.sub("", value))
 
 
 class RoleImportExportMixin(ImportExportMixin):

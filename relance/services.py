@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from finance.models import FinanceReport
+from finance.services import freeze_budgets
 from milestones.models import Milestone, MilestoneState, MilestoneStatus
 from projects.models import (
     Fiche,
@@ -190,15 +191,7 @@ def close_round(*, reporting_round: ReportingRound, by: User, reason: str = "") 
             )
             % {"unsubmitted": readiness.unsubmitted, "unreviewed": readiness.unreviewed}
         )
-    fiches = Fiche.objects.filter(round=reporting_round)
-    FinanceReport.objects.bulk_create(
-        FinanceReport(fiche=fiche) for fiche in fiches.filter(finance__isnull=True)
-    )
-    FinanceReport.objects.filter(fiche__round=reporting_round).update(
-        budget_eur=Subquery(
-            Project.objects.filter(fiches=OuterRef("fiche")).values("budget_eur")[:1]
-        )
-    )
+    freeze_budgets(round_ids=[reporting_round.pk])
     reporting_round.close(by=by, reason=reason)
 
 

@@ -19,7 +19,7 @@ from django.db.models import QuerySet
 from django.utils import timezone, translation
 
 from projects.models import ReportingRound
-from projects.resources import csv_safe
+from projects.spreadsheets import csv_safe
 
 CHUNK = 2000
 CENT = Decimal("0.01")

@@ -5,7 +5,7 @@ writes all of them in one transaction, or nothing; ``export_workbook(file)`` wri
 same format as a stream.
 """
 
-from projects.resources import csv_safe
+from projects.spreadsheets import csv_safe
 
 from .exporter import export_workbook
 from .importer import import_workbook

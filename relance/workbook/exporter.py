@@ -13,12 +13,10 @@ from decimal import Decimal
 from typing import IO, Any
 
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ERROR_CODES
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 from projects.models import ReportingRound
-from projects.resources import FORMULA_STARTS
+from projects.spreadsheets import text_cell
 
 from .parsing import normalise_text
 from .schema import Sheet
@@ -29,30 +27,14 @@ CHUNK = 2000
 FLOAT_DIGITS = 15
 
 
-def is_formula_like(text: str) -> bool:
-    """Would Excel take this text, typed in, for a formula (CSV injection)?"""
-    return text.startswith(FORMULA_STARTS)
-
-
-def _text_cell(sheet: WriteOnlyWorksheet, text: str) -> Any:
-    if not (is_formula_like(text) or text in ERROR_CODES):
-        return text
-    # Always a text cell, never a formula or an error; quotePrefix keeps it text when
-    # someone edits it in Excel.
-    cell = WriteOnlyCell(sheet, value=text)
-    cell.data_type = "s"
-    cell.quotePrefix = True
-    return cell
-
-
 def _cell(sheet: WriteOnlyWorksheet, value: Any) -> Any:
     if isinstance(value, str):
         text = normalise_text(value)
-        return _text_cell(sheet, text) if text else None
+        return text_cell(sheet, text) if text else None
     if isinstance(value, Decimal) and value.as_tuple().exponent != -2:
         value = value.normalize()
         if len(value.as_tuple().digits) > FLOAT_DIGITS:
-            return _text_cell(sheet, f"{value:f}")
+            return text_cell(sheet, f"{value:f}")
         return value if value.as_tuple().exponent <= 0 else value.quantize(Decimal(1))
     return value
 

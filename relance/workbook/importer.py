@@ -30,6 +30,7 @@ from django.db import DatabaseError, models, transaction
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_update_with_history
 
+from finance.services import freeze_budgets
 from projects.models import Fiche, ReportingRound, User
 from projects.models.rounds import RoundState
 
@@ -39,7 +40,7 @@ from .results import CellChange, ImportResult, RowChange, SheetReport, WorkbookE
 from .schema import BY_NAME as SHEETS_BY_NAME
 from .schema import Sheet
 from .tables import BY_NAME as TABLES_BY_NAME
-from .tables import TABLES, Table, closing_budgets
+from .tables import TABLES, Table
 
 logger = logging.getLogger(__name__)
 
@@ -454,7 +455,7 @@ class Job:
         closing = list(
             ReportingRound.objects.filter(code__in=self.closing).order_by("reference_date")
         )
-        closing_budgets([r.pk for r in closing])
+        freeze_budgets(round_ids=[r.pk for r in closing])
         for reporting_round in closing:
             reporting_round.close(by=self.user, reason=reason)
         for reporting_round in ReportingRound.objects.filter(code__in=self.opening):

@@ -416,16 +416,3 @@ TABLES: tuple[Table, ...] = (
 )
 BY_NAME = {table.name: table for table in TABLES}
 assert tuple(table.sheet for table in TABLES) == schema.SHEETS
-
-
-def closing_budgets(round_ids: list[int]) -> None:
-    """A closing round keeps each project's budget of this moment (see FinanceReport)."""
-    missing = Fiche.objects.filter(round_id__in=round_ids, finance__isnull=True)
-    FinanceReport.objects.bulk_create(
-        FinanceReport(fiche_id=pk) for pk in missing.values_list("pk", flat=True)
-    )
-    FinanceReport.objects.filter(fiche__round_id__in=round_ids).update(
-        budget_eur=models.Subquery(
-            Project.objects.filter(fiches=models.OuterRef("fiche")).values("budget_eur")[:1]
-        )
-    )
