@@ -14,9 +14,8 @@ class ProjectsConfig(AppConfig):
         closed_rounds.register(
             closed_rounds.Guard(table="projects_fiche", round_id="{row}.round_id")
         )
-        closed_rounds.register(
-            closed_rounds.Guard(table="projects_indicatorvalue", round_id="{row}.round_id")
-        )
+        for table in ("projects_indicatorvalue", "projects_indicatordefinition"):
+            closed_rounds.register(closed_rounds.Guard(table=table, round_id="{row}.round_id"))
         fiche_round = "SELECT f.round_id FROM projects_fiche f WHERE f.id = {row}.fiche_id"
         for table in ("projects_statusflag", "projects_reviewevent"):
             closed_rounds.register(closed_rounds.Guard(table=table, round_id=fiche_round))

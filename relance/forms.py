@@ -12,7 +12,13 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from milestones.models import Milestone, MilestoneState
-from projects.models import Indicator, Project, ProjectStatus, ReportingRound
+from projects.models import (
+    Indicator,
+    IndicatorDefinition,
+    Project,
+    ProjectStatus,
+    ReportingRound,
+)
 
 from .services import FicheInput, MilestoneInput
 
@@ -142,9 +148,12 @@ IndicatorValueFormSet = formset_factory(IndicatorValueForm, extra=0)
 
 
 class IndicatorForm(forms.ModelForm):
+    # TODO(indicators per round): the code lives on Indicator, the rest on its definition.
+    code = forms.CharField(max_length=20, required=False)
+
     class Meta:
-        model = Indicator
-        fields = ["code", "name", "kind", "unit", "baseline", "target", "target_date"]
+        model = IndicatorDefinition
+        fields = ["name", "kind", "unit", "baseline", "target", "target_date"]
         widgets = {"target_date": DateInput()}
         localized_fields = ["baseline", "target"]
 
@@ -180,7 +189,7 @@ class BaseIndicatorFormSet(BaseModelFormSet):
 
 
 IndicatorFormSet = modelformset_factory(
-    Indicator, form=IndicatorForm, formset=BaseIndicatorFormSet, extra=1, can_delete=False
+    IndicatorDefinition, form=IndicatorForm, formset=BaseIndicatorFormSet, extra=1, can_delete=False
 )
 
 

@@ -1,5 +1,5 @@
-from .indicators import Indicator, IndicatorKind, IndicatorValue
-from .plan import Cluster, PolicyDomain, Project, Speerpunt
+from .indicators import Indicator, IndicatorDefinition, IndicatorKind, IndicatorValue
+from .plan import Cluster, PolicyDomain, Project, Speerpunt, TransitionCoefficient
 from .review import FlagLevel, FollowUpAction, ReviewAction, ReviewEvent, StatusFlag
 from .rounds import Fiche, ProjectStatus, ReportingRound, ReviewState
 from .users import User
@@ -13,6 +13,7 @@ __all__ = [
     "ReviewEvent",
     "StatusFlag",
     "Indicator",
+    "IndicatorDefinition",
     "IndicatorKind",
     "IndicatorValue",
     "PolicyDomain",
@@ -21,5 +22,6 @@ __all__ = [
     "ReportingRound",
     "ReviewState",
     "Speerpunt",
+    "TransitionCoefficient",
     "User",
 ]

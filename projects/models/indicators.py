@@ -11,9 +11,20 @@ from .plan import Project
 from .rounds import ReportingRound
 
 
+# Fifteen significant digits: what PostgreSQL and SQLite (which keeps a decimal as a binary
+# float) both store and give back exactly.
+QUANTITY_MAX_DIGITS = 15
+QUANTITY_DECIMAL_PLACES = 4
+
+
 def quantity_field(verbose_name: object, **options: object) -> models.DecimalField:
-    """A measured quantity: signed, with up to eight decimals."""
-    return models.DecimalField(verbose_name, max_digits=24, decimal_places=8, **options)  # type: ignore[arg-type]
+    """A measured quantity: signed, up to 99,999,999,999.9999, with four decimals."""
+    return models.DecimalField(
+        verbose_name,  # type: ignore[arg-type]
+        max_digits=QUANTITY_MAX_DIGITS,
+        decimal_places=QUANTITY_DECIMAL_PLACES,
+        **options,  # type: ignore[arg-type]
+    )
 
 
 class IndicatorKind(models.TextChoices):
@@ -23,12 +34,49 @@ class IndicatorKind(models.TextChoices):
 
 
 class Indicator(models.Model):
-    """What a project measures, with its baseline and target."""
+    """What a project measures, known by its code. What it is (name, kind, unit, baseline,
+    target) belongs to a round, like the figures: see ``IndicatorDefinition``."""
 
     project = models.ForeignKey(
         Project, verbose_name=_("project"), on_delete=models.PROTECT, related_name="indicators"
     )
     code = models.CharField(_("code"), max_length=20, help_text=_("Bijvoorbeeld OUT1."))
+
+    class Meta:
+        ordering = ["project", "code"]
+        verbose_name = _("indicator")
+        verbose_name_plural = _("indicatoren")
+        constraints = [
+            models.UniqueConstraint(fields=["project", "code"], name="indicator_code_per_project"),
+            models.CheckConstraint(condition=~Q(code=""), name="indicator_code_not_empty"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.project.code}/{self.code}"
+
+
+class IndicatorDefinition(models.Model):
+    """An indicator as it stood in a round: a draft's change stays the open round's, and a
+    closed round's definition never changes (the closed-round guard refuses it).
+
+    ``round`` is empty for a definition that a workbook gave while no round was open: it
+    applies from the next round that opens, which takes it over.
+    """
+
+    indicator = models.ForeignKey(
+        Indicator,
+        verbose_name=_("indicator"),
+        on_delete=models.PROTECT,
+        related_name="definitions",
+    )
+    round = models.ForeignKey(
+        ReportingRound,
+        verbose_name=_("meetmoment"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="indicator_definitions",
+    )
     name = models.CharField(_("naam"), max_length=300)
     kind = models.CharField(_("soort"), max_length=10, choices=IndicatorKind.choices)
     unit = models.CharField(_("eenheid"), max_length=50, blank=True)
@@ -37,20 +85,34 @@ class Indicator(models.Model):
     target_date = models.DateField(_("streefdatum"), null=True, blank=True)
     rrf_reference = models.CharField(_("RRF-referentie"), max_length=50, blank=True)
 
+    history = HistoricalRecords()
+
     class Meta:
-        ordering = ["project", "code"]
-        verbose_name = _("indicator")
-        verbose_name_plural = _("indicatoren")
+        ordering = ["round", "indicator"]
+        verbose_name = _("indicatordefinitie")
+        verbose_name_plural = _("indicatordefinities")
         constraints = [
-            models.UniqueConstraint(fields=["project", "code"], name="indicator_code_per_project"),
-            models.CheckConstraint(
-                condition=Q(kind__in=IndicatorKind.values), name="indicator_kind_valid"
+            models.UniqueConstraint(
+                fields=["indicator", "round"],
+                condition=Q(round__isnull=False),
+                name="indicatordefinition_one_per_round",
             ),
-            models.CheckConstraint(condition=~Q(code=""), name="indicator_code_not_empty"),
+            models.UniqueConstraint(
+                fields=["indicator"],
+                condition=Q(round__isnull=True),
+                name="indicatordefinition_one_pending",
+            ),
+            models.CheckConstraint(
+                condition=Q(kind__in=IndicatorKind.values), name="indicatordefinition_kind_valid"
+            ),
+            models.CheckConstraint(
+                condition=~Q(name=""), name="indicatordefinition_name_not_empty"
+            ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.project.code}/{self.code} {self.name}"
+        where = self.round.code if self.round_id else "—"  # type: ignore[union-attr]
+        return f"{self.indicator} @ {where}: {self.name}"
 
 
 class IndicatorValue(models.Model):

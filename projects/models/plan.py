@@ -107,7 +107,23 @@ class Cluster(models.Model):
         return f"{self.number}. {self.name}"
 
 
+class TransitionCoefficient(models.IntegerChoices):
+    """The share of a budget that serves a transition, as the EU's RRF tags its measures."""
+
+    NONE = 0, "0%"
+    PARTLY = 40, "40%"
+    FULLY = 100, "100%"
+
+
 class ProjectQuerySet(models.QuerySet["Project"]):
+    def in_plan_at(self, reporting_round: ReportingRound) -> ProjectQuerySet:
+        """Projects still monitored in the plan at ``reporting_round``: those that did not
+        leave it in that round or before."""
+        return self.filter(
+            Q(left_plan_from__isnull=True)
+            | Q(left_plan_from__reference_date__gt=reporting_round.reference_date)
+        )
+
     def with_structure(self) -> ProjectQuerySet:
         """Join what every list shows beside a project: its cluster, speerpunt and domain."""
         return self.select_related("cluster__speerpunt", "domain")
@@ -171,6 +187,29 @@ class Project(models.Model):
     )
     start_date = models.DateField(_("startdatum"), null=True, blank=True)
     end_date = models.DateField(_("einddatum"), null=True, blank=True)
+    climate_coefficient = models.PositiveSmallIntegerField(
+        _("klimaatcoëfficiënt (%)"),
+        choices=TransitionCoefficient.choices,
+        default=TransitionCoefficient.NONE,
+        help_text=_("Het deel van het budget dat telt voor de klimaattransitie, zoals de RRF."),
+    )
+    digital_coefficient = models.PositiveSmallIntegerField(
+        _("digitale coëfficiënt (%)"),
+        choices=TransitionCoefficient.choices,
+        default=TransitionCoefficient.NONE,
+        help_text=_("Het deel van het budget dat telt voor de digitale transitie, zoals de RRF."),
+    )
+    # From this round on the project is no longer monitored in the plan (e.g. moved to
+    # regular funding); the rounds before keep it as it was.
+    left_plan_from = models.ForeignKey(
+        "projects.ReportingRound",
+        verbose_name=_("buiten het plan vanaf"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="projects_leaving",
+    )
+    left_plan_reason = models.TextField(_("reden buiten het plan"), blank=True)
     is_demo = models.BooleanField(
         _("demogegeven"),
         default=False,
@@ -198,6 +237,15 @@ class Project(models.Model):
             ),
             models.CheckConstraint(
                 condition=Q(is_rrf=False) | ~Q(rrf_measure=""), name="project_rrf_needs_measure"
+            ),
+            models.CheckConstraint(
+                condition=Q(climate_coefficient__in=TransitionCoefficient.values)
+                & Q(digital_coefficient__in=TransitionCoefficient.values),
+                name="project_transition_coefficients_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(left_plan_from__isnull=True) | ~Q(left_plan_reason=""),
+                name="project_leaving_needs_reason",
             ),
         ]
 

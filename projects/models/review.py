@@ -26,13 +26,35 @@ class StatusFlag(models.Model):
     )
     level = models.CharField(_("niveau"), max_length=20, choices=FlagLevel.choices)
     motivation = models.TextField(_("motivering"))
+    # Empty for a flag that a workbook import without a user raised.
     raised_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("gemarkeerd door"),
+        null=True,
+        blank=True,
         on_delete=models.PROTECT,
         related_name="+",
     )
     raised_at = models.DateTimeField(_("gemarkeerd op"), default=timezone.now)
+    # A flag still raised when a round closes is carried into the next round, where the
+    # coordinators confirm or lift it; until confirmed it waits in their review queue.
+    carried_from = models.ForeignKey(
+        "self",
+        verbose_name=_("overgenomen van"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="carried_into",
+    )
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("bevestigd door"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    confirmed_at = models.DateTimeField(_("bevestigd op"), null=True, blank=True)
     lifted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("opgeheven door"),
@@ -73,6 +95,11 @@ class StatusFlag(models.Model):
     def is_raised(self) -> bool:
         return self.lifted_at is None
 
+    @property
+    def awaits_confirmation(self) -> bool:
+        """Carried from the round before, still raised, and not yet confirmed."""
+        return self.carried_from_id is not None and self.is_raised and self.confirmed_at is None
+
 
 class FollowUpAction(models.Model):
     """What must happen about a flag, by whom and when."""
@@ -83,6 +110,15 @@ class FollowUpAction(models.Model):
     description = models.TextField(_("actie"))
     owner = models.CharField(_("verantwoordelijke"), max_length=200)
     due_date = models.DateField(_("uiterlijk op"))
+    done_at = models.DateTimeField(_("afgerond op"), null=True, blank=True)
+    done_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("afgerond door"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
 
     class Meta:
         ordering = ["due_date", "pk"]
@@ -98,6 +134,10 @@ class FollowUpAction(models.Model):
     def __str__(self) -> str:
         return self.description
 
+    @property
+    def is_open(self) -> bool:
+        return self.done_at is None
+
 
 class ReviewAction(models.TextChoices):
     SUBMITTED = "submitted", _("ingediend")
@@ -105,6 +145,9 @@ class ReviewAction(models.TextChoices):
     RETURNED = "returned", _("teruggestuurd")
     FLAGGED = "flagged", _("gemarkeerd")
     FLAG_LIFTED = "flag_lifted", _("markering opgeheven")
+    FLAG_CARRIED = "flag_carried", _("markering overgenomen")
+    FLAG_CONFIRMED = "flag_confirmed", _("markering bevestigd")
+    IMPORTED = "imported", _("geïmporteerd")
 
 
 class ReviewEvent(models.Model):

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from .plan import Project
+from .plan import Project, money_field
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -110,6 +110,16 @@ class ReportingRound(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
     )
+    envelope_eur = money_field(
+        _("envelop (euro)"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "De envelop van het plan waarvan de percentages van dit meetmoment genomen worden. "
+            "Leeg: die van het vorige meetmoment; bij het eerste de som van de budgetten. "
+            "Vastgelegd bij het sluiten."
+        ),
+    )
     close_reason = models.TextField(
         _("reden van sluiten"),
         blank=True,
@@ -148,6 +158,10 @@ class ReportingRound(models.Model):
                 | Q(deadline__isnull=True)
                 | Q(deadline__gte=F("opens_on")),
                 name="round_deadline_not_before_opening",
+            ),
+            models.CheckConstraint(
+                condition=Q(envelope_eur__isnull=True) | Q(envelope_eur__gt=0),
+                name="round_envelope_positive",
             ),
         ]
 
@@ -277,6 +291,9 @@ class Fiche(models.Model):
         related_name="+",
     )
     review_comment = models.TextField(_("opmerking bij de beoordeling"), blank=True)
+    # A finished (realised or stopped) project's fiche, carried unchanged from the round
+    # before when this round opened: it keeps counting, and needs no work.
+    carried_forward = models.BooleanField(_("overgenomen"), default=False)
     # Optimistic locking: a save must name the version it started from.
     version = models.PositiveIntegerField(_("versie"), default=1)
     updated_at = models.DateTimeField(_("gewijzigd op"), auto_now=True)
