@@ -10,7 +10,6 @@ from simple_history.models import HistoricalRecords
 from .plan import Project
 from .rounds import ReportingRound
 
-
 # Fifteen significant digits: what PostgreSQL and SQLite (which keeps a decimal as a binary
 # float) both store and give back exactly.
 QUANTITY_MAX_DIGITS = 15
