@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -54,6 +56,21 @@ class MilestoneState(models.TextChoices):
         return (cls.ON_SCHEDULE, cls.DELAYED, cls.FUTURE)
 
 
+def count_postponements(
+    *, before: int, expected_before: dt.date | None, deadline: dt.date, forecast: dt.date | None
+) -> int:
+    """How many rounds the milestone's expected date moved later, up to this one.
+
+    ``before`` is the count of the round before and ``expected_before`` the date expected
+    then (None: the deadline stood). This round adds one when its expected date
+    (``forecast``) is later than what was expected before; saving a round twice, or moving
+    the date earlier, adds nothing.
+    """
+    if forecast is None:
+        return before
+    return before + (forecast > (expected_before or deadline))
+
+
 class MilestoneStatus(models.Model):
     """Where a milestone stands at a round."""
 
@@ -75,7 +92,8 @@ class MilestoneStatus(models.Model):
         help_text=_("De nieuwe verwachte datum van een vertraagde mijlpaal."),
     )
     delay_reason = models.TextField(_("reden van de vertraging"), blank=True)
-    # How often the forecast moved, over all rounds; the deadline itself never moves.
+    # In how many rounds, up to this one, the expected date moved later (see
+    # count_postponements); the deadline itself never moves.
     postponements = models.PositiveSmallIntegerField(_("aantal keer uitgesteld"), default=0)
     note = models.TextField(_("toelichting"), blank=True)
 
