@@ -58,12 +58,22 @@ def can_report_for(user: Any, project: Project) -> bool:
 
 def can_edit_fiche(user: Any, fiche: Fiche) -> bool:
     """Fill in and submit this fiche now: only in the open round. Editors of the project's
-    domain while it is a draft or returned to them; coordinators and admins at any stage."""
+    domain while it is a draft or returned to them, never a finished project's fiche carried
+    forward (it needs no work); coordinators and admins at any stage, a carried fiche too
+    (a project taken up again)."""
     if not fiche.round.is_open or not can_report_for(user, fiche.project):
         return False
     if user.has_perm("projects.edit_any_fiche"):
         return True
-    return fiche.review_state in (ReviewState.DRAFT, ReviewState.RETURNED)
+    return not fiche.carried_forward and fiche.review_state in (
+        ReviewState.DRAFT,
+        ReviewState.RETURNED,
+    )
+
+
+def can_take_out_of_plan(user: Any) -> bool:
+    """Take a project out of the plan's monitoring from a round on: coordinators, admins."""
+    return can_manage_rounds(user)
 
 
 def can_review_fiche(user: Any, fiche: Fiche) -> bool:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from typing import Any
 
 from django import forms
@@ -39,9 +40,22 @@ def money_field(label: Any) -> forms.DecimalField:
 
 
 class RoundForm(forms.ModelForm):
+    envelope_eur = forms.DecimalField(
+        label=_("Envelop (euro)"),
+        required=False,
+        min_value=Decimal("0.01"),
+        max_digits=15,
+        decimal_places=2,
+        localize=True,
+        help_text=_(
+            "De envelop van het plan waarvan de percentages van dit meetmoment genomen worden. "
+            "Leeg: die van het vorige meetmoment. Vastgelegd bij het sluiten."
+        ),
+    )
+
     class Meta:
         model = ReportingRound
-        fields = ["code", "name", "reference_date", "opens_on", "deadline"]
+        fields = ["code", "name", "reference_date", "opens_on", "deadline", "envelope_eur"]
         widgets = {
             "reference_date": DateInput(),
             "opens_on": DateInput(),
@@ -222,3 +236,26 @@ def fiche_input(
             for form in value_forms
         },
     )
+
+
+class LeavePlanForm(forms.Form):
+    """A project leaves the plan's monitoring from a round on (relance.services.leave_plan)."""
+
+    from_round = forms.ModelChoiceField(
+        label=_("Buiten het plan vanaf meetmoment"),
+        queryset=ReportingRound.objects.none(),
+        empty_label=None,
+    )
+    reason = forms.CharField(
+        label=_("Reden"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Bijvoorbeeld: verder gefinancierd met reguliere middelen."),
+    )
+
+    def __init__(self, *args: Any, rounds: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["from_round"]
+        field.queryset = (  # type: ignore[attr-defined]
+            rounds if rounds is not None else ReportingRound.objects.all()
+        ).order_by("reference_date")

@@ -14,7 +14,7 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models import Count, Exists, OuterRef, Q, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -23,7 +23,9 @@ from finance.services import freeze_budgets
 from milestones.models import Milestone, MilestoneState, MilestoneStatus
 from projects.models import (
     Fiche,
+    FollowUpAction,
     Indicator,
+    IndicatorDefinition,
     IndicatorValue,
     Project,
     ProjectStatus,
@@ -31,6 +33,7 @@ from projects.models import (
     ReviewAction,
     ReviewEvent,
     ReviewState,
+    StatusFlag,
     User,
 )
 from projects.models.rounds import RoundState
@@ -45,9 +48,22 @@ class StaleFicheError(ValidationError):
 
 @transaction.atomic
 def open_round(*, reporting_round: ReportingRound, by: User) -> int:
-    """Open a round in preparation: a fiche for every project still running, pre-filled
-    from the previous round (status, narrative, VAK/VEK, milestone statuses, indicator
-    values). Returns the number of fiches created."""
+    """Open a round in preparation: a fiche for every project in the plan at this round
+    (``Project.objects.in_plan_at``), each starting from the project's latest closed fiche.
+
+    - A finished project (that fiche realised or stopped) has it carried forward unchanged:
+      status, narrative, VAK/VEK, milestone statuses and indicator values, approved and
+      marked ``carried_forward``. It needs no work and keeps counting, so realised counts
+      and cumulative money never fall because projects finished.
+    - A running project gets a draft pre-filled the same way, with the owner's status (a
+      coordinators' flag belonged to its round).
+    - A project new to the plan gets an empty draft.
+
+    Every indicator of these projects gets this round's definition: its pending one (given
+    while no round was open) is taken over, else its latest closed round's is copied.
+    A constant number of queries, whatever the plan's size. Returns the number of fiches
+    created, carried ones included.
+    """
     reporting_round = ReportingRound.objects.select_for_update().get(pk=reporting_round.pk)
     if reporting_round.state != RoundState.DRAFT:
         raise ValidationError(_("Alleen een meetmoment in voorbereiding kan geopend worden."))
@@ -56,75 +72,72 @@ def open_round(*, reporting_round: ReportingRound, by: User) -> int:
         raise ValidationError(
             _("Meetmoment %(round)s is nog open: sluit het eerst.") % {"round": current}
         )
-    previous = reporting_round.previous()
-    before = {
-        fiche.project_id: fiche
-        for fiche in Fiche.objects.filter(round=previous).select_related("finance")
-    }
-    # A project is finished for good by its latest closed fiche, in whichever round it was:
-    # one realised in December 2023 has no fiche in 2024 and must not come back in 2025.
-    latest_status = Subquery(
+    # Each project's latest closed fiche before this round, in whichever round it was: an
+    # imported history may lack a finished project's fiche in the rounds after it finished.
+    latest_fiche = Subquery(
         Fiche.objects.filter(
             project=OuterRef("pk"),
             round__state=RoundState.CLOSED,
             round__reference_date__lt=reporting_round.reference_date,
         )
         .order_by("-round__reference_date")
-        .values("status")[:1]
+        .values("pk")[:1]
     )
-    running = list(
-        Project.objects.alias(latest_status=latest_status)
-        .filter(Q(latest_status__isnull=True) | ~Q(latest_status__in=ProjectStatus.finished()))
+    in_plan = list(
+        Project.objects.in_plan_at(reporting_round)
+        .annotate(latest_fiche=latest_fiche)
         .order_by("code")
+        .values_list("pk", "latest_fiche")
     )
+    sources = {
+        fiche.project_id: fiche
+        for fiche in Fiche.objects.filter(
+            pk__in=[pk for _project, pk in in_plan if pk is not None]
+        ).select_related("finance")
+    }
     fiches = Fiche.objects.bulk_create(
-        Fiche(
-            round=reporting_round,
-            project=project,
-            status=before[project.pk].owner_status
-            if project.pk in before
-            else ProjectStatus.NOT_STARTED,
-            owner_status=(
-                before[project.pk].owner_status
-                if project.pk in before
-                else ProjectStatus.NOT_STARTED
-            ),
-            narrative=before[project.pk].narrative if project.pk in before else "",
-        )
-        for project in running
+        _fiche_from(reporting_round, project_id, sources.get(project_id))
+        for project_id, _latest in in_plan
     )
     FinanceReport.objects.bulk_create(
         FinanceReport(
             fiche=fiche,
-            committed_eur=_previous_finance(before.get(fiche.project_id), "committed_eur"),
-            paid_eur=_previous_finance(before.get(fiche.project_id), "paid_eur"),
+            committed_eur=_previous_finance(sources.get(fiche.project_id), "committed_eur"),
+            paid_eur=_previous_finance(sources.get(fiche.project_id), "paid_eur"),
         )
         for fiche in fiches
     )
-    running_ids = [project.pk for project in running]
-    MilestoneStatus.objects.bulk_create(
-        MilestoneStatus(
-            round=reporting_round,
-            milestone_id=status.milestone_id,
-            status=status.status,
-            realised_on=status.realised_on,
-            forecast_date=status.forecast_date,
-            delay_reason=status.delay_reason,
-            postponements=status.postponements,
-            note=status.note,
+    # One condition per round the projects start from (a handful), not per project.
+    from_rounds: dict[int, list[int]] = {}
+    for fiche in sources.values():
+        from_rounds.setdefault(fiche.round_id, []).append(fiche.project_id)
+    if from_rounds:
+        milestones = Q()
+        values = Q()
+        for round_id, project_ids in from_rounds.items():
+            milestones |= Q(round_id=round_id, milestone__project_id__in=project_ids)
+            values |= Q(round_id=round_id, indicator__project_id__in=project_ids)
+        MilestoneStatus.objects.bulk_create(
+            MilestoneStatus(
+                round=reporting_round,
+                milestone_id=status.milestone_id,
+                status=status.status,
+                realised_on=status.realised_on,
+                forecast_date=status.forecast_date,
+                delay_reason=status.delay_reason,
+                postponements=status.postponements,
+                note=status.note,
+            )
+            for status in MilestoneStatus.objects.filter(milestones)
         )
-        for status in MilestoneStatus.objects.filter(
-            round=previous, milestone__project_id__in=running_ids
+        IndicatorValue.objects.bulk_create(
+            IndicatorValue(
+                round=reporting_round, indicator_id=v.indicator_id, value=v.value, note=v.note
+            )
+            for v in IndicatorValue.objects.filter(values)
         )
-    )
-    IndicatorValue.objects.bulk_create(
-        IndicatorValue(
-            round=reporting_round, indicator_id=v.indicator_id, value=v.value, note=v.note
-        )
-        for v in IndicatorValue.objects.filter(
-            round=previous, indicator__project_id__in=running_ids
-        )
-    )
+    _define_indicators(reporting_round, [project_id for project_id, _latest in in_plan])
+    # (Flags raised in the round before are carried forward here: the flags' service.)
     reporting_round.state = RoundState.OPEN
     if reporting_round.opens_on is None:
         today = timezone.localdate()
@@ -141,6 +154,68 @@ def open_round(*, reporting_round: ReportingRound, by: User) -> int:
         # Another round was opened at the same moment.
         raise ValidationError(_("Er is al een open meetmoment.")) from error
     return len(fiches)
+
+
+def _fiche_from(reporting_round: ReportingRound, project_id: int, source: Fiche | None) -> Fiche:
+    """The new round's fiche of a project, from its latest closed fiche (see open_round)."""
+    if source is None:
+        return Fiche(round=reporting_round, project_id=project_id)
+    if source.status in ProjectStatus.finished():
+        return Fiche(
+            round=reporting_round,
+            project_id=project_id,
+            status=source.status,
+            owner_status=source.owner_status,
+            narrative=source.narrative,
+            review_state=ReviewState.APPROVED,
+            carried_forward=True,
+        )
+    return Fiche(
+        round=reporting_round,
+        project_id=project_id,
+        status=source.owner_status,
+        owner_status=source.owner_status,
+        narrative=source.narrative,
+    )
+
+
+# What a round's copy of an indicator definition takes over from the one before.
+_DEFINITION_FIELDS = [
+    f.attname for f in IndicatorDefinition._meta.concrete_fields if f.name not in ("id", "round")
+]
+
+
+def _define_indicators(reporting_round: ReportingRound, project_ids: list[int]) -> None:
+    """Give every indicator of these projects its definition in ``reporting_round``: the
+    pending one (round empty) is taken over, else the latest closed round's is copied. An
+    indicator that has one in this round already keeps it."""
+    has_one = IndicatorDefinition.objects.filter(
+        round=reporting_round, indicator=OuterRef("indicator")
+    )
+    IndicatorDefinition.objects.filter(
+        round__isnull=True, indicator__project_id__in=project_ids
+    ).alias(has_one=Exists(has_one)).filter(has_one=False).update(round=reporting_round)
+    latest = (
+        IndicatorDefinition.objects.filter(
+            indicator=OuterRef("pk"),
+            round__state=RoundState.CLOSED,
+            round__reference_date__lt=reporting_round.reference_date,
+        )
+        .order_by("-round__reference_date")
+        .values("pk")[:1]
+    )
+    to_copy = (
+        Indicator.objects.filter(project_id__in=project_ids)
+        .exclude(definitions__round=reporting_round)
+        .annotate(latest=Subquery(latest))
+        .values("latest")
+    )
+    IndicatorDefinition.objects.bulk_create(
+        IndicatorDefinition(
+            round=reporting_round, **{name: getattr(d, name) for name in _DEFINITION_FIELDS}
+        )
+        for d in IndicatorDefinition.objects.filter(pk__in=to_copy)
+    )
 
 
 def _previous_finance(fiche: Fiche | None, field_name: str) -> Decimal | None:
@@ -175,8 +250,9 @@ def close_round(*, reporting_round: ReportingRound, by: User, reason: str = "") 
     """Freeze the open round for good.
 
     Refused while fiches are unsubmitted or unreviewed, unless a reason is given (it is
-    kept on the round). The round keeps each project's budget of this moment, so its
-    percentages never move when money is shifted later.
+    kept on the round). The round keeps each project's budget of this moment and its
+    envelope (``ReportingRound.close``), so its percentages never move when money is
+    shifted later.
     """
     reporting_round = ReportingRound.objects.select_for_update().get(pk=reporting_round.pk)
     if not reporting_round.is_open:
@@ -193,6 +269,93 @@ def close_round(*, reporting_round: ReportingRound, by: User, reason: str = "") 
         )
     freeze_budgets(round_ids=[reporting_round.pk])
     reporting_round.close(by=by, reason=reason)
+
+
+@transaction.atomic
+def leave_plan(
+    *, project: Project, from_round: ReportingRound, reason: str, by: User | None
+) -> int:
+    """Take ``project`` out of the plan's monitoring from ``from_round`` on, for ``reason``
+    (as 22 projects moved to regular funding in December 2024). The rounds before keep it;
+    no round from ``from_round`` on gives it a fiche (``open_round`` skips it).
+
+    Refused when a closed round from ``from_round`` on holds the project's fiche: a closed
+    round never changes, so the project leaves at the earliest from the round after its
+    last closed fiche. The project's fiche in the open round (or one in preparation) from
+    ``from_round`` on is removed, with its money, milestone statuses, indicator values, this
+    round's indicator definitions, flags and review history, but only while it is nobody's
+    finished work: a draft, a returned or a carried-forward fiche. A submitted or approved
+    fiche is refused: return it first. Returns the number of fiches removed.
+    """
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError(
+            _("Geef een reden waarom %(project)s het plan verlaat.") % {"project": project.code}
+        )
+    project = Project.objects.select_for_update().get(pk=project.pk)
+    # Take turns with saving fiches and opening or closing rounds.
+    list(
+        ReportingRound.objects.select_for_update()
+        .exclude(state=RoundState.CLOSED)
+        .values_list("pk", flat=True)
+    )
+    later = Fiche.objects.filter(
+        project=project, round__reference_date__gte=from_round.reference_date
+    ).select_related("round")
+    closed = later.filter(round__state=RoundState.CLOSED).order_by("-round__reference_date")
+    last_closed = closed.first()
+    if last_closed is not None:
+        raise ValidationError(
+            _(
+                "%(project)s heeft een fiche in het gesloten meetmoment %(round)s, en dat "
+                "verandert niet meer: het project kan pas het plan verlaten vanaf een "
+                "meetmoment na %(round)s."
+            )
+            % {"project": project.code, "round": last_closed.round}
+        )
+    removable = list(later.exclude(round__state=RoundState.CLOSED))
+    for fiche in removable:
+        if fiche.review_state in (ReviewState.SUBMITTED, ReviewState.APPROVED) and not (
+            fiche.carried_forward
+        ):
+            raise ValidationError(
+                _(
+                    "De fiche van %(project)s in meetmoment %(round)s is %(state)s: stuur ze "
+                    "eerst terug, dan wordt ze verwijderd wanneer het project het plan verlaat."
+                )
+                % {
+                    "project": project.code,
+                    "round": fiche.round,
+                    "state": fiche.get_review_state_display(),
+                }
+            )
+    if removable:
+        _remove_fiches(removable)
+    project.left_plan_from = from_round
+    project.left_plan_reason = reason
+    project.save(update_fields=["left_plan_from", "left_plan_reason"])
+    return len(removable)
+
+
+def _remove_fiches(fiches: list[Fiche]) -> None:
+    """Delete fiches of rounds that are not closed, with everything of their round that
+    belongs to their project."""
+    fiche_ids = [fiche.pk for fiche in fiches]
+    FollowUpAction.objects.filter(flag__fiche_id__in=fiche_ids).delete()
+    StatusFlag.objects.filter(fiche_id__in=fiche_ids).delete()
+    ReviewEvent.objects.filter(fiche_id__in=fiche_ids).delete()
+    FinanceReport.objects.filter(fiche_id__in=fiche_ids).delete()
+    for fiche in fiches:
+        MilestoneStatus.objects.filter(
+            round_id=fiche.round_id, milestone__project_id=fiche.project_id
+        ).delete()
+        IndicatorValue.objects.filter(
+            round_id=fiche.round_id, indicator__project_id=fiche.project_id
+        ).delete()
+        IndicatorDefinition.objects.filter(
+            round_id=fiche.round_id, indicator__project_id=fiche.project_id
+        ).delete()
+    Fiche.objects.filter(pk__in=fiche_ids).delete()
 
 
 # -- fiches ----------------------------------------------------------------------------------
@@ -272,7 +435,9 @@ def save_fiche(*, fiche: Fiche, data: FicheInput, by: User, submit: bool = False
     if not has_flag:
         fiche.status = data.owner_status
     fiche.narrative = data.narrative
-    fields = ["owner_status", "status", "narrative", "updated_at"]
+    # Changed by hand (a coordinator's, say a project taken up again): no longer a copy.
+    fiche.carried_forward = False
+    fields = ["owner_status", "status", "narrative", "carried_forward", "updated_at"]
     if submit:
         fiche.review_state = ReviewState.SUBMITTED
         fiche.submitted_at, fiche.submitted_by = timezone.now(), by

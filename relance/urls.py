@@ -33,6 +33,11 @@ urlpatterns = [
     # Visitors choose their language on the login page too.
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("projects/<str:code>/", projects.project_detail, name="project"),
+    path(
+        "projects/<str:code>/leave-plan/",
+        projects.project_leave_plan,
+        name="project-leave-plan",
+    ),
     path("projects/<str:code>/fiche/", fiches.fiche_edit, name="fiche"),
     path("projects/<str:code>/fiche/approve/", fiches.fiche_approve, name="fiche-approve"),
     path("projects/<str:code>/fiche/return/", fiches.fiche_return, name="fiche-return"),

@@ -12,6 +12,7 @@ from projects.models import (
     Cluster,
     Fiche,
     Indicator,
+    IndicatorDefinition,
     IndicatorKind,
     IndicatorValue,
     PolicyDomain,
@@ -106,6 +107,14 @@ class IndicatorFactory(DjangoModelFactory[Indicator]):
 
     project = factory.SubFactory(ProjectFactory)
     code = factory.Sequence(lambda n: f"OUT{n + 1}")
+
+
+class IndicatorDefinitionFactory(DjangoModelFactory[IndicatorDefinition]):
+    class Meta:
+        model = IndicatorDefinition
+
+    indicator = factory.SubFactory(IndicatorFactory)
+    round = factory.SubFactory(ReportingRoundFactory, state=RoundState.OPEN)
     name = "Aantal begeleide gemeenten"
     kind = IndicatorKind.OUTPUT
     unit = "gemeenten"

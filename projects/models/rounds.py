@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import BigIntegerField, F, OuterRef, Q, Subquery, Sum
+from django.db.models.functions import Cast, Coalesce, Round
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -86,6 +88,20 @@ class ReportingRoundQuerySet(models.QuerySet["ReportingRound"]):
         if can_read_open_round(user):
             return self.filter(state__in=[RoundState.OPEN, RoundState.CLOSED])
         return self.closed()
+
+    def with_budget_total(self) -> ReportingRoundQuerySet:
+        """Annotate ``budget_total_cents``: the sum of each round's fiches' budgets (the one
+        frozen at closing, else the project's), in whole cents, so the sum is exact on every
+        database; None for a round without fiches."""
+        budget = Coalesce("finance__budget_eur", "project__budget_eur")
+        total = (
+            Fiche.objects.filter(round=OuterRef("pk"))
+            .order_by()
+            .values("round")
+            .annotate(cents=Sum(Cast(Round(budget * 100), BigIntegerField())))
+            .values("cents")
+        )
+        return self.annotate(budget_total_cents=Subquery(total))
 
 
 class ReportingRound(models.Model):
@@ -202,14 +218,55 @@ class ReportingRound(models.Model):
             .first()
         )
 
+    def envelope_chain(self) -> list[ReportingRound]:
+        """This round, then the closed rounds before it (latest first), each with its
+        ``budget_total_cents`` (see ``with_budget_total``): all that resolving this round's
+        envelope and its previous round's takes, in one query. ``chain[1]`` is
+        ``previous()``."""
+        chain = list(
+            ReportingRound.objects.filter(
+                Q(pk=self.pk) | Q(state=RoundState.CLOSED, reference_date__lt=self.reference_date)
+            )
+            .with_budget_total()
+            .order_by("-reference_date")
+        )
+        if not chain or chain[0].pk != self.pk:  # not saved yet
+            self.budget_total_cents = None  # type: ignore[attr-defined]
+            chain.insert(0, self)
+        return chain
+
+    def effective_envelope(self) -> Decimal | None:
+        """The envelope this round's percentages are of: its own ``envelope_eur``; else the
+        previous closed round's effective envelope; else (the first round) the sum of this
+        round's fiches' budgets. None while there is nothing to take it from."""
+        return resolve_envelopes(self.envelope_chain())[0]
+
     def close(self, *, by: User | None, reason: str = "") -> None:
-        """Freeze the round for good. Completeness checks belong to the service that calls this."""
+        """Freeze the round for good, its envelope with it (``effective_envelope``), so that
+        its percentages never move. Completeness checks belong to the service that calls
+        this; it is also the one way the workbook import closes a round."""
         self.ensure_changeable()
+        self.envelope_eur = self.effective_envelope()
         self.state = RoundState.CLOSED
         self.closed_at = timezone.now()
         self.closed_by = by
         self.close_reason = reason
-        self.save(update_fields=["state", "closed_at", "closed_by", "close_reason"])
+        self.save(update_fields=["state", "closed_at", "closed_by", "close_reason", "envelope_eur"])
+
+
+def resolve_envelopes(chain: list[ReportingRound]) -> list[Decimal | None]:
+    """The effective envelope of each round of ``chain`` (as ``envelope_chain`` gives it:
+    latest first, each the closed round before the one ahead of it), in the same order."""
+    resolved: list[Decimal | None] = []
+    earlier: Decimal | None = None
+    for reporting_round in reversed(chain):
+        if reporting_round.envelope_eur is not None:
+            earlier = reporting_round.envelope_eur
+        elif earlier is None:
+            cents = getattr(reporting_round, "budget_total_cents", None)
+            earlier = (Decimal(cents) / 100).quantize(Decimal("0.01")) if cents else None
+        resolved.append(earlier)
+    return resolved[::-1]
 
 
 class ReviewState(models.TextChoices):

@@ -105,6 +105,13 @@ class Comparison:
         ]
 
     @property
+    def total(self) -> int:
+        """Projects with a fiche in either round: what the matrix's rows and columns add up
+        to. A finished project carried forward is one of them (realised → realised); one
+        that left the plan goes to "no fiche"."""
+        return sum(sum(row.values()) for row in self.matrix.values())
+
+    @property
     def column_totals(self) -> list[int]:
         return [
             sum(self.matrix[b][after] for b in self.matrix) for after in [*PROJECT_STATUSES, NONE]

@@ -14,6 +14,7 @@ from django.db.models.functions import Cast, Coalesce, Round
 
 from milestones.models import MilestoneState, MilestoneStatus
 from projects.models import Fiche, ProjectStatus, ReportingRound, Speerpunt
+from projects.models.rounds import resolve_envelopes
 
 PROJECT_STATUSES: tuple[str, ...] = tuple(ProjectStatus.values)
 MILESTONE_STATUSES: tuple[str, ...] = tuple(MilestoneState.values)
@@ -35,9 +36,15 @@ def share(part: Decimal | int, whole: Decimal | int) -> Decimal | None:
 class ProjectFigures:
     total: int
     counts: Mapping[str, int]  # every ProjectStatus value, 0 where none
+    # Of the total: finished projects' fiches carried unchanged into this round.
+    carried_forward: int = 0
 
     def as_json(self) -> dict[str, Any]:
-        return {"total": self.total, **{status: self.counts[status] for status in PROJECT_STATUSES}}
+        return {
+            "total": self.total,
+            **{status: self.counts[status] for status in PROJECT_STATUSES},
+            "carried_forward": self.carried_forward,
+        }
 
 
 @dataclass(frozen=True)
@@ -58,9 +65,12 @@ class MilestoneFigures:
 
 @dataclass(frozen=True)
 class MoneyFigures:
-    """VAK and VEK against the budget; the change since the previous round."""
+    """VAK and VEK as a share of the round's envelope (the whole plan) or of the scope's
+    budget (a speerpunt, a filtered summary: ``envelope_eur`` is None there); the change
+    since the previous round."""
 
     budget_eur: Decimal
+    envelope_eur: Decimal | None
     committed_eur: Decimal
     paid_eur: Decimal
     committed_pct: Decimal | None
@@ -70,9 +80,15 @@ class MoneyFigures:
     committed_change_pct_points: Decimal | None
     paid_change_pct_points: Decimal | None
 
+    @property
+    def base_eur(self) -> Decimal:
+        """What the percentages are of: the envelope, else the budget."""
+        return self.envelope_eur if self.envelope_eur is not None else self.budget_eur
+
     def as_json(self) -> dict[str, Any]:
         return {
             "budget_eur": _amount(self.budget_eur),
+            "envelope_eur": _amount(self.envelope_eur),
             "committed_eur": _amount(self.committed_eur),
             "committed_pct": _number(self.committed_pct),
             "paid_eur": _amount(self.paid_eur),
@@ -193,6 +209,7 @@ class _Sums:
 
     projects: dict[str, int]
     milestones: dict[str, int]
+    carried: int = 0
     budget: Decimal = Decimal(0)
     committed: Decimal = Decimal(0)
     paid: Decimal = Decimal(0)
@@ -219,20 +236,35 @@ def _money_by_speerpunt(rows: Iterable[Mapping[str, Any]]) -> dict[int | None, _
     return money
 
 
-def _figures(sums: _Sums, money: _Money, before: _Money | None) -> Figures:
+def _figures(
+    sums: _Sums,
+    money: _Money,
+    before: _Money | None,
+    envelopes: tuple[Decimal | None, Decimal | None] | None = None,
+) -> Figures:
+    """A scope's figures. With ``envelopes`` (this round's and the previous round's: the
+    whole plan), percentages are of each round's own envelope; without, of the scope's
+    budget in each round."""
     good = sum(sums.milestones[status] for status in GOOD_MILESTONES)
     milestones_total = sum(sums.milestones.values())
-    committed_pct = share(money.committed, money.budget)
-    paid_pct = share(money.paid, money.budget)
+    envelope, envelope_before = envelopes if envelopes else (None, None)
+    base = envelope if envelopes else money.budget
+    base_before = envelope_before if envelopes else (before.budget if before else None)
+    committed_pct = share(money.committed, base) if base is not None else None
+    paid_pct = share(money.paid, base) if base is not None else None
 
     def change_points(now: Decimal | None, part: Decimal) -> Decimal | None:
-        if before is None:
+        if before is None or base_before is None:
             return None
-        earlier = share(part, before.budget)
+        earlier = share(part, base_before)
         return None if now is None or earlier is None else now - earlier
 
     return Figures(
-        projects=ProjectFigures(total=sum(sums.projects.values()), counts=dict(sums.projects)),
+        projects=ProjectFigures(
+            total=sum(sums.projects.values()),
+            counts=dict(sums.projects),
+            carried_forward=sums.carried,
+        ),
         milestones=MilestoneFigures(
             total=milestones_total,
             counts=dict(sums.milestones),
@@ -241,6 +273,7 @@ def _figures(sums: _Sums, money: _Money, before: _Money | None) -> Figures:
         ),
         finance=MoneyFigures(
             budget_eur=money.budget,
+            envelope_eur=envelope,
             committed_eur=money.committed,
             paid_eur=money.paid,
             committed_pct=round_half_up(committed_pct),
@@ -285,6 +318,16 @@ def round_summary(
 ) -> RoundSummary:
     """The figures of a round (a ReportingRound or its code), in total and per speerpunt.
 
+    A round's projects are those with a fiche in it: every project in the plan, finished
+    ones included (their fiches are carried forward), so counts and money are cumulative.
+
+    The whole plan's VAK and VEK are percentages of the round's envelope
+    (``ReportingRound.effective_envelope``: frozen when the round closed), and their change
+    in percentage points compares with the previous round's percentage of *its* envelope.
+    A speerpunt's figures, and every figure of a filtered summary, are percentages of that
+    part's budget in each round (``finance.envelope_eur`` is None there), so that
+    ``by_speerpunt`` of the whole plan equals ``round_summary(speerpunt=n).totals``.
+
     The keyword filters keep part of the plan: one speerpunt (by number), one policy
     domain (by code), the RRF projects only. They apply to every figure, the previous
     round's included, so that changes compare like with like.
@@ -293,7 +336,12 @@ def round_summary(
     """
     if isinstance(reporting_round, str):
         reporting_round = ReportingRound.objects.get(code=reporting_round)
-    previous = reporting_round.previous()
+    # One query for the previous round and both rounds' envelopes.
+    chain = reporting_round.envelope_chain()
+    previous = chain[1] if len(chain) > 1 else None
+    resolved = resolve_envelopes(chain)
+    filtered = speerpunt is not None or domain is not None or rrf_only
+    envelopes = None if filtered else (resolved[0], resolved[1] if previous else None)
     kept = scope(speerpunt, domain, rrf_only)
     speerpunt_id = "project__cluster__speerpunt_id"
     money_rows = (
@@ -320,6 +368,7 @@ def round_summary(
         Fiche.objects.filter(kept, round=reporting_round)
         .values(
             "status",
+            "carried_forward",
             speerpunt=F(speerpunt_id),
             cluster=F("project__cluster__number"),
             cluster_name=F("project__cluster__name"),
@@ -330,6 +379,8 @@ def round_summary(
     for row in project_counts:
         for key in (row["speerpunt"], None):
             sums[key].projects[row["status"]] += row["n"]
+            if row["carried_forward"]:
+                sums[key].carried += row["n"]
         cluster = (row["cluster"], row["cluster_name"], row["speerpunt"])
         clusters.setdefault(cluster, dict.fromkeys(PROJECT_STATUSES, 0))[row["status"]] += row["n"]
     milestone_counts = (
@@ -380,6 +431,7 @@ def round_summary(
             sums[None],
             money.get(None, _Money()),
             before.get(None, _Money()) if before is not None else None,
+            envelopes,
         ),
         by_speerpunt=by_speerpunt,
         by_cluster=by_cluster,

@@ -124,7 +124,7 @@ def summary_text(summary: RoundSummary) -> str:
         f"{milestones.on_schedule_or_realised} van de {milestones.total} mijlpalen "
         f"({dutch_pct(milestones.on_schedule_or_realised_pct)}) zijn gerealiseerd of op schema.",
         _money_sentence(
-            "Vastgelegd (VAK)", money.committed_eur, money.committed_pct, money.budget_eur,
+            "Vastgelegd (VAK)", money.committed_eur, money.committed_pct, money.base_eur,
             money.committed_change_eur, money.committed_change_pct_points, since,
         ),
         _money_sentence(

@@ -1,22 +1,29 @@
 """One project (/projects/<code>/): its fiches per round with what changed, its milestones,
-its money and its review history, as far as the user may see them."""
+its money and its review history, as far as the user may see them; and the coordinators'
+action of taking it out of the plan from a round on."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any
 
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.formats import number_format
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
 from milestones.models import MilestoneStatus
 from projects.http import AuthenticatedRequest
 from projects.models import Fiche, Project, ReportingRound, ReviewEvent, StatusFlag
-from projects.permissions import can_report_for
+from projects.models.rounds import RoundState
+from projects.permissions import can_report_for, can_take_out_of_plan
+from relance import services
+from relance.forms import LeavePlanForm
 
 
 @dataclass(frozen=True)
@@ -47,7 +54,9 @@ def _money(fiche: Fiche, name: str) -> str | None:
 
 @require_GET
 def project_detail(request: AuthenticatedRequest, code: str) -> HttpResponse:
-    project = get_object_or_404(Project.objects.with_structure(), code=code)
+    project = get_object_or_404(
+        Project.objects.with_structure().select_related("left_plan_from"), code=code
+    )
     fiches = list(
         Fiche.objects.visible_to(request.user)
         .filter(project=project)
@@ -101,5 +110,55 @@ def project_detail(request: AuthenticatedRequest, code: str) -> HttpResponse:
             "milestones": milestones,
             "events": events,
             "may_report": may_report,
+            "leave_form": _leave_form(project) if can_take_out_of_plan(request.user) else None,
         },
     )
+
+
+def _leave_form(project: Project) -> LeavePlanForm:
+    """The form offers the rounds the project may leave from: those after its last fiche
+    in a closed round (leave_plan refuses the others)."""
+    last_closed = (
+        Fiche.objects.filter(project=project, round__state=RoundState.CLOSED)
+        .order_by("-round__reference_date")
+        .values_list("round__reference_date", flat=True)
+        .first()
+    )
+    rounds = ReportingRound.objects.all()
+    if last_closed is not None:
+        rounds = rounds.filter(reference_date__gt=last_closed)
+    return LeavePlanForm(rounds=rounds, initial={"from_round": project.left_plan_from_id})
+
+
+@require_POST
+def project_leave_plan(request: AuthenticatedRequest, code: str) -> HttpResponse:
+    """Take the project out of the plan from a round on (relance.services.leave_plan)."""
+    if not can_take_out_of_plan(request.user):
+        raise PermissionDenied
+    project = get_object_or_404(Project, code=code)
+    form = LeavePlanForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise ValidationError(
+                gettext("Kies een meetmoment en geef een reden om het project eruit te halen.")
+            )
+        removed = services.leave_plan(
+            project=project,
+            from_round=form.cleaned_data["from_round"],
+            reason=form.cleaned_data["reason"],
+            by=request.user,
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect(project)
+    message = gettext("%(project)s is buiten het plan vanaf %(round)s.") % {
+        "project": project.code,
+        "round": form.cleaned_data["from_round"],
+    }
+    if removed:
+        message += " " + gettext(
+            "De fiche van het open meetmoment is verwijderd, met haar bedragen, "
+            "mijlpaalstatussen en indicatorwaarden."
+        )
+    messages.success(request, message)
+    return redirect(project)

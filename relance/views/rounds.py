@@ -23,6 +23,8 @@ REVIEW_COUNTS = {
     "submitted": Count("pk", filter=Q(review_state=ReviewState.SUBMITTED)),
     "approved": Count("pk", filter=Q(review_state=ReviewState.APPROVED)),
     "returned": Count("pk", filter=Q(review_state=ReviewState.RETURNED)),
+    # Finished projects' fiches carried forward: approved, and needing no work.
+    "carried": Count("pk", filter=Q(carried_forward=True)),
 }
 
 
@@ -103,10 +105,14 @@ def round_open(request: AuthenticatedRequest, code: str) -> HttpResponse:
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
+        carried = Fiche.objects.filter(round=reporting_round, carried_forward=True).count()
         messages.success(
             request,
-            _("Meetmoment %(round)s is open: %(count)s fiches staan klaar.")
-            % {"round": reporting_round, "count": created},
+            _(
+                "Meetmoment %(round)s is open: %(count)s fiches staan klaar, waarvan "
+                "%(carried)s overgenomen van afgeronde projecten."
+            )
+            % {"round": reporting_round, "count": created, "carried": carried},
         )
     return redirect(reporting_round)
 

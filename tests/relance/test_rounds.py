@@ -61,8 +61,9 @@ def test_opening_prefills_every_running_project_from_the_previous_round(history,
     upcoming = ReportingRound.objects.get(pk=history["upcoming"].pk)
     assert upcoming.state == RoundState.OPEN
     fiches = Fiche.objects.filter(round=upcoming)
-    assert created == 2
-    assert set(fiches.values_list("project", flat=True)) == {
+    # The realised and the stopped project are carried forward (see test_faithful_rounds).
+    assert created == 4
+    assert set(fiches.filter(carried_forward=False).values_list("project", flat=True)) == {
         history["running"].pk,
         history["new"].pk,
     }
@@ -174,7 +175,7 @@ def test_coordinator_opens_and_closes_through_the_pages(client, history, coordin
     client.force_login(coordinator)
     code = history["upcoming"].code
     response = client.post(reverse("rounds:open", args=[code]), follow=True)
-    assert "2 fiches staan klaar" in response.content.decode()
+    assert "4 fiches staan klaar, waarvan 2 overgenomen" in response.content.decode()
     response = client.post(reverse("rounds:close", args=[code]), {"reason": ""})
     assert response.status_code == 400
     assert "geef een reden" in response.content.decode()
@@ -218,14 +219,19 @@ def test_readers_cannot_create_rounds(client, reader):
     assert not ReportingRound.objects.exists()
 
 
-def test_a_finished_project_never_comes_back(history, coordinator):
-    """Realised in 2023, no fiche in 2024, and still none in 2025."""
+def test_a_finished_project_is_carried_into_every_later_round(history, coordinator):
+    """Realised in 2023, carried into 2024, and again into 2025; it never needs work."""
     services.open_round(reporting_round=history["upcoming"], by=coordinator)
     services.close_round(reporting_round=history["upcoming"], by=coordinator, reason="Klaar")
     later = ReportingRoundFactory(reference_date=dt.date(2025, 12, 31))
     services.open_round(reporting_round=later, by=coordinator)
-    assert set(Fiche.objects.filter(round=later).values_list("project", flat=True)) == {
+    fiches = Fiche.objects.filter(round=later)
+    assert fiches.count() == 4
+    assert set(fiches.filter(review_state=ReviewState.DRAFT).values_list("project", flat=True)) == {
         history["running"].pk, history["new"].pk,
+    }  # fmt: skip
+    assert set(fiches.filter(carried_forward=True).values_list("status", flat=True)) == {
+        ProjectStatus.REALISED, ProjectStatus.STOPPED,
     }  # fmt: skip
 
 

@@ -43,7 +43,7 @@ def test_december_2023_as_published(demo):
     )
     assert summary["projects"] == {
         "total": 181, "not_started": 0, "started": 0, "in_progress": 141, "realised": 33,
-        "attention": 4, "action_required": 0, "stopped": 3,
+        "attention": 4, "action_required": 0, "stopped": 3, "carried_forward": 0,
     }  # fmt: skip
     milestones = summary["milestones"]
     assert list(milestones) == [
@@ -55,6 +55,7 @@ def test_december_2023_as_published(demo):
     assert milestones["on_schedule_or_realised_pct"] == 84.6
     assert summary["finance"] == {
         "budget_eur": "4300000000.00",
+        "envelope_eur": "4300000000.00",
         "committed_eur": "4168000000.00",
         "committed_pct": 96.93,
         "paid_eur": "2162000000.00",
@@ -156,15 +157,28 @@ def test_a_closed_round_counts_its_frozen_budgets_an_open_round_the_projects():
     )
 
     before, now = round_summary(closed).totals.finance, round_summary(current).totals.finance
+    number = project.cluster.speerpunt.number
+    part = round_summary(current, speerpunt=number).totals.finance
 
     assert (before.budget_eur, before.committed_pct) == (Decimal("100"), Decimal("50.00"))
+    # The whole plan's percentages are of the envelope: the first round's budgets (100),
+    # frozen when it closed, and kept by the next round.
+    assert (before.envelope_eur, now.envelope_eur) == (Decimal("100"), Decimal("100"))
     assert (now.budget_eur, now.committed_pct, now.paid_pct) == (
+        Decimal("200"),
+        Decimal("60.00"),
+        Decimal("40.00"),
+    )
+    assert now.paid_change_eur == Decimal("30.00")
+    assert now.paid_change_pct_points == Decimal("30.00")  # 40 % now, 10 % before
+    # A part of the plan counts against its own budget in each round.
+    assert (part.envelope_eur, part.budget_eur, part.committed_pct, part.paid_pct) == (
+        None,
         Decimal("200"),
         Decimal("30.00"),
         Decimal("20.00"),
     )
-    assert now.paid_change_eur == Decimal("30.00")
-    assert now.paid_change_pct_points == Decimal("10.00")  # 20 % now, 10 % before
+    assert part.paid_change_pct_points == Decimal("10.00")  # 20 % now, 10 % before
 
 
 def test_milestones_and_projects_are_counted_per_status():
