@@ -27,6 +27,7 @@ from projects.models.rounds import RoundState
 from projects.models.users import Role
 from projects.permissions import can_edit_fiche
 from relance import services
+from relance.demo.load import load_demo_plan
 from relance.forms import RoundForm
 from relance.reporting.comparison import compare_rounds
 from relance.summary import round_summary, summary_text
@@ -91,6 +92,14 @@ def _finish(reporting_round: ReportingRound, project: Project, by, status: str) 
         narrative="Afgerond.",
         committed_eur=finance.committed_eur + 50,
         paid_eur=finance.paid_eur + 100,
+        milestones=[
+            services.MilestoneInput(
+                milestone=milestone,
+                status=MilestoneState.REALISED,
+                realised_on=reporting_round.reference_date,
+            )
+            for milestone in project.milestones.all()
+        ],
     )
     services.save_fiche(fiche=fiche, data=data, by=by, submit=True)
     review.approve_fiche(fiche=Fiche.objects.get(pk=fiche.pk), by=by)
@@ -536,3 +545,67 @@ def test_the_envelope_field_is_bounded():
     )
     assert not form.is_valid()
     assert "envelope_eur" in form.errors
+
+
+# -- the demo plan ---------------------------------------------------------------------------
+
+
+def test_rounds_after_the_demos_last_closed_round_stay_cumulative(coordinator):
+    """The demo's history (whatever rounds it holds), then two rounds opened and closed by
+    the services, five projects leaving the plan in the first: nothing falls because
+    projects finished, and the leaving projects drop from that round on only."""
+    load_demo_plan(today=dt.date(2026, 11, 22))
+    # Start from the last closed round: a round the loader left open is not the services'.
+    for unfinished in ReportingRound.objects.exclude(state=RoundState.CLOSED):
+        services._remove_fiches(list(Fiche.objects.filter(round=unfinished)))
+        IndicatorDefinition.objects.filter(round=unfinished).delete()
+        unfinished.delete()
+    last = ReportingRound.objects.closed().latest()
+    published = round_summary(last)
+    year = last.reference_date.year
+
+    first = ReportingRoundFactory(reference_date=dt.date(year + 1, 12, 31))
+    running = list(
+        Fiche.objects.filter(round=last)
+        .exclude(status__in=FINISHED)
+        .order_by("project__code")
+        .values_list("project", flat=True)
+    )
+    leaving = Project.objects.filter(pk__in=running[:5])
+    for project in leaving:
+        services.leave_plan(
+            project=project, from_round=first, reason="Reguliere middelen", by=coordinator
+        )
+    services.open_round(reporting_round=first, by=coordinator)
+    for project in Project.objects.filter(pk__in=running[5:15]):
+        _finish(first, project, coordinator, ProjectStatus.REALISED)
+    services.close_round(reporting_round=first, by=coordinator, reason="Demo")
+    second = _open(year + 2, coordinator)
+    services.close_round(reporting_round=second, by=coordinator, reason="Demo")
+
+    after_first, after_second = round_summary(first), round_summary(second)
+    left_money = FinanceReport.objects.filter(fiche__round=last, fiche__project__in=leaving)
+    left_committed = sum(f.committed_eur or 0 for f in left_money)
+    left_paid = sum(f.paid_eur or 0 for f in left_money)
+    assert round_summary(last).as_json() == published.as_json()
+    assert after_first.totals.projects.total == published.totals.projects.total - 5
+    for before, after, gone in [
+        (published, after_first, (left_committed, left_paid)),
+        (after_first, after_second, (0, 0)),
+    ]:
+        counts_before, counts_after = before.totals.projects, after.totals.projects
+        assert counts_after.counts["realised"] >= counts_before.counts["realised"]
+        assert counts_after.counts["stopped"] >= counts_before.counts["stopped"]
+        assert counts_after.total == Project.objects.in_plan_at(after.round).count()
+        money_before, money_after = before.totals.finance, after.totals.finance
+        assert money_after.committed_eur >= money_before.committed_eur - gone[0]
+        assert money_after.paid_eur >= money_before.paid_eur - gone[1]
+        # The envelope stays the one the history closed with, frozen at each close.
+        frozen = ReportingRound.objects.get(pk=after.round.pk).envelope_eur
+        assert frozen == before.round.effective_envelope() == after.totals.finance.envelope_eur
+    realised = published.totals.projects.counts["realised"]
+    assert after_first.totals.projects.counts["realised"] == realised + 10
+    assert after_second.totals.projects.carried_forward == (
+        after_first.totals.projects.counts["realised"]
+        + after_first.totals.projects.counts["stopped"]
+    )
