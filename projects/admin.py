@@ -74,6 +74,9 @@ class ProjectAdmin(RoleImportExportMixin, admin.ModelAdmin):
     list_select_related = ["cluster", "domain"]
     search_fields = ["code", "title", "entity"]
     autocomplete_fields = ["cluster", "domain"]
+    # Leaving the plan has its rules (a closed round keeps its fiches): the project page's
+    # action applies them (relance.services.leave_plan).
+    readonly_fields = ["left_plan_from", "left_plan_reason"]
 
 
 @admin.register(ReportingRound)

@@ -609,3 +609,44 @@ def test_rounds_after_the_demos_last_closed_round_stay_cumulative(coordinator):
         after_first.totals.projects.counts["realised"]
         + after_first.totals.projects.counts["stopped"]
     )
+
+
+# -- every page tells the same, cumulative story ---------------------------------------------
+
+
+def test_every_page_counts_the_finished_projects_after_a_round_closes(
+    client, plan, coordinator, reader
+):
+    running = [p for p in plan["projects"] if p.fiches.get().status not in FINISHED]
+    upcoming = _open(2024, coordinator)
+    for project in running[:2]:
+        _finish(upcoming, project, coordinator, ProjectStatus.REALISED)
+    services.close_round(reporting_round=upcoming, by=coordinator, reason="Klaar")
+    summary = round_summary(upcoming)
+    assert (summary.totals.projects.counts["realised"], summary.totals.projects.total) == (4, 8)
+
+    client.force_login(reader)
+    dashboard = client.get(reverse("home"), {"round": upcoming.code}).context["dashboard"]
+    assert dashboard.summary.totals == summary.totals
+    comparison = client.get(reverse("rounds:compare", args=[upcoming.code])).context["comparison"]
+    assert comparison.total == 8 == sum(comparison.column_totals)
+    # Carried: realised → realised; finished now: in progress → realised.
+    assert comparison.matrix[ProjectStatus.REALISED][ProjectStatus.REALISED] == 2
+    assert comparison.matrix[ProjectStatus.IN_PROGRESS][ProjectStatus.REALISED] == 2
+    report = client.get(reverse("rounds:report-page", args=[upcoming.code])).context["report"]
+    assert "4 van de 8 relanceprojecten (50%) zijn gerealiseerd" in " ".join(report.text)
+    assert len(report.sheets) == 8
+    client.logout()
+    api = client.get(reverse("api:round-summary", args=[upcoming.code])).json()
+    assert api == summary.as_json()
+    assert (api["projects"]["realised"], api["projects"]["carried_forward"]) == (4, 3)
+    assert api["finance"]["committed_change_eur"] == "100.00"  # two projects, +50 each
+
+
+def test_the_admin_site_leaves_leaving_the_plan_to_the_project_page(client, admin_user, plan):
+    client.force_login(admin_user)
+    project = plan["projects"][4]
+    response = client.get(reverse("admin:projects_project_change", args=[project.pk]))
+    assert response.status_code == 200
+    form = response.context["adminform"].form
+    assert not {"left_plan_from", "left_plan_reason"} & set(form.fields)
