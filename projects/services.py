@@ -195,7 +195,7 @@ def carry_flags(*, previous: ReportingRound | None, into: ReportingRound) -> int
         return 0
     fiches = list(
         Fiche.objects.filter(round=into, project_id__in=old_flags)
-        .exclude(flags__lifted_at__isnull=True)
+        .exclude(pk__in=StatusFlag.objects.in_round(into).raised().values("fiche_id"))
         .order_by("pk")
     )
     now = timezone.now()
