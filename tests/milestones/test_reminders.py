@@ -652,3 +652,13 @@ def test_the_reminder_log_names_the_follow_up_action(client, plan, follow_up, ad
     client.force_login(admin_user)
     page = client.get("/reminders/").content.decode()
     assert "VV001 · Nieuwe aanbesteding" in page
+
+
+def test_the_follow_up_reminder_is_in_the_recipients_language(plan, follow_up, editor):
+    editor.language = "en"
+    editor.save()
+    send_reminders(today=day(21))
+    [english] = inbox(editor)
+    assert "Follow-up actions past their date, not yet done" in english.body
+    assert "Follow-up actions past their date, not yet done" in html(english)
+    assert "(yesterday)" in english.body

@@ -346,7 +346,7 @@ def test_the_fiche_shows_each_actions_state(client, opened, editor, coordinator)
     assert "Overgenomen uit meetmoment December 2023" in page
     assert "Te laat ingediend plan" in page
     assert "te laat" in page
-    assert page.count('class="btn btn-link btn-sm p-0 align-baseline">Afgerond</button>') == 2
+    assert page.count('class="btn btn-link btn-sm p-0 align-baseline">Afronden</button>') == 2
     assert "Markering bevestigen" not in page  # editors do not review
 
 
