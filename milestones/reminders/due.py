@@ -188,9 +188,9 @@ def collect_digests(*, today: dt.date) -> dict[int, Digest]:
     for milestone, key in _milestones_due(today=today, config=config):
         add(editors.get(milestone.project.domain_id, []), key, milestone)
     for action, key in _follow_ups_due(reporting_round, today=today, config=config):
-        told = {user.pk: user for user in editors.get(action.flag.fiche.project.domain_id, [])}
-        told.update((user.pk, user) for user in coordinators)
-        add(told.values(), key, action)
+        domain_id = action.flag.fiche.project.domain_id
+        recipients = {user.pk: user for user in [*editors.get(domain_id, []), *coordinators]}
+        add(recipients.values(), key, action)
     return dict(sorted(digests.items()))
 
 
