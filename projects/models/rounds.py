@@ -230,8 +230,7 @@ class ReportingRound(models.Model):
             .with_budget_total()
             .order_by("-reference_date")
         )
-        if not chain or chain[0].pk != self.pk:  # not saved yet
-            self.budget_total_cents = None  # type: ignore[attr-defined]
+        if not chain or chain[0].pk != self.pk:  # not saved yet: no fiches
             chain.insert(0, self)
         return chain
 
