@@ -650,3 +650,12 @@ def test_the_admin_site_leaves_leaving_the_plan_to_the_project_page(client, admi
     assert response.status_code == 200
     form = response.context["adminform"].form
     assert not {"left_plan_from", "left_plan_reason"} & set(form.fields)
+
+
+def test_the_round_page_gives_the_envelope(client, plan, coordinator):
+    client.force_login(coordinator)
+    upcoming = _open(2024, coordinator)
+    for reporting_round in (plan["last"], upcoming):
+        response = client.get(reverse("rounds:detail", args=[reporting_round.code]))
+        assert response.context["envelope"] == Decimal("8000.00")
+        assert "envelop € 8.000,00" in response.content.decode()
