@@ -94,10 +94,6 @@ def _render_detail(
         "queue": queue,
         "may_manage": may_manage,
         "readiness": services.round_readiness(reporting_round) if may_manage else None,
-        # What the round's percentages are of: frozen when it closed, else resolved now.
-        "envelope": reporting_round.envelope_eur
-        if reporting_round.is_closed
-        else reporting_round.effective_envelope(),
         "close_form": close_form,
         "to_confirm": to_confirm,
         "follow_ups": follow_ups,
