@@ -40,7 +40,7 @@ def _cell(sheet: WriteOnlyWorksheet, value: Any) -> Any:
 
 
 def _records(table: Table, round_code: str | None) -> Iterator[tuple[Any, ...]]:
-    queryset = table.model._default_manager.all()
+    queryset = table.annotate(table.model._default_manager.all())
     if round_code is not None and table.round_column:
         queryset = queryset.filter(**{table.paths[0]: round_code})
     rows = queryset.order_by(*table.key_paths).values_list(*table.paths)
