@@ -456,14 +456,13 @@ class Job:
         table = TABLES_BY_NAME["meetmomenten"]
         sheet, plan = table.sheet, self.plans["meetmomenten"]
         rows = self.inputs["meetmomenten"].rows
-        state, date = sheet.index("status"), sheet.index("referentiedatum")
         final = {
-            key[0]: (old.values[state], old.values[date])
+            key[0]: (old.values.status, old.values.referentiedatum)
             for key, old in self.existing["meetmomenten"].items()
         }
         before = dict(final)
         for merged in [*plan.creates, *(m for m, _old in plan.updates)]:
-            final[merged[0]] = (merged[state], merged[date])
+            final[merged.code] = (merged.status, merged.referentiedatum)
         for code, (now, _date) in final.items():
             was = before.get(code, (None, None))[0]
             if now == RoundState.CLOSED and was != RoundState.CLOSED:

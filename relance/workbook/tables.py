@@ -72,6 +72,8 @@ class Table:
     refs: ClassVar[tuple[Ref, ...]] = ()
     # A sheet whose rows belong to a round names it in this column (closed rounds refuse).
     round_column: ClassVar[str | None] = None
+    # Columns of a plan's sheet that name a round: one round's export leaves them out.
+    names_other_rounds: ClassVar[tuple[str, ...]] = ()
 
     @property
     def name(self) -> str:
@@ -200,6 +202,7 @@ class Projects(Table):
         Ref(("beleidsdomein",), "beleidsdomeinen", _lazy("onbekend beleidsdomein: %(value)s")),
         Ref(("buiten_plan_vanaf",), "meetmomenten", _lazy("onbekend meetmoment: %(value)s")),
     )
+    names_other_rounds = ("buiten_plan_vanaf", "reden_buiten_plan")
 
     def check(self, job: Job, m: Record, old: Old | None) -> Iterator[Problem]:
         if m.rrf and not m.rrf_maatregel:

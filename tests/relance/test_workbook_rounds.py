@@ -235,8 +235,9 @@ def test_a_plan_with_every_round_record_goes_round_trip():
     assert summaries_after == summaries_before
     assert after == before
     # Not vacuous: each kind of record is there to lose.
-    assert ("2022-12", "VV001", "in_progress", "in_progress", "Het project loopt volgens schema.",
-            Decimal("90.00"), Decimal("10.00"), Decimal("100000.00")) in after["fiches"]  # fmt: skip
+    narrative = "Het project loopt volgens schema."
+    money = (Decimal("90.00"), Decimal("10.00"), Decimal("100000.00"))
+    assert ("2022-12", "VV001", "in_progress", "in_progress", narrative, *money) in after["fiches"]
     assert ("2023-12", "VV002", "action_required", "Geen aannemer gevonden") in after["flags"]
     assert ("2024-12", "VV002", "attention", "Aannemer gevonden, nog traag") in after["flags"]
     assert ("VV003", Decimal("30.00"), 0, 0, "2025-12", "Naar reguliere middelen") in after[
@@ -629,3 +630,31 @@ def test_the_command_names_the_file_in_the_review_history(red, tmp_path):
     assert event.action == ReviewAction.IMPORTED
     assert "coordinatie.xlsx" in event.comment
     assert event.by is None
+
+
+def test_one_rounds_workbook_leaves_out_the_rounds_projects_leave_from_and_imports_alone():
+    with transaction.atomic():
+        build_plan()
+        data = export("2023-12")
+        header = _sheet_header(data, "projecten")
+        # Imported back into the whole plan, it changes nothing (leaving included).
+        again = import_workbook(io.BytesIO(data))
+        assert (again.created, again.updated) == (0, 0), errors(again)
+        assert Project.objects.get(code="VV003").left_plan_from.code == "2025-12"
+        transaction.set_rollback(True)
+
+    assert "buiten_plan_vanaf" not in header
+    assert header == [c for c in HEADERS["projecten"] if c not in FIRST_VERSION_LEAVING]
+    result = import_workbook(io.BytesIO(data))
+    assert result.ok, errors(result)
+    assert round_summary("2023-12").as_json()["projects"]["total"] == 3
+
+
+FIRST_VERSION_LEAVING = ("buiten_plan_vanaf", "reden_buiten_plan")
+
+
+def _sheet_header(data: bytes, name: str) -> list[str]:
+    from openpyxl import load_workbook
+
+    workbook = load_workbook(io.BytesIO(data), read_only=True)
+    return list(next(workbook[name].iter_rows(values_only=True)))
