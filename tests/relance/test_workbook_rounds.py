@@ -658,3 +658,20 @@ def _sheet_header(data: bytes, name: str) -> list[str]:
 
     workbook = load_workbook(io.BytesIO(data), read_only=True)
     return list(next(workbook[name].iter_rows(values_only=True)))
+
+
+def test_a_closed_round_keeps_the_reason_of_a_project_that_left_in_it():
+    rows = _closed_plan()
+    rows["projecten"][2] += [0, 0, "2023-12", "Regulier"]
+    assert import_workbook(xlsx(rows)).ok
+    assert Project.objects.get(code="VV200").left_plan_from.code == "2023-12"
+    before = snapshot()
+    rows["projecten"][2][13] = "Andere reden"
+
+    result = import_workbook(xlsx(rows))
+
+    assert errors(result) == [
+        "projecten!4: reden_buiten_plan: meetmoment 2023-12 is gesloten: zijn gegevens "
+        "wijzigen niet meer"
+    ]
+    assert snapshot() == before
