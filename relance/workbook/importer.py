@@ -12,8 +12,12 @@ admin keeps the resources for one model at a time (see each app's ``resources.py
 
 How a row is read: the key finds the stored record; the file's cells, for the columns the
 sheet has, go over what is stored (a column that is absent leaves its field alone; an
-empty cell empties it). The merged record is checked, compared cell by cell, and created,
-updated or left unchanged. Nothing is ever deleted.
+empty cell empties it). A table may then derive what the file means (tables.py): a flag
+word in a status is the flag; an empty cell of a column the application fills (a frozen
+budget, an envelope, a count of postponements) keeps what is stored, or for a new record
+is worked out; an indicator definition without a round is the open round's. The merged
+record is checked, compared cell by cell, and created, updated or left unchanged. Nothing
+is ever deleted.
 """
 
 from __future__ import annotations

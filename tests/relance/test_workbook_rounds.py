@@ -8,8 +8,10 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.db import transaction
+from openpyxl import load_workbook
 
 from finance.models import FinanceReport
 from milestones.models import MilestoneState, MilestoneStatus
@@ -28,6 +30,7 @@ from projects.models import (
     StatusFlag,
 )
 from projects.models.rounds import RoundState
+from relance.models import WorkbookUpload
 from relance.summary import round_summary
 from relance.workbook import export_workbook, import_workbook
 from tests.factories import (
@@ -610,8 +613,6 @@ def test_one_rounds_export_holds_that_rounds_definitions_and_records():
 
 
 def _sheet_rows(data: bytes) -> dict[str, list[tuple[Any, ...]]]:
-    from openpyxl import load_workbook
-
     workbook = load_workbook(io.BytesIO(data), read_only=True)
     return {
         sheet.title: list(sheet.iter_rows(min_row=2, values_only=True))
@@ -654,8 +655,6 @@ FIRST_VERSION_LEAVING = ("buiten_plan_vanaf", "reden_buiten_plan")
 
 
 def _sheet_header(data: bytes, name: str) -> list[str]:
-    from openpyxl import load_workbook
-
     workbook = load_workbook(io.BytesIO(data), read_only=True)
     return list(next(workbook[name].iter_rows(values_only=True)))
 
@@ -675,3 +674,26 @@ def test_a_closed_round_keeps_the_reason_of_a_project_that_left_in_it():
         "wijzigen niet meer"
     ]
     assert snapshot() == before
+
+
+def test_the_upload_page_names_the_file_and_the_admin_in_the_review_history(
+    client, red, admin_user
+):
+    client.force_login(admin_user)
+    header = [*HEADERS["rapportering"][:6], "markering", "motivatie"]
+    workbook = _reporting(red, "opgestart", "oranje", "Minder ernstig", headers=header)
+    client.post("/imports/", {"file": SimpleUploadedFile("juni.xlsx", workbook.getvalue())})
+    upload = WorkbookUpload.objects.get()
+    preview = client.get(f"/imports/{upload.pk}/")
+    assert "Minder ernstig" in preview.content.decode()
+    assert not ReviewEvent.objects.exists()  # the preview writes nothing
+
+    response = client.post(f"/imports/{upload.pk}/confirm/")
+
+    assert response.status_code == 302
+    event = ReviewEvent.objects.get(fiche=red)
+    assert (event.action, event.by) == (ReviewAction.IMPORTED, admin_user)
+    assert "juni.xlsx" in event.comment
+    assert "Minder ernstig" in event.comment
+    red.refresh_from_db()
+    assert red.status == S.ATTENTION
