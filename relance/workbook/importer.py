@@ -69,7 +69,8 @@ class Old:
 
     __slots__ = ("extra", "pk", "values")
 
-    def __init__(self, pk: int, values: tuple[Any, ...], extra: tuple[Any, ...]) -> None:
+    def __init__(self, pk: int, values: Any, extra: tuple[Any, ...]) -> None:
+        # values: the sheet's record (a named tuple, see Sheet.record)
         self.pk, self.values, self.extra = pk, values, extra
 
 
@@ -465,6 +466,7 @@ class Job:
             for key, old in self.existing["meetmomenten"].items()
         }
         before = dict(final)
+        merged: Any
         for merged in [*plan.creates, *(m for m, _old in plan.updates)]:
             final[merged.code] = (merged.status, merged.referentiedatum)
         for code, (now, _date) in final.items():
@@ -508,9 +510,10 @@ class Job:
             model._default_manager.bulk_create(batch)
             created = True
         if created:
-            for source in (*TABLES, *LOOKUPS.values()):
-                if source.model is model:
-                    self._ids.pop(source.name, None)
+            names = [t.name for t in TABLES if t.model is model]
+            names += [name for name, lookup in LOOKUPS.items() if lookup.model is model]
+            for name in names:
+                self._ids.pop(name, None)
 
     def bulk_update(
         self, model: type[models.Model], objects: Sequence[models.Model], fields: list[str]

@@ -99,7 +99,8 @@ class Sheet:
     columns: tuple[Column, ...]
     # A record of this sheet: a tuple in column order whose values are also named by their
     # column (``record.budget_eur``), so that code never counts positions.
-    record: type[tuple[Any, ...]] = field(init=False, repr=False, compare=False)
+    # (A class made at run time: typed Any, since mypy cannot know its fields.)
+    record: Any = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "record", namedtuple(self.name, self.names))  # noqa: PYI024

@@ -438,8 +438,10 @@ class Fiches(Table):
                 )
             motivation = m.motivatie
             if not motivation:
-                same = old is not None and old.values.markering == level
-                motivation = old.values.motivatie if same else UNMOTIVATED
+                if old is not None and old.values.markering == level:
+                    motivation = old.values.motivatie
+                else:
+                    motivation = UNMOTIVATED
             m = m._replace(
                 status=old.values.status if old else ProjectStatus.IN_PROGRESS,
                 markering=level,
@@ -658,7 +660,7 @@ class MilestoneStatuses(Table):
         # Per milestone, per round: (postponements or None, expected date).
         timeline: dict[tuple[Any, ...], dict[str, tuple[int | None, Any]]] = {}
         stored = MilestoneStatus.objects.filter(milestone__project__code__in=projects)
-        for code, project, number, count, forecast in stored.values_list(
+        for code, project, number, postponed, forecast in stored.values_list(
             "round__code",
             "milestone__project__code",
             "milestone__number",
@@ -666,7 +668,7 @@ class MilestoneStatuses(Table):
             "forecast_date",
         ).iterator(chunk_size=2000):
             if (project, number) in milestones:
-                timeline.setdefault((project, number), {})[code] = (count, forecast)
+                timeline.setdefault((project, number), {})[code] = (postponed, forecast)
         for key, row in rows.rows.items():
             if key[1:] not in milestones:
                 continue
@@ -675,7 +677,7 @@ class MilestoneStatuses(Table):
                 forecast = record.verwachte_datum
             else:
                 forecast = old.values.verwachte_datum
-            count = record.uitgesteld if given else None
+            count: int | None = record.uitgesteld if given else None
             if count is None and old:
                 count = old.values.uitgesteld
             timeline.setdefault(key[1:], {})[key[0]] = (count, forecast)
