@@ -293,5 +293,9 @@ class FicheResource(RoundBoundResource):
         super().before_save_instance(instance, row, **kwargs)
         if instance.status not in ProjectStatus.flags():
             instance.owner_status = instance.status
+            # The owner's status never lowers the coordinators' flag: it stays the status.
+            stored = Fiche.objects.filter(pk=instance.pk).values_list("status", flat=True)
+            if instance.pk is not None and stored and stored[0] in ProjectStatus.flags():
+                instance.status = stored[0]
         elif instance.pk is None:
             instance.owner_status = ProjectStatus.IN_PROGRESS

@@ -39,20 +39,30 @@ def _cell(sheet: WriteOnlyWorksheet, value: Any) -> Any:
     return value
 
 
-def _records(table: Table, round_code: str | None) -> Iterator[tuple[Any, ...]]:
-    queryset = table.model._default_manager.all()
+def _columns(table: Table, round_code: str | None) -> list[int]:
+    """The columns written: one round's workbook leaves out those that name other rounds
+    (a project's leaving round), so that it imports on its own, and imported back into the
+    whole plan, leaves those fields as they are."""
+    skipped = table.names_other_rounds if round_code is not None else ()
+    return [i for i, name in enumerate(table.sheet.names) if name not in skipped]
+
+
+def _records(table: Table, round_code: str | None, columns: list[int]) -> Iterator[tuple[Any, ...]]:
+    queryset = table.annotate(table.model._default_manager.all())
     if round_code is not None and table.round_column:
         queryset = queryset.filter(**{table.paths[0]: round_code})
-    rows = queryset.order_by(*table.key_paths).values_list(*table.paths)
+    paths = [table.paths[i] for i in columns]
+    rows = queryset.order_by(*table.key_paths).values_list(*paths)
     return rows.iterator(chunk_size=CHUNK)
 
 
 def _write_sheet(workbook: Workbook, table: Table, round_code: str | None) -> None:
     sheet: Sheet = table.sheet
     worksheet = workbook.create_sheet(sheet.name)
-    worksheet.append(list(sheet.names))
-    columns = sheet.columns
-    for record in _records(table, round_code):
+    indexes = _columns(table, round_code)
+    columns = [sheet.columns[i] for i in indexes]
+    worksheet.append([column.name for column in columns])
+    for record in _records(table, round_code, indexes):
         worksheet.append(
             [
                 _cell(worksheet, column.cell(value))
@@ -65,8 +75,9 @@ def export_workbook(target: IO[bytes] | str, *, round_code: str | None = None) -
     """Write the plan workbook to ``target`` (a path or a binary file).
 
     With ``round_code``, the round-bound sheets (the round itself, its reporting rows,
-    milestone statuses and indicator values) hold only that round; the plan's sheets are
-    always whole, so that the file imports on its own. ``ReportingRound.DoesNotExist``
+    milestone statuses, indicator definitions and values) hold only that round; the plan's
+    sheets are always whole, without the columns that name other rounds, so that the file
+    imports on its own. ``ReportingRound.DoesNotExist``
     for an unknown round.
     """
     if round_code is not None:

@@ -12,8 +12,12 @@ admin keeps the resources for one model at a time (see each app's ``resources.py
 
 How a row is read: the key finds the stored record; the file's cells, for the columns the
 sheet has, go over what is stored (a column that is absent leaves its field alone; an
-empty cell empties it). The merged record is checked, compared cell by cell, and created,
-updated or left unchanged. Nothing is ever deleted.
+empty cell empties it). A table may then derive what the file means (tables.py): a flag
+word in a status is the flag; an empty cell of a column the application fills (a frozen
+budget, an envelope, a count of postponements) keeps what is stored, or for a new record
+is worked out; an indicator definition without a round is the open round's. The merged
+record is checked, compared cell by cell, and created, updated or left unchanged. Nothing
+is ever deleted.
 """
 
 from __future__ import annotations
@@ -21,7 +25,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import time
-from collections.abc import Iterable, Iterator, KeysView, Sequence
+from collections.abc import Callable, Iterable, Iterator, KeysView, Sequence
 from dataclasses import dataclass, field
 from itertools import islice
 from typing import IO, Any, NamedTuple
@@ -31,7 +35,8 @@ from django.utils.translation import gettext as _
 from simple_history.utils import bulk_update_with_history
 
 from finance.services import freeze_budgets
-from projects.models import Fiche, ReportingRound, User
+from milestones.models import Milestone
+from projects.models import Fiche, Project, ReportingRound, User
 from projects.models.rounds import RoundState
 
 from .parsing import normalise_text
@@ -40,7 +45,7 @@ from .results import CellChange, ImportResult, RowChange, SheetReport, WorkbookE
 from .schema import BY_NAME as SHEETS_BY_NAME
 from .schema import Sheet
 from .tables import BY_NAME as TABLES_BY_NAME
-from .tables import TABLES, Table
+from .tables import LOOKUPS, TABLES, Table
 
 logger = logging.getLogger(__name__)
 
@@ -64,7 +69,8 @@ class Old:
 
     __slots__ = ("extra", "pk", "values")
 
-    def __init__(self, pk: int, values: tuple[Any, ...], extra: tuple[Any, ...]) -> None:
+    def __init__(self, pk: int, values: Any, extra: tuple[Any, ...]) -> None:
+        # values: the sheet's record (a named tuple, see Sheet.record)
         self.pk, self.values, self.extra = pk, values, extra
 
 
@@ -97,8 +103,10 @@ def _batches(items: Iterable[Any], size: int = BATCH) -> Iterator[list[Any]]:
 class Job:
     """One import: read, check, and (unless it is a preview) write."""
 
-    def __init__(self, *, user: User | None = None) -> None:
+    def __init__(self, *, user: User | None = None, filename: str = "") -> None:
         self.user = user
+        # The file's name, for the review history of the fiches whose flag it changes.
+        self.filename = filename
         self.errors: list[WorkbookError] = []
         self.inputs: dict[str, SheetInput] = {}
         self.plans: dict[str, Plan] = {}
@@ -109,6 +117,16 @@ class Job:
         self.closed_in_db: set[str] = set()
         self.closing: set[str] = set()
         self.opening: set[str] = set()
+        # What the rows will be once written, as the checks across sheets need it: each
+        # round's reference date, the round open after the import, and from which round a
+        # project is out of the plan.
+        self.round_dates: dict[str, dt.date] = {}
+        self.open_round: str | None = None
+        self.left_plan: dict[str, str] = {}
+        # Values a table works out before its rows are checked (e.g. counted postponements).
+        self.derived: dict[str, dict[tuple[Any, ...], Any]] = {}
+        # Writes that wait until every sheet is written (e.g. a project's leaving round).
+        self.after_write: list[Callable[[], None]] = []
 
     def error(self, sheet: str, row: int, column: str, message: str) -> None:
         self.errors.append(WorkbookError(sheet, row, column, message))
@@ -161,7 +179,9 @@ class Job:
             if column.name in positions
         ]
         key_indexes = [sheet.index(column) for column in sheet.key]
-        keyed = all(present[i] for i in key_indexes)
+        # An optional key column (indicatoren's meetmoment) may be absent or empty.
+        needed = [i for i in key_indexes if sheet.columns[i].required]
+        keyed = all(present[i] for i in needed)
         first_rows, rows = sheet_input.first_rows, sheet_input.rows
         for number, cells in sheet_rows.rows:
             values: list[Any] = [None] * len(sheet.columns)
@@ -196,7 +216,7 @@ class Job:
             if not keyed:
                 continue
             key = tuple([values[i] for i in key_indexes])
-            if None in key:
+            if any(values[i] is None for i in needed):
                 continue
             if key in first_rows:
                 self.error(
@@ -239,7 +259,7 @@ class Job:
             records = {}
             rows = table.queryset(self).values_list(*table.paths, *table.extra_paths, "pk")
             for row in rows.iterator(chunk_size=BATCH):
-                values = tuple(
+                values = table.sheet.record._make(
                     normalise_text(value) if isinstance(value, str) else value
                     for value in row[:width]
                 )
@@ -250,6 +270,10 @@ class Job:
 
     def known(self, name: str) -> set[tuple[Any, ...]]:
         """The keys of a sheet that the database or the file holds."""
+        if name not in self._known and name in LOOKUPS:
+            lookup = LOOKUPS[name]
+            stored = set(lookup.model._default_manager.values_list(*lookup.key_paths))
+            self._known[name] = stored | lookup.file_keys(self)
         if name not in self._known:
             table = TABLES_BY_NAME[name]
             if name in self.existing and not table.round_column:
@@ -263,10 +287,24 @@ class Job:
     def ids(self, name: str) -> dict[tuple[Any, ...], int]:
         """Key → primary key, as the database holds it now (during the write)."""
         if name not in self._ids:
-            table = TABLES_BY_NAME[name]
-            rows = table.model._default_manager.values_list(*table.key_paths, "pk")
+            source = LOOKUPS.get(name) or TABLES_BY_NAME[name]
+            rows = source.model._default_manager.values_list(*source.key_paths, "pk")
             self._ids[name] = {row[:-1]: row[-1] for row in rows.iterator(chunk_size=BATCH)}
         return self._ids[name]
+
+    def milestone_deadlines(self, milestones: set[tuple[Any, ...]]) -> dict[tuple[Any, ...], Any]:
+        """(project, number) → the deadline the milestone will have."""
+        projects = {project for project, _number in milestones}
+        stored = Milestone.objects.filter(project__code__in=projects).values_list(
+            "project__code", "number", "deadline"
+        )
+        deadlines = {(p, n): d for p, n, d in stored.iterator(chunk_size=BATCH)}
+        sheet_input = self.inputs.get("mijlpalen")
+        if sheet_input and sheet_input.present[sheet_input.sheet.index("deadline")]:
+            for key, row in sheet_input.rows.items():
+                if key in milestones:
+                    deadlines[key] = sheet_input.sheet.record._make(row.values).deadline
+        return deadlines
 
     def fiche_ids(self, round_codes: set[str]) -> dict[tuple[int, int], int]:
         rows = Fiche.objects.filter(round__code__in=round_codes).values_list(
@@ -278,15 +316,48 @@ class Job:
 
     def validate(self) -> None:
         rounds = self.load(TABLES_BY_NAME["meetmomenten"])
-        state = TABLES_BY_NAME["meetmomenten"].sheet.index("status")
         self.closed_in_db = {
-            key[0] for key, old in rounds.items() if old.values[state] == RoundState.CLOSED
+            key[0] for key, old in rounds.items() if old.values.status == RoundState.CLOSED
         }
+        self._foresee()
         for table in TABLES:
             if table.name in self.inputs:
                 self._validate_table(table)
         if "meetmomenten" in self.inputs:
             self._validate_rounds_together()
+
+    def _foresee(self) -> None:
+        """What the rounds and the projects' leaving will be once the file is in: the checks
+        of one sheet need them from another (before that sheet's own checks)."""
+        states = {}
+        for key, old in self.existing["meetmomenten"].items():
+            self.round_dates[key[0]] = old.values.referentiedatum
+            states[key[0]] = old.values.status
+        rounds = self.inputs.get("meetmomenten")
+        if rounds:
+            state_given = rounds.present[rounds.sheet.index("status")]
+            for key, row in rounds.rows.items():
+                record = rounds.sheet.record._make(row.values)
+                self.round_dates[key[0]] = record.referentiedatum
+                if state_given:
+                    states[key[0]] = record.status
+                else:
+                    states.setdefault(key[0], RoundState.DRAFT)
+        open_codes = [code for code, state in states.items() if state == RoundState.OPEN]
+        self.open_round = open_codes[0] if len(open_codes) == 1 else None
+        self.left_plan = dict(
+            Project.objects.filter(left_plan_from__isnull=False).values_list(
+                "code", "left_plan_from__code"
+            )
+        )
+        projects = self.inputs.get("projecten")
+        if projects and projects.present[projects.sheet.index("buiten_plan_vanaf")]:
+            for key, row in projects.rows.items():
+                leaves = projects.sheet.record._make(row.values).buiten_plan_vanaf
+                if leaves is None:
+                    self.left_plan.pop(key[0], None)
+                else:
+                    self.left_plan[key[0]] = leaves
 
     def _validate_table(self, table: Table) -> None:
         sheet, sheet_input = table.sheet, self.inputs[table.name]
@@ -294,30 +365,49 @@ class Job:
         plan = self.plans[table.name] = Plan()
         report = self.reports[table.name] = SheetReport(table.name)
         present = [i for i, here in enumerate(sheet_input.present) if here]
-        defaults = tuple(column.empty for column in sheet.columns)
+        defaults = sheet.record._make(column.empty for column in sheet.columns)
         refs = [
             (ref, [sheet.index(column) for column in ref.columns], self.known(ref.table))
             for ref in table.refs
         ]
         round_index = sheet.index(table.round_column) if table.round_column else None
-        for key, row in sheet_input.rows.items():
+        table.prepare(self, sheet_input, existing)
+        seen: dict[tuple[Any, ...], int] = {}
+        for raw_key, row in sheet_input.rows.items():
+            key = table.resolve_key(self, raw_key)
+            if key != raw_key:
+                if key in sheet_input.first_rows or key in seen:
+                    other = sheet_input.first_rows.get(key) or seen[key]
+                    self.error(
+                        table.name,
+                        row.number,
+                        sheet.key[0],
+                        _("dubbel: %(key)s staat ook op rij %(row)s")
+                        % {"key": " / ".join(map(str, key)), "row": other},
+                    )
+                    continue
+                seen[key] = row.number
             old = existing.get(key)
             base = old.values if old else defaults
-            merged = (
+            merged = sheet.record._make(
                 row.values
                 if len(present) == len(base)
-                else tuple(
+                else (
                     row.values[i] if sheet_input.present[i] else base[i] for i in range(len(base))
                 )
             )
-            problems = []
+            problems: list[tuple[str, str]] = []
+            merged = table.normalise(self, key, merged, old, sheet_input.present, problems)
             for ref, indexes, known in refs:
                 target = tuple(merged[i] for i in indexes)
-                if target not in known:
+                # An empty optional reference (a project in the plan) names nothing.
+                if None not in target and target not in known:
                     value = " / ".join(map(str, target))
                     problems.append((ref.columns[-1], str(ref.message) % {"value": value}))
             problems += table.check(self, merged, old)
-            changed = [i for i in present if old and merged[i] != old.values[i]]
+            # Columns the file leaves out keep what is stored; a table may still have
+            # derived a change from another column (a flag word in a status).
+            changed = [i for i in range(len(merged)) if old and merged[i] != old.values[i]]
             if (
                 round_index is not None
                 and merged[round_index] in self.closed_in_db
@@ -334,15 +424,16 @@ class Job:
                 for column, message in problems:
                     self.error(table.name, row.number, column, message)
                 continue
-            label = " / ".join(map(str, key))
+            label = " / ".join("" if part is None else str(part) for part in key)
             if old is None:
                 plan.creates.append(merged)
                 report.created += 1
                 if len(report.new_rows) < PREVIEW_ROWS:
                     cells = tuple(
                         CellChange(sheet.columns[i].name, "", self._shown(sheet, i, merged[i]))
-                        for i in present
+                        for i in range(len(merged))
                         if merged[i] not in (None, "")
+                        and (sheet_input.present[i] or merged[i] != defaults[i])
                     )
                     report.new_rows.append(RowChange(row.number, label, cells))
             elif changed:
@@ -370,14 +461,14 @@ class Job:
         table = TABLES_BY_NAME["meetmomenten"]
         sheet, plan = table.sheet, self.plans["meetmomenten"]
         rows = self.inputs["meetmomenten"].rows
-        state, date = sheet.index("status"), sheet.index("referentiedatum")
         final = {
-            key[0]: (old.values[state], old.values[date])
+            key[0]: (old.values.status, old.values.referentiedatum)
             for key, old in self.existing["meetmomenten"].items()
         }
         before = dict(final)
+        merged: Any
         for merged in [*plan.creates, *(m for m, _old in plan.updates)]:
-            final[merged[0]] = (merged[state], merged[date])
+            final[merged.code] = (merged.status, merged.referentiedatum)
         for code, (now, _date) in final.items():
             was = before.get(code, (None, None))[0]
             if now == RoundState.CLOSED and was != RoundState.CLOSED:
@@ -419,9 +510,10 @@ class Job:
             model._default_manager.bulk_create(batch)
             created = True
         if created:
-            for table in TABLES:
-                if table.model is model:
-                    self._ids.pop(table.name, None)
+            names = [t.name for t in TABLES if t.model is model]
+            names += [name for name, lookup in LOOKUPS.items() if lookup.model is model]
+            for name in names:
+                self._ids.pop(name, None)
 
     def bulk_update(
         self, model: type[models.Model], objects: Sequence[models.Model], fields: list[str]
@@ -451,6 +543,8 @@ class Job:
             plan = self.plans.get(table.name)
             if plan and (plan.creates or plan.updates):
                 table.write(self, plan.creates, plan.updates)
+        for step in self.after_write:
+            step()
         reason = _("Gesloten bij het importeren van een werkboek.")
         closing = list(
             ReportingRound.objects.filter(code__in=self.closing).order_by("reference_date")
@@ -486,13 +580,16 @@ def import_workbook(
     user: User | None = None,
     dry_run: bool = False,
     limits: Limits | None = None,
+    filename: str = "",
 ) -> ImportResult:
     """Import a plan workbook: every row checked first, then all written in one transaction,
     or nothing at all. With ``dry_run`` nothing is written: the result is the preview.
 
+    ``filename`` names the file in the review history of the fiches whose flag it changes.
+
     Never raises for a bad file: every problem is in ``result.errors``.
     """
-    job = Job(user=user)
+    job = Job(user=user, filename=filename)
     clock = _Clock()
     try:
         with open_workbook(source, limits) as sheets:

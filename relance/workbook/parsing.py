@@ -251,3 +251,43 @@ def indicator_kind(value: Any) -> str:
     return _choice(
         _INDICATOR_KINDS, value, _("geen soort indicator (output, outcome, impact): %(value)s")
     )
+
+
+# -- the columns added for whole round records (workbook.md, "What the newer columns mean") --
+
+_COEFFICIENTS = {0, 40, 100}
+_PERCENT = re.compile(r"^(\d+)\s*%$")
+
+
+def coefficient(value: Any) -> int:
+    """A transition coefficient: 0, 40 or 100 (the share of the budget, as the RRF tags it);
+    also written with a percent sign."""
+    if isinstance(value, str) and (match := _PERCENT.match(value)):
+        value = match.group(1)
+    try:
+        number = whole_number(value)
+    except CellError:
+        number = None
+    if number not in _COEFFICIENTS:
+        raise CellError(_("geen coëfficiënt (0, 40 of 100): %(value)s") % {"value": _shown(value)})
+    return number
+
+
+FLAG_WORDS = {S.ATTENTION: "oranje", S.ACTION_REQUIRED: "rood"}
+_FLAGS = _words(
+    {
+        "oranje": S.ATTENTION,
+        "rood": S.ACTION_REQUIRED,
+        PROJECT_STATUS_WORDS[S.ATTENTION]: S.ATTENTION,
+        PROJECT_STATUS_WORDS[S.ACTION_REQUIRED]: S.ACTION_REQUIRED,
+        "bijzondere aandacht nodig": S.ATTENTION,
+        "bijkomende actie noodzakelijk": S.ACTION_REQUIRED,
+        S.ATTENTION.value: S.ATTENTION,
+        S.ACTION_REQUIRED.value: S.ACTION_REQUIRED,
+    }
+)
+
+
+def flag_level(value: Any) -> str:
+    """The coordinators' flag: oranje or rood (also aandacht, actie nodig and the codes)."""
+    return _choice(_FLAGS, value, _("geen markering (oranje of rood): %(value)s"))

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import re
 import sys
+from collections import namedtuple
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.utils.translation import gettext as _
@@ -96,6 +97,13 @@ class Sheet:
     name: str
     key: tuple[str, ...]
     columns: tuple[Column, ...]
+    # A record of this sheet: a tuple in column order whose values are also named by their
+    # column (``record.budget_eur``), so that code never counts positions.
+    # (A class made at run time: typed Any, since mypy cannot know its fields.)
+    record: Any = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "record", namedtuple(self.name, self.names))  # noqa: PYI024
 
     def index(self, column: str) -> int:
         return self.names.index(column)
@@ -151,6 +159,10 @@ PROJECTS = Sheet(
         optional_text("rrf_maatregel", 50),
         Column("startdatum", parsing.date),
         Column("einddatum", parsing.date),
+        Column("klimaatcoefficient", parsing.coefficient, empty=0),
+        Column("digitaalcoefficient", parsing.coefficient, empty=0),
+        Column("buiten_plan_vanaf", round_code),
+        optional_text("reden_buiten_plan"),
     ),
 )
 MILESTONES = Sheet(
@@ -173,6 +185,7 @@ ROUNDS = Sheet(
         required("referentiedatum", parsing.date),
         Column("deadline", parsing.date),
         Column("status", parsing.round_state, empty="draft", show=parsing.ROUND_STATE_WORDS.get),
+        Column("envelop_eur", parsing.amount),
     ),
 )
 FICHES = Sheet(
@@ -191,6 +204,9 @@ FICHES = Sheet(
         Column("vastgelegd_eur", parsing.amount),
         Column("vereffend_eur", parsing.amount),
         optional_text("toelichting"),
+        Column("budget_eur", parsing.amount),
+        Column("markering", parsing.flag_level, show=parsing.FLAG_WORDS.get, repeats=True),
+        optional_text("motivatie"),
     ),
 )
 MILESTONE_STATUSES = Sheet(
@@ -209,12 +225,18 @@ MILESTONE_STATUSES = Sheet(
         ),
         Column("realisatiedatum", parsing.date),
         optional_text("toelichting"),
+        Column("verwachte_datum", parsing.date),
+        optional_text("reden_vertraging"),
+        Column("uitgesteld", number_between(0, SMALLINT_MAX)),
     ),
 )
 INDICATORS = Sheet(
     "indicatoren",
-    key=("project", "code"),
+    # Without a meetmoment: the open round's definition, or with no round open, the one the
+    # next round to open takes over (the key's meetmoment is then None).
+    key=("meetmoment", "project", "code"),
     columns=(
+        Column("meetmoment", round_code, repeats=True),
         required("project", project_code, repeats=True),
         required("code", INDICATOR_CODE),
         required("naam", text(300)),

@@ -81,7 +81,7 @@ def _render_preview(
 def import_preview(request: HttpRequest, pk: int) -> HttpResponse:
     user = _admin(request)
     upload = _upload(user, pk)
-    result = import_workbook(upload.open(), user=user, dry_run=True)
+    result = import_workbook(upload.open(), user=user, dry_run=True, filename=upload.filename)
     return _render_preview(request, upload, result)
 
 
@@ -89,7 +89,7 @@ def import_preview(request: HttpRequest, pk: int) -> HttpResponse:
 def import_confirm(request: HttpRequest, pk: int) -> HttpResponse:
     user = _admin(request)
     upload = _upload(user, pk)
-    result = import_workbook(upload.open(), user=user)
+    result = import_workbook(upload.open(), user=user, filename=upload.filename)
     if not result.ok:
         messages.error(
             request,

@@ -106,6 +106,18 @@ def test_a_fiches_owner_status_follows_unless_flagged():
     assert (fiche.status, fiche.owner_status) == ("attention", "started")
 
 
+def test_an_owners_status_never_lowers_a_flag():
+    fiche = FicheFactory(status="action_required", owner_status="started")
+    headers = ["meetmoment", "project", "status", "toelichting"]
+
+    FicheResource().import_data(
+        tablib.Dataset([fiche.round.code, fiche.project.code, "in uitvoering", ""], headers=headers)
+    )
+
+    fiche.refresh_from_db()
+    assert (fiche.status, fiche.owner_status) == ("action_required", "in_progress")
+
+
 def test_milestone_statuses_and_money_find_their_rows_by_natural_keys():
     fiche = FicheFactory(project=ProjectFactory(code="VV010"))
     MilestoneFactory(project=fiche.project, number=3)

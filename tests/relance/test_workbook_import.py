@@ -58,7 +58,7 @@ def test_a_whole_plan_is_created_with_every_value_form():
     assert realised.status == MilestoneState.REALISED
     assert realised.realised_on == dt.date(2022, 6, 1)
     assert IndicatorValue.objects.get().value == Decimal("120.5")
-    assert Indicator.objects.get().target == Decimal("300")
+    assert Indicator.objects.get().definitions.get().target == Decimal("300")
     assert ReportingRound.objects.get().state == RoundState.OPEN
 
 
@@ -318,7 +318,7 @@ BAD_CELLS = [
      "mijlpalen!2: deadline: geen datum (JJJJ-MM-DD of DD/MM/JJJJ): 45000"),
     ("indicatorwaarden", ["2023-12", "VV014", "OUT9", 1, None],
      "indicatorwaarden!2: indicator: onbekende indicator: VV014 / OUT9"),
-    ("indicatoren", ["VV014", "OUT2", "Naam", "resultaat", None, None, None, None, None],
+    ("indicatoren", [None, "VV014", "OUT2", "Naam", "resultaat", None, None, None, None, None],
      "indicatoren!2: soort: geen soort indicator (output, outcome, impact): resultaat"),
     ("meetmomenten", ["2023-13", None, dt.date(2023, 12, 31), None, None],
      "meetmomenten!2: code: geen code van een meetmoment (JJJJ-MM): 2023-13"),

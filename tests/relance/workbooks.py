@@ -15,11 +15,14 @@ from projects.models import (
     Cluster,
     Fiche,
     Indicator,
+    IndicatorDefinition,
     IndicatorValue,
     PolicyDomain,
     Project,
     ReportingRound,
+    ReviewEvent,
     Speerpunt,
+    StatusFlag,
 )
 
 PLAN_MODELS = [
@@ -33,7 +36,10 @@ PLAN_MODELS = [
     FinanceReport,
     MilestoneStatus,
     Indicator,
+    IndicatorDefinition,
     IndicatorValue,
+    StatusFlag,
+    ReviewEvent,
 ]
 
 HEADERS = {
@@ -42,18 +48,21 @@ HEADERS = {
     "clusters": ["nummer", "speerpunt", "naam"],
     "projecten": [
         "code", "titel", "cluster", "beleidsdomein", "entiteit", "budget_eur", "rrf",
-        "rrf_maatregel", "startdatum", "einddatum",
+        "rrf_maatregel", "startdatum", "einddatum", "klimaatcoefficient", "digitaalcoefficient",
+        "buiten_plan_vanaf", "reden_buiten_plan",
     ],
     "mijlpalen": ["project", "nummer", "omschrijving", "deadline", "rrf_referentie"],
-    "meetmomenten": ["code", "naam", "referentiedatum", "deadline", "status"],
+    "meetmomenten": ["code", "naam", "referentiedatum", "deadline", "status", "envelop_eur"],
     "rapportering": [
         "meetmoment", "project", "status", "vastgelegd_eur", "vereffend_eur", "toelichting",
+        "budget_eur", "markering", "motivatie",
     ],
     "mijlpaalstatus": [
         "meetmoment", "project", "mijlpaal", "status", "realisatiedatum", "toelichting",
+        "verwachte_datum", "reden_vertraging", "uitgesteld",
     ],
     "indicatoren": [
-        "project", "code", "naam", "soort", "eenheid", "basiswaarde", "streefwaarde",
+        "meetmoment", "project", "code", "naam", "soort", "eenheid", "basiswaarde", "streefwaarde",
         "streefdatum", "rrf_referentie",
     ],
     "indicatorwaarden": ["meetmoment", "project", "indicator", "waarde", "toelichting"],
@@ -86,7 +95,7 @@ def plan_rows() -> dict[str, list[list[Any]]]:
             ["2023-12", "VV014", 1, "gerealiseerd", dt.date(2022, 6, 1), None],
             ["2023-12", "VV014", 2, "op schema", None, "Volgens planning"],
         ],
-        "indicatoren": [["VV014", "OUT1", "Km fietspad", "output", "km", 0, 300,
+        "indicatoren": [[None, "VV014", "OUT1", "Km fietspad", "output", "km", 0, 300,
                          dt.date(2026, 12, 31), None]],
         "indicatorwaarden": [["2023-12", "VV014", "OUT1", 120.5, None]],
     }  # fmt: skip

@@ -33,7 +33,7 @@ class Command(BaseCommand):
                 _("Kan %(file)s niet openen: %(error)s") % {"file": file, "error": problem.strerror}
             ) from None
         with source:
-            result = import_workbook(source, dry_run=dry_run)
+            result = import_workbook(source, dry_run=dry_run, filename=file.name)
         if not result.ok:
             for error in result.errors:
                 self.stderr.write(str(error))
