@@ -254,7 +254,7 @@ CHOSEN_STATUS = {
     "2021-12": {146: S.REALISED, 168: S.ATTENTION, 14: S.ATTENTION, 56: S.ATTENTION,
                 120: S.ATTENTION},
     "2022-12": {168: S.ATTENTION, 87: S.ATTENTION, 78: S.ACTION_REQUIRED},
-    "2023-12": {168: S.ATTENTION, 78: S.ATTENTION},
+    "2023-12": {168: S.ATTENTION},
 }  # fmt: skip
 
 # Transition coefficients (climate, digital) per cluster: demo choices after the RRF's

@@ -74,6 +74,7 @@ class _Written:
     fiches: dict[int, Fiche]  # by project number
     milestones: dict[int, MilestoneRow]  # by milestone index
     flags: dict[int, StatusFlag]  # raised flags by project number
+    open_actions: dict[int, list[FollowUpAction]]  # by flag pk: open when the round closed
 
 
 @transaction.atomic
@@ -261,7 +262,9 @@ class _RoundWriter:
         ReportingRound.objects.filter(pk=reporting_round.pk).update(
             state=RoundState.CLOSED, closed_at=closed_at, closed_by=self.coordinator
         )
-        return _Written(fiches=by_number, milestones=rows, flags=flags)
+        return _Written(
+            fiches=by_number, milestones=rows, flags=flags, open_actions=self.open_actions
+        )
 
     def _tallies(self, rows: Any) -> dict[int, dict[str, int]]:
         tallies: dict[int, dict[str, int]] = {}
@@ -280,9 +283,13 @@ class _RoundWriter:
         fiches: dict[int, Fiche],
         before: _Written | None,
     ) -> dict[int, StatusFlag]:
-        """A raised flag for every orange or red fiche, with its follow-up; a flag raised at
-        the previous round's close continues (carried and confirmed) where the project stays
-        flagged."""
+        """A raised flag for every orange or red fiche, with its follow-up.
+
+        As the application carries them (projects.services.carry_flags): a flag raised at
+        the previous round's close continues where the project stays flagged, with its
+        level, motivation and open follow-up actions, and the coordinator confirms it. A
+        project no longer flagged simply has no flag in the new round.
+        """
         rng = self.rng
         flagged = [p for p in members if fiches[p.number].status in S.flags()]
         new: list[StatusFlag] = []
@@ -290,41 +297,45 @@ class _RoundWriter:
         for p in flagged:
             fiche = fiches[p.number]
             previous = before.flags.get(p.number) if before else None
-            level = fiche.status
-            motivation = FLAG_MOTIVATIONS.get(p.number) or rng.choice(GENERIC_MOTIVATIONS[level])
             if previous:
+                if previous.level != fiche.status:
+                    raise ValueError(f"{p.code}: a carried flag keeps its level.")
                 raised_at = _aware(round_plan.opens_on, 9)
                 confirmed_at = _aware(_between(rng, round_plan.deadline, round_plan.closed_on))
-                if previous.level != level:
-                    motivation = (
-                        f"{'Verhoogd' if level == S.ACTION_REQUIRED else 'Verlaagd'} van "
-                        f"{previous.get_level_display()} naar {S(level).label}. {motivation}"
-                    )
                 flag = StatusFlag(
                     fiche=fiche,
-                    level=level,
-                    motivation=motivation,
+                    level=previous.level,
+                    motivation=previous.motivation,
                     raised_by=previous.raised_by,
                     raised_at=raised_at,
                     carried_from=previous,
                     confirmed_by=self.coordinator,
                     confirmed_at=confirmed_at,
                 )
+                carried = (
+                    f"{previous.get_level_display()}, overgenomen uit meetmoment "
+                    f"{previous.fiche.round}: {previous.motivation}"
+                )
                 events += [
-                    ReviewEvent(fiche=fiche, action=ReviewAction.FLAG_CARRIED, at=raised_at),
+                    ReviewEvent(
+                        fiche=fiche, action=ReviewAction.FLAG_CARRIED, at=raised_at, comment=carried
+                    ),
                     ReviewEvent(
                         fiche=fiche,
                         action=ReviewAction.FLAG_CONFIRMED,
                         by=self.coordinator,
                         at=confirmed_at,
+                        comment=previous.get_level_display(),
                     ),
                 ]
             else:
+                level = fiche.status
                 raised_at = _aware(_between(rng, round_plan.deadline, round_plan.closed_on))
                 flag = StatusFlag(
                     fiche=fiche,
                     level=level,
-                    motivation=motivation,
+                    motivation=FLAG_MOTIVATIONS.get(p.number)
+                    or rng.choice(GENERIC_MOTIVATIONS[level]),
                     raised_by=self.coordinator,
                     raised_at=raised_at,
                 )
@@ -334,33 +345,55 @@ class _RoundWriter:
                         action=ReviewAction.FLAGGED,
                         by=self.coordinator,
                         at=raised_at,
-                        comment=motivation,
+                        comment=f"{flag.get_level_display()}: {flag.motivation}",
                     )
                 )
             new.append(flag)
         StatusFlag.objects.bulk_create(new)
         actions = []
         for p, flag in zip(flagged, new, strict=True):
-            # One step done before the round closed, one still open after it.
-            first = _between(rng, round_plan.deadline, round_plan.closed_on - dt.timedelta(days=1))
-            actions += [
-                FollowUpAction(
-                    flag=flag,
-                    description=FOLLOW_UPS[0],
-                    owner=p.entity,
-                    due_date=first,
-                    done_at=_aware(first, 15),
-                    done_by=self.coordinator,
-                ),
+            if flag.carried_from:
+                # The open actions came along, and were done in this round.
+                actions += [
+                    FollowUpAction(
+                        flag=flag,
+                        description=action.description,
+                        owner=action.owner,
+                        due_date=action.due_date,
+                        done_at=_aware(round_plan.deadline, 15),
+                        done_by=self.coordinator,
+                    )
+                    for action in before.open_actions[flag.carried_from.pk]  # type: ignore[union-attr]
+                ]
+            else:
+                # A first step done before the round closed.
+                first = _between(
+                    rng, round_plan.deadline, round_plan.closed_on - dt.timedelta(days=1)
+                )
+                actions.append(
+                    FollowUpAction(
+                        flag=flag,
+                        description=FOLLOW_UPS[0],
+                        owner=p.entity,
+                        due_date=first,
+                        done_at=_aware(first, 15),
+                        done_by=self.coordinator,
+                    )
+                )
+            # And one still open when the round closed.
+            actions.append(
                 FollowUpAction(
                     flag=flag,
                     description=rng.choice(FOLLOW_UPS[1:]),
                     owner=p.entity,
                     due_date=round_plan.closed_on + dt.timedelta(days=rng.randrange(30, 120)),
-                ),
-            ]
+                )
+            )
         FollowUpAction.objects.bulk_create(actions)
         ReviewEvent.objects.bulk_create(events)
+        self.open_actions = {
+            flag.pk: [a for a in actions if a.flag is flag and a.done_at is None] for flag in new
+        }
         return {p.number: flag for p, flag in zip(flagged, new, strict=True)}
 
     def _indicators(self, reporting_round: ReportingRound, round_plan: RoundPlan) -> None:

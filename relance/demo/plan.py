@@ -169,9 +169,15 @@ class _Draw:
         self.take(
             S.REALISED, sorted(self.had(*running), key=lambda n: previous.get(n) in S.flags())
         )
-        # A flag tends to stay: the projects flagged before come first.
+        # A flag tends to stay, at its level: the projects flagged so before come first (a
+        # flag at another level would be lifted and raised anew).
         for level in (S.ATTENTION, S.ACTION_REQUIRED):
-            self.take(level, sorted(self.drawn, key=lambda n: previous.get(n) not in S.flags()))
+            candidates = [
+                n
+                for n in self.drawn
+                if previous.get(n) not in S.flags() or previous.get(n) == level
+            ]
+            self.take(level, sorted(candidates, key=lambda n: previous.get(n) != level))
         for n in self.numbers:
             self.assigned.setdefault(n, S.IN_PROGRESS)
         self.wanted.pop(S.IN_PROGRESS, None)

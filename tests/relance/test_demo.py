@@ -169,7 +169,8 @@ PUBLISHED_COUNTS = {
 def test_every_round_gives_its_published_counts(demo, code):
     keys = ("total", "not_started", "started", "in_progress", "realised", "attention")
     keys += ("action_required", "stopped")
-    assert round_summary(code).as_json()["projects"] == dict(
+    projects = round_summary(code).as_json()["projects"]
+    assert {key: projects[key] for key in keys} == dict(
         zip(keys, PUBLISHED_COUNTS[code], strict=True)
     )
 
@@ -400,9 +401,24 @@ def test_a_flag_raised_at_a_close_continues_in_the_next_round(demo):
             before = flags.get((code, project))
             assert flag.carried_from_id == (before.pk if before else None)
             if before:
+                # It goes on as it was: level, motivation, who raised it, its open actions.
                 chains += 1
+                assert (flag.level, flag.motivation, flag.raised_by_id) == (
+                    before.level,
+                    before.motivation,
+                    before.raised_by_id,
+                )
                 assert flag.confirmed_at is not None
                 assert not flag.awaits_confirmation
+                carried_actions = set(flag.actions.values_list("description", "due_date"))
+                assert (
+                    set(
+                        before.actions.filter(done_at__isnull=True).values_list(
+                            "description", "due_date"
+                        )
+                    )
+                    <= carried_actions
+                )
     # VV168: orange from March 2021 to December 2023, one flag carried round after round.
     vv168 = Project.objects.get(code="VV168")
     assert [code for code in CLOSED if (code, vv168.pk) in flags] == CLOSED[:6]
