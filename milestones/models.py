@@ -128,6 +128,7 @@ class ReminderItem(models.TextChoices):
     MILESTONE = "milestone", _("mijlpaal")
     MISSING_FICHES = "missing_fiches", _("ontbrekende fiches")  # the item is the round
     REVIEW_EVENT = "review_event", _("beoordeling")
+    FOLLOW_UP = "follow_up", _("opvolgingsactie")
 
 
 class ReminderLog(models.Model):

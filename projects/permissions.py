@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 from .models.rounds import ReviewState
 
 if TYPE_CHECKING:
-    from .models import Fiche, Project
+    from .models import Fiche, FollowUpAction, Project
 
 
 def _active(user: Any) -> bool:
@@ -69,6 +69,20 @@ def can_edit_fiche(user: Any, fiche: Fiche) -> bool:
 def can_review_fiche(user: Any, fiche: Fiche) -> bool:
     """Approve, return or flag this fiche: coordinators and admins, in the open round."""
     return can_review(user) and fiche.round.is_open
+
+
+def can_follow_up(user: Any, fiche: Fiche) -> bool:
+    """Mark the follow-up actions of this fiche's flag done or open again: in the open round,
+    the coordinators and admins, and the editors of the project's domain (whose work the
+    actions usually are)."""
+    if not fiche.round.is_open:
+        return False
+    return can_review(user) or can_report_for(user, fiche.project)
+
+
+def can_update_follow_up(user: Any, action: FollowUpAction) -> bool:
+    """Mark this follow-up action done or open again (see ``can_follow_up``)."""
+    return can_follow_up(user, action.flag.fiche)
 
 
 def can_export_workbook(user: Any) -> bool:

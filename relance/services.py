@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 
 from finance.models import FinanceReport
 from finance.services import freeze_budgets
-from milestones.models import Milestone, MilestoneState, MilestoneStatus
+from milestones.models import Milestone, MilestoneState, MilestoneStatus, count_postponements
 from projects.models import (
     Fiche,
     Indicator,
@@ -34,6 +34,7 @@ from projects.models import (
     User,
 )
 from projects.models.rounds import RoundState
+from projects.services import carry_flags
 
 
 class StaleFicheError(ValidationError):
@@ -125,6 +126,7 @@ def open_round(*, reporting_round: ReportingRound, by: User) -> int:
             round=previous, indicator__project_id__in=running_ids
         )
     )
+    carry_flags(previous=previous, into=reporting_round)
     reporting_round.state = RoundState.OPEN
     if reporting_round.opens_on is None:
         today = timezone.localdate()
@@ -290,30 +292,64 @@ def save_fiche(*, fiche: Fiche, data: FicheInput, by: User, submit: bool = False
     return fiche
 
 
+def cleared_milestones(fiche: Fiche, data: FicheInput) -> list[Milestone]:
+    """The milestones whose status this save clears: a status in the round now, none in the
+    form. Saving removes their status, so the page says so."""
+    cleared = {entry.milestone.pk for entry in data.milestones if not entry.status}
+    if not cleared:
+        return []
+    return list(
+        Milestone.objects.filter(
+            pk__in=cleared,
+            project=fiche.project,
+            statuses__round=fiche.round,
+        ).order_by("number")
+    )
+
+
 def _save_milestones(fiche: Fiche, entries: Iterable[MilestoneInput]) -> None:
+    """Write the milestones' statuses of the fiche's round as the form has them.
+
+    A status cleared in the form is a draft state: its row goes (the fiche cannot be
+    submitted until it has one again). Postponements are counted from the previous round
+    with ``count_postponements``, never per save: saving twice counts once.
+    """
     existing = {
         status.milestone_id: status
         for status in MilestoneStatus.objects.filter(
             round=fiche.round, milestone__project=fiche.project
         )
     }
+    previous_round = fiche.round.previous()
+    before = (
+        {
+            status.milestone_id: status
+            for status in MilestoneStatus.objects.filter(
+                round=previous_round, milestone__project=fiche.project
+            )
+        }
+        if previous_round
+        else {}
+    )
     for entry in entries:
+        status = existing.get(entry.milestone.pk)
         if not entry.status:
+            if status is not None:
+                status.delete()
             continue
-        status = existing.get(entry.milestone.pk) or MilestoneStatus(
-            round=fiche.round, milestone=entry.milestone
+        status = status or MilestoneStatus(round=fiche.round, milestone=entry.milestone)
+        delayed = entry.status == MilestoneState.DELAYED
+        earlier = before.get(entry.milestone.pk)
+        status.postponements = count_postponements(
+            before=earlier.postponements if earlier else 0,
+            expected_before=earlier.forecast_date if earlier else None,
+            deadline=entry.milestone.deadline,
+            forecast=entry.forecast_date if delayed else None,
         )
-        moved = (
-            entry.status == MilestoneState.DELAYED and entry.forecast_date != status.forecast_date
-        )
-        if moved and (status.forecast_date is None or entry.forecast_date > status.forecast_date):  # type: ignore[operator]
-            status.postponements += 1
         status.status = entry.status
         status.realised_on = entry.realised_on if entry.status == MilestoneState.REALISED else None
-        status.forecast_date = (
-            entry.forecast_date if entry.status == MilestoneState.DELAYED else None
-        )
-        status.delay_reason = entry.delay_reason if entry.status == MilestoneState.DELAYED else ""
+        status.forecast_date = entry.forecast_date if delayed else None
+        status.delay_reason = entry.delay_reason if delayed else ""
         status.note = entry.note
         status.save()
 

@@ -248,6 +248,9 @@ RELANCE_REMINDER_OFFSETS = {
     # The domain's editors, for every milestone not realised or stopped (its forecast date
     # when delayed).
     "milestone": (-14, 1),
+    # The domain's editors and the coordinators, for every open follow-up action of a raised
+    # flag, counted from its due date.
+    "follow_up": (-7, 1),
 }
 RELANCE_REMINDER_CATCH_UP_DAYS = env.int("RELANCE_REMINDER_CATCH_UP_DAYS", default=3)
 # Mails link back to the application: its address as users reach it, without a trailing slash.

@@ -38,6 +38,17 @@ urlpatterns = [
     path("projects/<str:code>/fiche/return/", fiches.fiche_return, name="fiche-return"),
     path("projects/<str:code>/fiche/flag/", fiches.fiche_flag, name="fiche-flag"),
     path("projects/<str:code>/fiche/unflag/", fiches.fiche_unflag, name="fiche-unflag"),
+    path("projects/<str:code>/fiche/confirm/", fiches.fiche_confirm_flag, name="fiche-confirm"),
+    path(
+        "projects/<str:code>/fiche/actions/<int:pk>/done/",
+        fiches.follow_up_done,
+        name="follow-up-done",
+    ),
+    path(
+        "projects/<str:code>/fiche/actions/<int:pk>/reopen/",
+        fiches.follow_up_reopen,
+        name="follow-up-reopen",
+    ),
     path("projects/", include("projects.urls")),
     path("milestones/", include("milestones.urls")),
     path("account/", views_reminders.account, name="account"),

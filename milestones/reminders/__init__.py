@@ -12,6 +12,9 @@ are safe to repeat. What is due (offsets in ``settings.RELANCE_REMINDER_OFFSETS`
   latest round that has one, open or closed: the open round while one is open (its
   statuses are the ones owners are updating), the last closed round between rounds. A
   milestone without any status yet counts as open;
+- every open follow-up action of a flag raised in the latest round (the open one, else the
+  last closed one), to its project's domain's editors and to the coordinators, before and
+  after its due date;
 - the review steps since the last digest: a returned fiche to its domain's editors, a
   submitted fiche to the coordinators (while it is still returned, or awaiting review).
   The scan finds them in ``ReviewEvent``, so the review code sends nothing itself and a

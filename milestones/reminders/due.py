@@ -15,6 +15,7 @@ from django.utils import timezone
 from milestones.models import Milestone, MilestoneState, MilestoneStatus, ReminderItem
 from projects.models import (
     Fiche,
+    FollowUpAction,
     PolicyDomain,
     ReportingRound,
     ReviewAction,
@@ -25,6 +26,9 @@ from projects.models import (
 from projects.models.rounds import RoundState
 
 UNSUBMITTED = (ReviewState.DRAFT, ReviewState.RETURNED)
+# A week before a follow-up action's due date and the day after, unless the settings say
+# otherwise (``RELANCE_REMINDER_OFFSETS["follow_up"]``).
+DEFAULT_FOLLOW_UP_OFFSETS = (-7, 1)
 
 
 # -- stages ----------------------------------------------------------------------------------
@@ -62,6 +66,7 @@ class Config:
     fiche: tuple[int, ...]
     missing_fiches: tuple[int, ...]
     milestone: tuple[int, ...]
+    follow_up: tuple[int, ...]
     catch_up: int
 
     @classmethod
@@ -71,6 +76,7 @@ class Config:
             fiche=tuple(offsets["fiche"]),
             missing_fiches=tuple(offsets["missing_fiches"]),
             milestone=tuple(offsets["milestone"]),
+            follow_up=tuple(offsets.get("follow_up", DEFAULT_FOLLOW_UP_OFFSETS)),
             catch_up=max(0, settings.RELANCE_REMINDER_CATCH_UP_DAYS),
         )
 
@@ -104,7 +110,7 @@ class MissingFiches:
 @dataclass(frozen=True)
 class Reminder:
     key: Key
-    subject: Fiche | Milestone | ReviewEvent | MissingFiches
+    subject: Fiche | Milestone | ReviewEvent | MissingFiches | FollowUpAction
 
 
 @dataclass
@@ -181,6 +187,10 @@ def collect_digests(*, today: dt.date) -> dict[int, Digest]:
             add([user for user in told if user.pk != event.by_id], key, event)
     for milestone, key in _milestones_due(today=today, config=config):
         add(editors.get(milestone.project.domain_id, []), key, milestone)
+    for action, key in _follow_ups_due(reporting_round, today=today, config=config):
+        domain_id = action.flag.fiche.project.domain_id
+        recipients = {user.pk: user for user in [*editors.get(domain_id, []), *coordinators]}
+        add(recipients.values(), key, action)
     return dict(sorted(digests.items()))
 
 
@@ -298,4 +308,36 @@ def _milestones_due(*, today: dt.date, config: Config) -> list[tuple[Milestone, 
                 ReminderItem.MILESTONE.value, milestone.pk, stage_name(stage), milestone.due_on
             )
             due.append((milestone, key))
+    return due
+
+
+def _follow_ups_due(
+    reporting_round: ReportingRound | None, *, today: dt.date, config: Config
+) -> list[tuple[FollowUpAction, Key]]:
+    """The open follow-up actions of the flags raised in the latest round (the open one,
+    else the last closed one), at a stage before or after their due date. An action carried
+    into a new round is a new action there; the closed round's copy is no longer reminded."""
+    if reporting_round is None:
+        reporting_round = ReportingRound.objects.closed().order_by("-reference_date").first()
+        if reporting_round is None:
+            return []
+    first, last = _reach(config.follow_up, catch_up=config.catch_up)
+    actions = (
+        FollowUpAction.objects.in_round(reporting_round)
+        .of_raised_flags()
+        .open()
+        .filter(
+            due_date__gt=today - dt.timedelta(days=last),
+            due_date__lte=today - dt.timedelta(days=first),
+        )
+        .for_queue()
+    )
+    due: list[tuple[FollowUpAction, Key]] = []
+    for action in actions:
+        stage = active_stage(
+            config.follow_up, (today - action.due_date).days, catch_up=config.catch_up
+        )
+        if stage is not None:
+            key = Key(ReminderItem.FOLLOW_UP.value, action.pk, stage_name(stage), action.due_date)
+            due.append((action, key))
     return due

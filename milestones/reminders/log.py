@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from milestones.models import Milestone, ReminderItem, ReminderLog
-from projects.models import Fiche, ReportingRound, ReviewAction, ReviewEvent
+from projects.models import Fiche, FollowUpAction, ReportingRound, ReviewAction, ReviewEvent
 
 _OFFSET = re.compile(r"^d([+-]\d+)$")
 
@@ -52,6 +52,9 @@ def describe(logs: Sequence[ReminderLog]) -> list[LogLine]:
     events = ReviewEvent.objects.select_related("fiche__project").in_bulk(
         ids[ReminderItem.REVIEW_EVENT]
     )
+    follow_ups = FollowUpAction.objects.select_related("flag__fiche__project").in_bulk(
+        ids[ReminderItem.FOLLOW_UP]
+    )
     lines = []
     for log in logs:
         label, url = _("(verwijderd)"), ""
@@ -67,5 +70,9 @@ def describe(logs: Sequence[ReminderLog]) -> list[LogLine]:
         elif log.item_kind == ReminderItem.REVIEW_EVENT and (event := events.get(log.item_id)):
             label = f"{event.fiche.project.code} · {event.fiche.project.title}"
             url = reverse("project", args=[event.fiche.project.code])
+        elif log.item_kind == ReminderItem.FOLLOW_UP and (action := follow_ups.get(log.item_id)):
+            project = action.flag.fiche.project
+            label = f"{project.code} · {action.description}"
+            url = reverse("project", args=[project.code])
         lines.append(LogLine(log, label, url, stage_label(log.stage)))
     return lines

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from milestones.models import Milestone
-from projects.models import Fiche, ReportingRound, ReviewAction, ReviewEvent
+from projects.models import Fiche, FollowUpAction, ReportingRound, ReviewAction, ReviewEvent
 
 from .due import Digest, MissingFiches
 
@@ -70,6 +70,8 @@ def _context(digest: Digest, *, today: dt.date) -> dict[str, Any]:
     submitted: list[Line] = []
     soon: list[Line] = []
     overdue: list[Line] = []
+    follow_ups_soon: list[Line] = []
+    follow_ups_overdue: list[Line] = []
     missing: MissingFiches | None = None
     for reminder in digest.reminders:
         item = reminder.subject
@@ -83,6 +85,11 @@ def _context(digest: Digest, *, today: dt.date) -> dict[str, Any]:
             when = relative_day(due_on, today=today)
             line = Line(item, _url("project", item.project.code), due_on, when)
             (soon if due_on >= today else overdue).append(line)
+        elif isinstance(item, FollowUpAction):
+            due_on = reminder.key.due_on
+            when = relative_day(due_on, today=today)
+            line = Line(item, _url("fiche", item.flag.fiche.project.code), due_on, when)
+            (follow_ups_soon if due_on >= today else follow_ups_overdue).append(line)
         else:
             missing = item
     fiche_round = fiches[0].item.round if fiches else None
@@ -95,6 +102,8 @@ def _context(digest: Digest, *, today: dt.date) -> dict[str, Any]:
         "returned": returned,
         "milestones_soon": soon,
         "milestones_overdue": overdue,
+        "follow_ups_soon": follow_ups_soon,
+        "follow_ups_overdue": follow_ups_overdue,
         "missing": missing,
         "missing_url": _url("rounds:detail", missing.round.code) if missing else "",
         "missing_when": _when(missing.round if missing else None, today=today),

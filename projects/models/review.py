@@ -3,6 +3,9 @@ what happened to a fiche."""
 
 from __future__ import annotations
 
+import datetime as dt
+from typing import TYPE_CHECKING
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -11,10 +14,37 @@ from django.utils.translation import gettext_lazy as _
 
 from .rounds import Fiche, ProjectStatus
 
+if TYPE_CHECKING:
+    from .rounds import ReportingRound
+
 
 class FlagLevel(models.TextChoices):
     ATTENTION = ProjectStatus.ATTENTION.value, _("oranje: bijzondere aandacht nodig")
     ACTION_REQUIRED = ProjectStatus.ACTION_REQUIRED.value, _("rood: bijkomende actie noodzakelijk")
+
+
+class StatusFlagQuerySet(models.QuerySet["StatusFlag"]):
+    def raised(self) -> StatusFlagQuerySet:
+        """Flags not lifted: in a closed round, those still raised when it closed."""
+        return self.filter(lifted_at__isnull=True)
+
+    def in_round(self, reporting_round: ReportingRound) -> StatusFlagQuerySet:
+        return self.filter(fiche__round=reporting_round)
+
+    def awaiting_confirmation(self, reporting_round: ReportingRound) -> StatusFlagQuerySet:
+        """The round's flags carried from the round before, still raised and not yet
+        confirmed: the coordinators' to confirm or lift."""
+        return (
+            self.in_round(reporting_round)
+            .raised()
+            .filter(carried_from__isnull=False, confirmed_at__isnull=True)
+        )
+
+    def for_queue(self) -> StatusFlagQuerySet:
+        """With what the review queue shows: the project and the round it came from."""
+        return self.select_related("fiche__project__domain", "carried_from__fiche__round").order_by(
+            "fiche__project__code"
+        )
 
 
 class StatusFlag(models.Model):
@@ -66,6 +96,8 @@ class StatusFlag(models.Model):
     lifted_at = models.DateTimeField(_("opgeheven op"), null=True, blank=True)
     lift_reason = models.TextField(_("reden van opheffing"), blank=True)
 
+    objects = StatusFlagQuerySet.as_manager()
+
     class Meta:
         ordering = ["-raised_at"]
         verbose_name = _("statusmarkering")
@@ -101,6 +133,29 @@ class StatusFlag(models.Model):
         return self.carried_from_id is not None and self.is_raised and self.confirmed_at is None
 
 
+class FollowUpActionQuerySet(models.QuerySet["FollowUpAction"]):
+    def open(self) -> FollowUpActionQuerySet:
+        """Not done yet."""
+        return self.filter(done_at__isnull=True)
+
+    def due_by(self, day: dt.date) -> FollowUpActionQuerySet:
+        """Due on ``day`` or before: overdue ones included."""
+        return self.filter(due_date__lte=day)
+
+    def of_raised_flags(self) -> FollowUpActionQuerySet:
+        """Actions of flags still raised: a lifted flag's actions are no longer followed."""
+        return self.filter(flag__lifted_at__isnull=True)
+
+    def in_round(self, reporting_round: ReportingRound) -> FollowUpActionQuerySet:
+        return self.filter(flag__fiche__round=reporting_round)
+
+    def for_queue(self) -> FollowUpActionQuerySet:
+        """With what the review queue and the reminders show: the flag and its project."""
+        return self.select_related("flag__fiche__project__domain").order_by(
+            "due_date", "flag__fiche__project__code", "pk"
+        )
+
+
 class FollowUpAction(models.Model):
     """What must happen about a flag, by whom and when."""
 
@@ -120,6 +175,8 @@ class FollowUpAction(models.Model):
         related_name="+",
     )
 
+    objects = FollowUpActionQuerySet.as_manager()
+
     class Meta:
         ordering = ["due_date", "pk"]
         verbose_name = _("opvolgingsactie")
@@ -137,6 +194,11 @@ class FollowUpAction(models.Model):
     @property
     def is_open(self) -> bool:
         return self.done_at is None
+
+    @property
+    def is_overdue(self) -> bool:
+        """Still open after its due date (today in the local time zone)."""
+        return self.is_open and self.due_date < timezone.localdate()
 
 
 class ReviewAction(models.TextChoices):

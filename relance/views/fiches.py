@@ -27,8 +27,22 @@ from projects.forms import (
     ReturnForm,
 )
 from projects.http import AuthenticatedRequest
-from projects.models import Fiche, FlagLevel, Indicator, IndicatorValue, Project, ReportingRound
-from projects.permissions import can_edit_fiche, can_report_for, can_review_fiche
+from projects.models import (
+    Fiche,
+    FlagLevel,
+    FollowUpAction,
+    Indicator,
+    IndicatorValue,
+    Project,
+    ReportingRound,
+)
+from projects.permissions import (
+    can_edit_fiche,
+    can_follow_up,
+    can_report_for,
+    can_review_fiche,
+    can_update_follow_up,
+)
 from relance import services
 from relance.forms import (
     FicheForm,
@@ -167,7 +181,12 @@ def _render(
     if not editable and not keep_input:
         fiche_forms.disable()
     may_review = can_review_fiche(request.user, fiche)
-    flag = fiche.flags.filter(lifted_at__isnull=True).prefetch_related("actions").first()
+    flag = (
+        fiche.flags.filter(lifted_at__isnull=True)
+        .select_related("carried_from__fiche__round")
+        .prefetch_related("actions")
+        .first()
+    )
     context = {
         "fiche": fiche,
         "project": fiche.project,
@@ -176,6 +195,7 @@ def _render(
         "editable": editable,
         "may_review": may_review,
         "flag": flag,
+        "may_follow_up": can_follow_up(request.user, fiche),
         "events": fiche.events.select_related("by")[:20],
         "conflict": conflict,
         "review": {
@@ -212,6 +232,7 @@ def fiche_edit(request: AuthenticatedRequest, code: str) -> HttpResponse:
     data = fiche_input(fiche_forms.main, fiche_forms.milestone_forms, fiche_forms.value_forms)
     submit = "submit" in request.POST
     missing = services.missing_for_submission(fiche, data) if submit else []
+    cleared = services.cleared_milestones(fiche, data)
     try:
         with transaction.atomic():
             services.save_fiche(
@@ -237,6 +258,11 @@ def fiche_edit(request: AuthenticatedRequest, code: str) -> HttpResponse:
         messages.error(request, " ".join(error.messages))
         return _render(request, fiche, fiche_forms, status=400)
 
+    for milestone in cleared:
+        messages.warning(
+            request,
+            _("Mijlpaal %(number)s heeft geen status meer.") % {"number": milestone.number},
+        )
     if missing:
         messages.warning(
             request,
@@ -347,3 +373,53 @@ def fiche_unflag(request: AuthenticatedRequest, code: str) -> HttpResponse:
         messages.error(request, " ".join(error.messages))
         return _render(request, fiche, review_forms={"lift_form": form}, status=400)
     return _done(request, fiche, _("De markering is opgeheven."))
+
+
+@require_POST
+def fiche_confirm_flag(request: AuthenticatedRequest, code: str) -> HttpResponse:
+    fiche = _reviewable(request, code)
+    try:
+        review.confirm_flag(fiche=fiche, by=request.user, seen_version=_seen_version(request))
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return _render(request, fiche, status=400)
+    return _done(request, fiche, _("De markering is bevestigd."))
+
+
+# -- follow-up actions -----------------------------------------------------------------------
+
+
+def _follow_up(request: AuthenticatedRequest, code: str, pk: int) -> tuple[Fiche, FollowUpAction]:
+    """An action of the flag on the project's fiche of the open round, for those who follow
+    it up."""
+    fiche = _open_fiche(request, code)
+    action = get_object_or_404(
+        FollowUpAction.objects.select_related("flag__fiche__round", "flag__fiche__project"),
+        pk=pk,
+        flag__fiche=fiche,
+    )
+    if not can_update_follow_up(request.user, action):
+        raise PermissionDenied
+    return fiche, action
+
+
+@require_POST
+def follow_up_done(request: AuthenticatedRequest, code: str, pk: int) -> HttpResponse:
+    fiche, action = _follow_up(request, code, pk)
+    try:
+        review.complete_follow_up(action=action, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return _render(request, fiche, status=400)
+    return _done(request, fiche, _("De opvolgingsactie is afgerond."))
+
+
+@require_POST
+def follow_up_reopen(request: AuthenticatedRequest, code: str, pk: int) -> HttpResponse:
+    fiche, action = _follow_up(request, code, pk)
+    try:
+        review.reopen_follow_up(action=action, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return _render(request, fiche, status=400)
+    return _done(request, fiche, _("De opvolgingsactie staat weer open."))

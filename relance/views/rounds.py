@@ -3,19 +3,25 @@ actions (create, open, close)."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from projects.http import AuthenticatedRequest
-from projects.models import Fiche, ReportingRound, ReviewState
+from projects.models import Fiche, FollowUpAction, ReportingRound, ReviewState, StatusFlag
 from projects.permissions import can_manage_rounds, can_review
 from relance import services
 from relance.forms import CloseRoundForm, RoundForm
+
+# Open follow-up actions due within this many days are in the review queue, with the overdue.
+FOLLOW_UP_HORIZON_DAYS = 14
 
 REVIEW_COUNTS = {
     "total": Count("pk"),
@@ -67,6 +73,18 @@ def _render_detail(
         else Fiche.objects.none()
     )
     may_manage = can_manage_rounds(request.user)
+    today = timezone.localdate()
+    if can_review(request.user) and reporting_round.is_open:
+        to_confirm = StatusFlag.objects.awaiting_confirmation(reporting_round).for_queue()
+        follow_ups = (
+            FollowUpAction.objects.in_round(reporting_round)
+            .of_raised_flags()
+            .open()
+            .due_by(today + dt.timedelta(days=FOLLOW_UP_HORIZON_DAYS))
+            .for_queue()
+        )
+    else:
+        to_confirm, follow_ups = StatusFlag.objects.none(), FollowUpAction.objects.none()
     context = {
         "round": reporting_round,
         "totals": fiches.aggregate(**REVIEW_COUNTS),
@@ -75,6 +93,8 @@ def _render_detail(
         "may_manage": may_manage,
         "readiness": services.round_readiness(reporting_round) if may_manage else None,
         "close_form": close_form,
+        "to_confirm": to_confirm,
+        "follow_ups": follow_ups,
     }
     return render(request, "relance/round_detail.html", context, status=status)
 

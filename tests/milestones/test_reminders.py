@@ -16,7 +16,14 @@ from milestones.reminders import collect_digests, editors_by_domain, send_remind
 from milestones.reminders.due import active_stage
 from milestones.tasks import send_reminders as send_reminders_task
 from projects import services as review
-from projects.models import ReviewAction, ReviewEvent, ReviewState
+from projects.models import (
+    FlagLevel,
+    FollowUpAction,
+    ReviewAction,
+    ReviewEvent,
+    ReviewState,
+    StatusFlag,
+)
 from projects.models.rounds import RoundState
 from projects.models.users import Role
 from tests.factories import (
@@ -562,10 +569,96 @@ def test_collecting_takes_a_fixed_number_of_queries(
             UserFactory(role=Role.EDITOR, domains=[domain])
         for _ in range(10):
             project = ProjectFactory(domain=domain)
-            FicheFactory(round=open_round, project=project)
+            fiche = FicheFactory(round=open_round, project=project)
             milestone = MilestoneFactory(project=project, deadline=day(7))
             MilestoneStatusFactory(round=open_round, milestone=milestone)
-    with django_assert_max_num_queries(8):
+            flag = StatusFlag.objects.create(
+                fiche=fiche,
+                level=FlagLevel.ATTENTION,
+                motivation="Vertraging",
+            )
+            FollowUpAction.objects.create(
+                flag=flag, description="Bijsturen", owner="Kabinet", due_date=day(0)
+            )
+    # One more than before the follow-up actions: the query for those due.
+    with django_assert_max_num_queries(9):
         digests = collect_digests(today=day(-7))
-    assert len(digests) == 9
-    assert all(len(d.reminders) == 20 for d in digests.values())
+    assert len(digests) == 10  # the editors, and the coordinator for the follow-ups
+    # Editors: 10 fiches, 10 milestones, 10 follow-ups; the coordinator: 30 follow-ups.
+    assert all(len(d.reminders) == 30 for d in digests.values())
+
+
+# -- follow-up actions of flags -------------------------------------------------------------
+
+
+@pytest.fixture
+def follow_up(plan, coordinator):
+    """An open follow-up action on the own domain's fiche, due 10 days after the deadline
+    (when no fiche reminder is due any more)."""
+    flag = StatusFlag.objects.create(
+        fiche=plan.own, level=FlagLevel.ACTION_REQUIRED, motivation="Aanbesteding mislukt",
+        raised_by=coordinator,
+    )  # fmt: skip
+    return FollowUpAction.objects.create(
+        flag=flag, description="Nieuwe aanbesteding", owner="AWV", due_date=day(20)
+    )
+
+
+def test_follow_up_actions_are_reminded_before_and_after_their_due_date_once(
+    plan, follow_up, editor, coordinator, reader
+):
+    received = daily_scans(range(8, 30))
+    # A week before the due date and the day after, to the domain's editors and the
+    # coordinators; each once, however many scans run.
+    assert received[editor.email] == [13, 21]
+    assert received[coordinator.email] == [13, 21]
+    assert plan.other_editor.email not in received
+    assert reader.email not in received
+    logs = ReminderLog.objects.filter(item_kind="follow_up", item_id=follow_up.pk)
+    assert sorted(logs.values_list("recipient__username", "stage")) == [
+        ("coordinator", "d+1"), ("coordinator", "d-7"), ("redacteur", "d+1"), ("redacteur", "d-7"),
+    ]  # fmt: skip
+    mail.outbox.clear()
+    send_reminders(today=day(21))
+    assert mail.outbox == []
+
+
+def test_the_follow_up_reminder_says_what_by_when_and_links_to_the_fiche(
+    plan, follow_up, editor, settings
+):
+    settings.RELANCE_BASE_URL = "https://relance.example"
+    send_reminders(today=day(13))
+    [message] = inbox(editor)
+    assert "Opvolgingsacties die binnenkort vallen" in message.body
+    assert "VV001 Nieuwe aanbesteding (AWV)" in message.body
+    assert "(over 7 dagen)" in message.body
+    assert 'href="https://relance.example/projects/VV001/fiche/"' in html(message)
+    mail.outbox.clear()
+    send_reminders(today=day(21))
+    [message] = inbox(editor)
+    assert "Opvolgingsacties over hun datum, nog niet afgerond" in message.body
+
+
+def test_done_actions_and_lifted_flags_are_not_reminded(plan, follow_up, editor, coordinator):
+    review.complete_follow_up(action=follow_up, by=editor)
+    assert daily_scans(range(8, 30)) == {}
+    review.reopen_follow_up(action=follow_up, by=editor)
+    review.lift_flag(fiche=plan.own, by=coordinator, reason="Opgelost")
+    assert daily_scans(range(8, 30)) == {}
+
+
+def test_the_reminder_log_names_the_follow_up_action(client, plan, follow_up, admin_user):
+    send_reminders(today=day(13))
+    client.force_login(admin_user)
+    page = client.get("/reminders/").content.decode()
+    assert "VV001 · Nieuwe aanbesteding" in page
+
+
+def test_the_follow_up_reminder_is_in_the_recipients_language(plan, follow_up, editor):
+    editor.language = "en"
+    editor.save()
+    send_reminders(today=day(21))
+    [english] = inbox(editor)
+    assert "Follow-up actions past their date, not yet done" in english.body
+    assert "Follow-up actions past their date, not yet done" in html(english)
+    assert "(yesterday)" in english.body
