@@ -329,7 +329,7 @@ class _RoundWriter:
                     ),
                 ]
             else:
-                level = fiche.status
+                level = S(fiche.status)
                 raised_at = _aware(_between(rng, round_plan.deadline, round_plan.closed_on))
                 flag = StatusFlag(
                     fiche=fiche,
@@ -444,7 +444,10 @@ def _definition_at(spec: IndicatorPlan, code: str) -> dict[str, Any]:
     for change_code, change in spec.changes.items():
         if next(plan.reference_date for plan in ROUNDS if plan.code == change_code) <= reference:
             definition.update(
-                {k: Decimal(v) if k in ("baseline", "target") else v for k, v in change.items()}
+                {
+                    k: Decimal(str(v)) if k in ("baseline", "target") else v
+                    for k, v in change.items()
+                }
             )
     return definition
 

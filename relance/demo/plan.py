@@ -143,7 +143,7 @@ class _Draw:
         # time they are in progress. The others are drawn.
         self.drawn = [n for n in numbers if n not in self.assigned and n not in SOURCED]
         rng.shuffle(self.drawn)
-        rank = {S.NOT_STARTED: 0, S.STARTED: 1}
+        rank: dict[ProjectStatus | None, int] = {S.NOT_STARTED: 0, S.STARTED: 1}
         self.drawn.sort(key=lambda n: rank.get(previous.get(n), 2) if previous else 0)
 
     def had(self, *statuses: ProjectStatus) -> list[int]:
