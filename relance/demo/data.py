@@ -141,40 +141,205 @@ TOTAL_MILESTONES = 1753
 
 @dataclass(frozen=True)
 class RoundPlan:
+    """One closed round of the demo: its dates, the published counts and totals.
+
+    ``closed_on`` is a plausible day near the round's real publication (the sources give the
+    month at best); ``committed_eur`` and ``paid_eur`` are the cumulative VAK and VEK of the
+    round's projects. ``source`` says which figures are published and which are chosen.
+    """
+
     code: str
     name: str
     reference_date: dt.date
+    opens_on: dt.date
     deadline: dt.date
+    closed_on: dt.date
     counts: dict[ProjectStatus, int]
     committed_eur: int
     paid_eur: int
+    source: str
 
 
 S = ProjectStatus
+ENVELOPE_EUR = 4_300 * MILLION  # "4,3 miljard euro aan relancemiddelen"
 ROUNDS = [
-    RoundPlan("2021-12", "December 2021", dt.date(2021, 12, 31), dt.date(2022, 1, 31),
-              {S.IN_PROGRESS: 153, S.STARTED: 17, S.REALISED: 1, S.ATTENTION: 7, S.NOT_STARTED: 2},
-              1_522_630_000, 218_800_000),
-    RoundPlan("2022-12", "December 2022", dt.date(2022, 12, 31), dt.date(2023, 1, 31),
-              {S.IN_PROGRESS: 162, S.STARTED: 3, S.REALISED: 13, S.ATTENTION: 2,
-               S.ACTION_REQUIRED: 1},
-              4_085_000_000, 1_309_000_000),
-    RoundPlan("2023-12", "December 2023", dt.date(2023, 12, 31), dt.date(2024, 1, 31),
-              {S.REALISED: 33, S.IN_PROGRESS: 141, S.STOPPED: 3, S.ATTENTION: 4},
-              4_168_000_000, 2_162_000_000),
+    RoundPlan(
+        "2021-03", "Maart 2021", dt.date(2021, 3, 31), dt.date(2021, 3, 1), dt.date(2021, 4, 16),
+        dt.date(2021, 4, 23),
+        {S.STARTED: 91, S.IN_PROGRESS: 77, S.ATTENTION: 1, S.NOT_STARTED: 11},
+        310 * MILLION, 21 * MILLION,
+        "Counts verbatim (vlaanderen.be, published April 2021; the orange project is VV168 per "
+        "knack.be/Belga). VAK and VEK were not published: demo choices.",
+    ),
+    RoundPlan(
+        "2021-09", "September 2021", dt.date(2021, 9, 30), dt.date(2021, 9, 1),
+        dt.date(2021, 10, 22), dt.date(2021, 11, 5),
+        {S.STARTED: 26, S.IN_PROGRESS: 149, S.ATTENTION: 1, S.NOT_STARTED: 4},
+        750 * MILLION, 76_800_000,
+        "Counts verbatim (vlaanderen.be); VAK 750 million published; VEK derived: December "
+        "2021's 218.8 million minus the published +142 million. The orange project is not "
+        "named: VV168 is a demo choice.",
+    ),
+    RoundPlan(
+        "2021-12", "December 2021", dt.date(2021, 12, 31), dt.date(2021, 12, 1),
+        dt.date(2022, 1, 28), dt.date(2022, 2, 18),
+        {S.IN_PROGRESS: 153, S.STARTED: 17, S.REALISED: 1, S.ATTENTION: 7, S.NOT_STARTED: 2},
+        1_522_630_000, 218_800_000,
+        "VAK 35.41% of 4.3 billion; VEK 218.8 million (Rekenhof audit, March 2022). Counts as "
+        "the domain notes give them; which projects are orange is chosen, but VV168.",
+    ),
+    RoundPlan(
+        "2022-06", "Juni 2022", dt.date(2022, 6, 30), dt.date(2022, 6, 1), dt.date(2022, 7, 1),
+        dt.date(2022, 7, 8),
+        {S.STARTED: 9, S.IN_PROGRESS: 162, S.REALISED: 2, S.ATTENTION: 5, S.ACTION_REQUIRED: 1,
+         S.NOT_STARTED: 1},
+        1_999_500_000, 430 * MILLION,
+        "Counts and the named projects verbatim (vlaanderen.be; on the Government's agenda of "
+        "15 July 2022). VAK 46.5% of 4.3 billion ('2 miljard'); VEK 'nog maar 10 procent' "
+        "(Vlaams Parlement, verslag 1659871): 430 million.",
+    ),
+    RoundPlan(
+        "2022-12", "December 2022", dt.date(2022, 12, 31), dt.date(2022, 12, 1),
+        dt.date(2023, 1, 31), dt.date(2023, 3, 3),
+        {S.IN_PROGRESS: 162, S.STARTED: 3, S.REALISED: 13, S.ATTENTION: 2, S.ACTION_REQUIRED: 1},
+        4_085 * MILLION, 1_309 * MILLION,
+        "162 + 3 on schedule and 13 realised verbatim; the other 3 (2 orange, 1 red) are not "
+        "published and chosen here. VAK 95%; VEK derived from December 2023 (2.162 billion "
+        "minus 853 million).",
+    ),
+    RoundPlan(
+        "2023-12", "December 2023", dt.date(2023, 12, 31), dt.date(2023, 12, 1),
+        dt.date(2024, 1, 31), dt.date(2024, 3, 1),
+        {S.REALISED: 33, S.IN_PROGRESS: 141, S.STOPPED: 3, S.ATTENTION: 4},
+        4_168 * MILLION, 2_162 * MILLION,
+        "Verbatim (vlaanderen.be): 33 realised, 141 on schedule, 3 stopped, 4 needing "
+        "attention; 1483 of 1753 milestones; VAK 4.168 billion; VEK 50.28% (+853 million).",
+    ),
+    RoundPlan(
+        "2024-12", "December 2024", dt.date(2024, 12, 31), dt.date(2024, 12, 2),
+        dt.date(2025, 1, 31), dt.date(2025, 3, 7),
+        {S.REALISED: 53, S.IN_PROGRESS: 92, S.STOPPED: 3, S.ATTENTION: 2, S.ACTION_REQUIRED: 9},
+        4_164 * MILLION, 3_052 * MILLION,
+        "Verbatim (vlaanderen.be/en): 159 projects monitored, 53 completed, 92 on schedule, "
+        "3 discontinued, 2 attention, 9 action; VAK 4.164 billion; VEK +890 million (derived "
+        "total). Which 22 projects left the plan is not published: chosen here.",
+    ),
 ]  # fmt: skip
 ON_SCHEDULE_OR_REALISED_2023 = 1483
+MILESTONE_PIVOT = "2023-12"  # the round whose milestone figures are published
 
-# Status choices that the sources name (the rest is drawn).
-PINNED_STATUS = {
+# VV181 was added between June and December 2022, funded by 2 million from each donor.
+VV181_FROM = "2022-12"
+
+# From December 2024 on, 22 projects were funded from regular means and left the plan's
+# monitoring. Which ones is not published: the demo takes the smallest running projects that the
+# sources say nothing about.
+LEAVERS_FROM = "2024-12"
+LEAVERS = 22
+LEAVERS_REASON = (
+    "Overgeheveld naar reguliere middelen: vanaf de meting van december 2024 gefinancierd "
+    "uit de reguliere begroting en niet langer opgevolgd in het relanceplan."
+)
+
+# Statuses the sources name (round: {project number: status}).
+PUBLISHED_STATUS = {
+    "2021-03": {168: S.ATTENTION},
+    "2022-06": {146: S.REALISED, 139: S.REALISED, 14: S.ATTENTION, 56: S.ATTENTION,
+                87: S.ATTENTION, 120: S.ATTENTION, 168: S.ATTENTION, 78: S.ACTION_REQUIRED},
+    "2022-12": {44: S.REALISED},
+}  # fmt: skip
+# Statuses chosen for the demo so that the published facts follow plausibly (not published).
+CHOSEN_STATUS = {
+    "2021-09": {168: S.ATTENTION},
     "2021-12": {146: S.REALISED, 168: S.ATTENTION, 14: S.ATTENTION, 56: S.ATTENTION,
                 120: S.ATTENTION},
-    "2022-12": {146: S.REALISED, 139: S.REALISED, 44: S.REALISED, 168: S.ATTENTION,
-                87: S.ATTENTION, 78: S.ACTION_REQUIRED},
-    "2023-12": {146: S.REALISED, 139: S.REALISED, 44: S.REALISED, 168: S.ATTENTION,
-                78: S.ATTENTION},
+    "2022-12": {168: S.ATTENTION, 87: S.ATTENTION, 78: S.ACTION_REQUIRED},
+    "2023-12": {168: S.ATTENTION},
 }  # fmt: skip
 
+# Transition coefficients (climate, digital) per cluster: demo choices after the RRF's
+# tagging of similar measures, for every project, the known ones included.
+CLUSTER_TRANSITIONS = {
+    1: (100, 0), 2: (100, 0), 3: (40, 0), 4: (100, 40), 5: (100, 0), 6: (100, 0), 7: (100, 0),
+    8: (40, 0), 9: (100, 0), 10: (0, 0), 11: (100, 0), 12: (40, 0), 13: (100, 0), 14: (40, 0),
+    15: (40, 0), 16: (40, 0), 17: (0, 100), 18: (0, 100), 19: (0, 100), 20: (0, 100),
+    21: (0, 100), 22: (0, 100), 23: (0, 100), 24: (0, 100), 25: (0, 40), 26: (0, 100),
+    27: (0, 40), 28: (40, 0), 29: (0, 40), 30: (0, 0), 31: (40, 0), 32: (0, 0), 33: (0, 0),
+    34: (0, 0), 35: (0, 40), 36: (0, 0),
+}  # fmt: skip
+
+
+@dataclass(frozen=True)
+class IndicatorPlan:
+    """A demo indicator: its definition from its first round on, and the rounds from which a
+    changed definition applies. Targets and values are demo choices unless ``source`` says
+    otherwise."""
+
+    project: int
+    code: str
+    name: str
+    kind: str
+    unit: str
+    baseline: int
+    target: int
+    target_date: dt.date
+    changes: dict[str, dict[str, object]]
+    source: str = "demo choice"
+
+
+INDICATORS = [
+    IndicatorPlan(14, "OUT1", "Aangelegd of vernieuwd fietspad aan gemeentewegen", "output", "km",
+                  0, 250, dt.date(2025, 12, 31),
+                  {"2022-12": {"target": 320, "name": "Aangelegd of vernieuwd fietspad aan "
+                               "gemeentewegen (Plan Kopenhagen)"}}),
+    IndicatorPlan(14, "OUT2", "Gemeenten met een goedgekeurd trekkingsrecht", "output",
+                  "gemeenten", 0, 250, dt.date(2022, 9, 30), {}),
+    IndicatorPlan(24, "OUT1", "Gebiedsprojecten Water-Land-Schap in uitvoering", "output",
+                  "projecten", 0, 20, dt.date(2025, 6, 30), {}),
+    IndicatorPlan(34, "OUT1", "Natte natuur in de vallei van de Leie", "output", "ha", 0, 500,
+                  dt.date(2026, 6, 30), {},
+                  "target published (VVSG: '500 ha natte natuur vallei van de Leie'); values demo"),
+    IndicatorPlan(104, "OUT1", "Gesubsidieerde stadsvernieuwingsprojecten", "output", "projecten",
+                  0, 30, dt.date(2024, 12, 31), {}),
+    IndicatorPlan(127, "OUT1", "Opgerichte digibanken", "output", "digibanken", 0, 40,
+                  dt.date(2024, 12, 31), {"2022-06": {"target": 60}}),
+    IndicatorPlan(127, "OUTC1", "Burgers begeleid naar digitale basisvaardigheden", "outcome",
+                  "personen", 0, 50_000, dt.date(2025, 12, 31), {}),
+    IndicatorPlan(168, "OUT1", "Geplaatste digitale meters", "output", "meters", 0, 1_000_000,
+                  dt.date(2025, 12, 31), {}),
+    IndicatorPlan(181, "OUT1", "Ondersteunde land- en tuinbouw- en visserijbedrijven", "output",
+                  "bedrijven", 0, 1_500, dt.date(2023, 12, 31), {}),
+]  # fmt: skip
+
+# The one flag whose reason the sources give (knack.be/Belga, March 2021); the others'
+# motivations are generic demo texts.
+FLAG_MOTIVATIONS = {
+    168: "De uitspraak van het Grondwettelijk Hof over de terugdraaiende teller zet de "
+    "versnelde uitrol onder druk; de timing van de uitrol moet herbekeken worden.",
+}
+GENERIC_MOTIVATIONS = {
+    S.ATTENTION: [
+        "Meerdere mijlpalen lopen vertraging op; de planning staat onder druk.",
+        "De gunning van de opdracht verloopt trager dan gepland.",
+        "De vastleggingen blijven achter op de planning van het project.",
+    ],
+    S.ACTION_REQUIRED: [
+        "De uitvoering ligt stil in afwachting van een beslissing over de financiering.",
+        "De einddatum binnen de looptijd van het plan is niet meer haalbaar zonder bijsturing.",
+        "De aanbesteding werd onvruchtbaar verklaard; een nieuwe procedure is nodig.",
+    ],
+}
+FOLLOW_UPS = [
+    "Een bijgestuurde planning met nieuwe mijlpaaldata bezorgen aan de Kanselarij.",
+    "Toelichting geven op de coördinatievergadering van het relanceplan.",
+    "Een voorstel tot herschikking van de middelen voorleggen.",
+]
+DELAY_REASONS = [
+    "Langere doorlooptijd van de vergunningsprocedure dan gepland.",
+    "De aanbesteding leverde te weinig geschikte offertes op en werd opnieuw uitgeschreven.",
+    "Leveringsproblemen en prijsstijgingen van materialen.",
+    "Het uitvoeringsbesluit werd later goedgekeurd dan voorzien.",
+]
 
 NARRATIVES = {
     S.NOT_STARTED: "Het project is nog niet gestart; de voorbereiding van het uitvoeringsbesluit loopt.",

@@ -4,30 +4,42 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from milestones.models import MilestoneState
+from milestones.models import MilestoneState, count_postponements
 from projects.models import ProjectStatus
 
 from .data import (
+    CHOSEN_STATUS,
+    CLUSTER_TRANSITIONS,
     CLUSTERS,
+    DELAY_REASONS,
     DONORS_OF_VV181,
+    ENTITIES,
     KNOWN_PROJECTS,
+    LEAVERS,
+    LEAVERS_FROM,
+    MILESTONE_PIVOT,
     MILESTONE_STEPS,
     MILLION,
     ON_SCHEDULE_OR_REALISED_2023,
-    PINNED_STATUS,
     PROJECTS_PER_SPEERPUNT,
+    PUBLISHED_STATUS,
     ROUNDS,
     SEED,
     SPEERPUNTEN,
     TITLE_FORMS,
     TOTAL_MILESTONES,
+    VV181_FROM,
     RoundPlan,
 )
 
 S = ProjectStatus
+ROUND_BY_CODE = {plan.code: plan for plan in ROUNDS}
+# Projects the sources say something about: the demo draws nothing for them.
+SOURCED = set(KNOWN_PROJECTS) | set(DONORS_OF_VV181)
 
 
 @dataclass
@@ -37,15 +49,37 @@ class DemoProject:
     domain: str
     title: str
     is_demo: bool
+    entity: str = ""
     budget: int = 0
     budget_2021: int = 0
+    is_rrf: bool = False
+    climate: int = 0
+    digital: int = 0
     start: dt.date = dt.date(2021, 1, 1)
     end: dt.date = dt.date(2026, 12, 31)
+    # Status per round code, for the rounds in which the project has a fiche.
     statuses: dict[str, ProjectStatus] = field(default_factory=dict)
+    left_plan: bool = False
 
     @property
     def code(self) -> str:
         return f"VV{self.number:03d}"
+
+    def finished_in(self) -> RoundPlan | None:
+        """The round in which the project was realised or stopped, if any."""
+        return next((plan for plan in ROUNDS if self.statuses.get(plan.code) in S.finished()), None)
+
+
+@dataclass(frozen=True)
+class MilestoneRow:
+    """A milestone's status in one round."""
+
+    index: int  # into DemoPlan.milestones
+    status: MilestoneState
+    realised_on: dt.date | None = None
+    forecast: dt.date | None = None
+    postponements: int = 0
+    delay_reason: str = ""
 
 
 def _spread(
@@ -79,18 +113,98 @@ def _spread(
     return alloc
 
 
+def _days(rng: random.Random, first: dt.date, last: dt.date) -> dt.date:
+    """A day between ``first`` and ``last``, both included."""
+    return first + dt.timedelta(days=rng.randint(0, max(0, (last - first).days)))
+
+
+class _Draw:
+    """One round's statuses: the pinned ones, then the published counts drawn."""
+
+    def __init__(
+        self,
+        rng: random.Random,
+        plan: RoundPlan,
+        numbers: list[int],
+        previous: dict[int, ProjectStatus],
+    ) -> None:
+        self.plan, self.numbers, self.previous = plan, numbers, previous
+        self.assigned = {n: s for n, s in previous.items() if s in S.finished() and n in numbers}
+        for pinned in (PUBLISHED_STATUS, CHOSEN_STATUS):
+            for number, status in pinned.get(plan.code, {}).items():
+                if self.assigned.get(number, status) != status:
+                    raise ValueError(f"VV{number:03d} cannot be {status} in {plan.code}.")
+                self.assigned[number] = status
+        self.wanted = Counter(plan.counts)
+        self.wanted.subtract(self.assigned.values())
+        if any(count < 0 for count in self.wanted.values()):
+            raise ValueError(f"Too many pinned statuses in {plan.code}: {self.wanted}")
+        # Projects from the sources get only what the sources say of them: the rest of the
+        # time they are in progress. The others are drawn.
+        self.drawn = [n for n in numbers if n not in self.assigned and n not in SOURCED]
+        rng.shuffle(self.drawn)
+        rank: dict[ProjectStatus | None, int] = {S.NOT_STARTED: 0, S.STARTED: 1}
+        self.drawn.sort(key=lambda n: rank.get(previous.get(n), 2) if previous else 0)
+
+    def had(self, *statuses: ProjectStatus) -> list[int]:
+        """The drawable projects that had one of ``statuses`` in the round before."""
+        return [n for n in self.drawn if not self.previous or self.previous.get(n) in statuses]
+
+    def take(self, status: ProjectStatus, candidates: list[int]) -> None:
+        count = self.wanted.pop(status, 0)
+        if len(candidates) < count:
+            raise ValueError(f"Not enough candidates for {status} in {self.plan.code}.")
+        for n in candidates[:count]:
+            self.assigned[n] = status
+            self.drawn.remove(n)
+
+    def assign(self, flagged_ever: set[int]) -> dict[int, ProjectStatus]:
+        previous = self.previous
+        # Who had not started, or only just, is first to stay behind.
+        self.take(S.NOT_STARTED, self.had(S.NOT_STARTED))
+        self.take(S.STARTED, self.had(S.NOT_STARTED, S.STARTED))
+        running = (S.IN_PROGRESS, *S.flags())
+        # Projects stop after trouble; they are realised after running on schedule.
+        self.take(S.STOPPED, sorted(self.had(*running), key=lambda n: n not in flagged_ever))
+        self.take(
+            S.REALISED, sorted(self.had(*running), key=lambda n: previous.get(n) in S.flags())
+        )
+        # A flag tends to stay, at its level: the projects flagged so before come first (a
+        # flag at another level would be lifted and raised anew).
+        for level in (S.ATTENTION, S.ACTION_REQUIRED):
+            candidates = [
+                n
+                for n in self.drawn
+                if previous.get(n) not in S.flags() or previous.get(n) == level
+            ]
+            self.take(level, sorted(candidates, key=lambda n: previous.get(n) != level))
+        for n in self.numbers:
+            self.assigned.setdefault(n, S.IN_PROGRESS)
+        self.wanted.pop(S.IN_PROGRESS, None)
+        counts = Counter(self.assigned[n] for n in self.numbers)
+        if any(self.wanted.values()) or counts != Counter(self.plan.counts):
+            raise ValueError(f"{self.plan.code} does not add up: {counts}")
+        return {n: self.assigned[n] for n in self.numbers}
+
+
 class DemoPlan:
-    """Generates the plan in memory, then writes it in a handful of bulk inserts."""
+    """Generates the plan in memory, then load.py writes it in a handful of bulk inserts."""
 
     def __init__(self, seed: int = SEED) -> None:
         self.rng = random.Random(seed)
         self.projects = self._projects()
+        self.by_number = {p.number: p for p in self.projects}
         self._budgets()
+        self._rrf_and_transitions()
         self._statuses()
         self._dates()
         self.milestones = self._milestones()
 
     # -- the plan ---------------------------------------------------------------------------
+
+    def members(self, code: str) -> list[DemoProject]:
+        """The projects with a fiche in round ``code``, in code order."""
+        return [p for p in self.projects if code in p.statuses]
 
     def _projects(self) -> list[DemoProject]:
         rng = self.rng
@@ -151,75 +265,82 @@ class DemoPlan:
             p.budget_2021 = p.budget
         # VV181 was funded in 2022 by moving 6 million out of three projects.
         for number in DONORS_OF_VV181:
-            self.projects[number - 1].budget_2021 = self.projects[number - 1].budget + 2 * MILLION
-        vv181 = self.projects[180]
-        vv181.budget_2021 = 0
-        donor_speerpunten = {speerpunt_of[self.projects[n - 1].cluster] for n in DONORS_OF_VV181}
-        assert donor_speerpunten, "VV181's donors belong to a speerpunt"
+            self.by_number[number].budget_2021 = self.by_number[number].budget + 2 * MILLION
+        self.by_number[181].budget_2021 = 0
+
+    def _rrf_and_transitions(self) -> None:
+        """55 RRF projects, among them Digibanken (VV127); entities; coefficients by cluster."""
+        rng = self.rng
+        for p in self.projects:
+            p.entity = rng.choice(ENTITIES[p.domain])
+            p.climate, p.digital = CLUSTER_TRANSITIONS[p.cluster]
+        candidates = [p.number for p in self.projects if p.number not in (127, 181)]
+        for number in [*rng.sample(candidates, 54), 127]:
+            self.by_number[number].is_rrf = True
+
+    def _in_round(self, p: DemoProject, plan: RoundPlan) -> bool:
+        if p.number == 181:
+            return plan.reference_date >= ROUND_BY_CODE[VV181_FROM].reference_date
+        return not (
+            p.left_plan and plan.reference_date >= ROUND_BY_CODE[LEAVERS_FROM].reference_date
+        )
+
+    def _choose_leavers(self, previous: dict[int, ProjectStatus]) -> None:
+        """The 22 smallest running projects that the sources say nothing about, none of them RRF
+        (the EU follows those) or flagged, move to regular funding."""
+        candidates = sorted(
+            (
+                p
+                for p in self.projects
+                if previous.get(p.number) == S.IN_PROGRESS
+                and p.number not in SOURCED
+                and not p.is_rrf
+            ),
+            key=lambda p: p.budget,
+        )
+        for p in candidates[:LEAVERS]:
+            p.left_plan = True
 
     def _statuses(self) -> None:
-        """Project statuses per round: nested realised sets, the pinned facts, exact counts."""
-        rng = self.rng
-        realised_before: set[int] = set()
+        """Project statuses per round: the published facts, finished projects staying
+        finished, nobody moving back, and the published counts exactly."""
         previous: dict[int, ProjectStatus] = {}
+        flagged_ever: set[int] = set()
         for plan in ROUNDS:
-            in_round = [p for p in self.projects if plan.code != "2021-12" or p.number != 181]
-            pinned = dict(PINNED_STATUS[plan.code])
-            for number in realised_before:
-                pinned[number] = S.REALISED
-            wanted = dict(plan.counts)
-            for status in pinned.values():
-                wanted[status] -= 1
-            # Realised and stopped projects come from those that were running longest.
-            open_numbers = [p.number for p in in_round if p.number not in pinned]
-            rng.shuffle(open_numbers)
-            if previous:
-                # Who was not started or just started moves on first; stay-at-home last.
-                order = {S.NOT_STARTED: 0, S.STARTED: 1}
-                open_numbers.sort(key=lambda n: order.get(previous.get(n, S.STARTED), 2))
-            # Projects from the sources get only what the sources say of them: they stay in
-            # the middle, which becomes "in uitvoering".
-            known = [n for n in open_numbers if n in KNOWN_PROJECTS]
-            open_numbers = [n for n in open_numbers if n not in KNOWN_PROJECTS]
-            middle = len(open_numbers) // 2
-            open_numbers[middle:middle] = known
-            assigned: dict[int, ProjectStatus] = dict(pinned)
-            # Early statuses first from the front, finished ones from the back.
-            for status in (S.NOT_STARTED, S.STARTED):
-                for _ in range(wanted.pop(status, 0)):
-                    assigned[open_numbers.pop(0)] = status
-            for status in (S.REALISED, S.STOPPED, S.ATTENTION, S.ACTION_REQUIRED):
-                for _ in range(wanted.pop(status, 0)):
-                    assigned[open_numbers.pop()] = status
-            for number in open_numbers:
-                assigned[number] = S.IN_PROGRESS
-            wanted.pop(S.IN_PROGRESS, None)
-            assert not any(wanted.values()), wanted
-            for p in in_round:
-                p.statuses[plan.code] = assigned[p.number]
-            realised_before |= {n for n, s in assigned.items() if s == S.REALISED}
+            if plan.code == LEAVERS_FROM:
+                self._choose_leavers(previous)
+            numbers = [p.number for p in self.projects if self._in_round(p, plan)]
+            assigned = _Draw(self.rng, plan, numbers, previous).assign(flagged_ever)
+            for n in numbers:
+                self.by_number[n].statuses[plan.code] = assigned[n]
+            flagged_ever |= {n for n in numbers if assigned[n] in S.flags()}
             previous = assigned
 
     def _dates(self) -> None:
+        """Start after the last round the project had not started in, and by the first it
+        had; a realised project ends before its round, a running one after the last."""
         rng = self.rng
+        last = ROUNDS[-1].reference_date
         for p in self.projects:
+            rounds = [plan for plan in ROUNDS if plan.code in p.statuses]
+            waiting = [plan for plan in rounds if p.statuses[plan.code] == S.NOT_STARTED]
+            active = next(plan for plan in rounds if p.statuses[plan.code] != S.NOT_STARTED)
             if p.number == 181:
                 p.start = dt.date(2022, 9, 1)
+            elif waiting:
+                after = waiting[-1].reference_date + dt.timedelta(days=10)
+                p.start = _days(rng, after, active.reference_date - dt.timedelta(days=10))
             else:
-                p.start = dt.date(2020, 7, 1) + dt.timedelta(days=rng.randrange(0, 480))
-                if p.statuses.get("2021-12") == S.NOT_STARTED:
-                    p.start = dt.date(2022, 2, 1) + dt.timedelta(days=rng.randrange(0, 150))
-            realised_in = next(
-                (plan for plan in ROUNDS if p.statuses.get(plan.code) == S.REALISED), None
-            )
-            if realised_in:
-                latest = realised_in.reference_date - dt.timedelta(days=rng.randrange(15, 120))
-                p.end = max(latest, p.start + dt.timedelta(days=200))
-                if p.end > realised_in.reference_date:
-                    p.start = realised_in.reference_date - dt.timedelta(days=400)
-                    p.end = realised_in.reference_date - dt.timedelta(days=20)
+                p.start = _days(rng, dt.date(2020, 7, 1), dt.date(2021, 3, 1))
+            finished = p.finished_in()
+            if finished and p.statuses[finished.code] == S.REALISED:
+                ref = finished.reference_date
+                p.end = max(ref - dt.timedelta(days=rng.randrange(15, 120)), p.start)
+                p.end = max(p.end, min(p.start + dt.timedelta(days=200), ref))
             else:
-                p.end = dt.date(rng.randrange(2024, 2031), rng.choice([3, 6, 9, 12]), 28)
+                p.end = dt.date(rng.randrange(2025, 2031), rng.choice([3, 6, 9, 12]), 28)
+            if p.end < p.start or (not finished and p.end <= last):
+                raise ValueError(f"{p.code}: impossible dates {p.start} – {p.end}.")
 
     def _milestones(self) -> list[tuple[DemoProject, int, dt.date, str]]:
         rng = self.rng
@@ -244,65 +365,94 @@ class DemoPlan:
 
     # -- milestone statuses -------------------------------------------------------------------
 
-    def milestone_statuses(
-        self,
-    ) -> dict[str, list[tuple[int, MilestoneState, dt.date | None, dt.date | None]]]:
-        """Per round: (index into self.milestones, status, realised on, forecast date).
+    def milestone_statuses(self) -> dict[str, list[MilestoneRow]]:
+        """Every round's milestone statuses, from one story per milestone.
 
-        December 2023 is fixed first, to the published 1483 of 1753; the earlier rounds follow
-        from the same dates, so a milestone realised in 2022 stays realised in 2023.
+        Each milestone gets a realisation date (or none yet); December 2023 is fixed to the
+        published 1483 of 1753 by choosing which milestones are late then, and which have
+        not begun. Every round then reads the same story at its reference date, so a
+        realised milestone stays realised with its date, and a delayed one's expected date
+        only moves later (counted with count_postponements).
         """
         rng = self.rng
+        pivot = ROUND_BY_CODE[MILESTONE_PIVOT].reference_date
         last = ROUNDS[-1]
-        ref = last.reference_date
-        final: dict[int, MilestoneState] = {}
         realised_on: dict[int, dt.date] = {}
         delayed_candidates, future_candidates = [], []
         for index, (p, _number, deadline, _step) in enumerate(self.milestones):
-            status = p.statuses[last.code]
-            due = deadline <= ref
-            if status == S.REALISED:
-                final[index] = MilestoneState.REALISED
+            finished = p.finished_in()
+            if finished and p.statuses[finished.code] == S.REALISED:
                 realised_on[index] = min(
-                    deadline + dt.timedelta(days=rng.randrange(-20, 20)), p.end
+                    max(deadline + dt.timedelta(days=rng.randrange(-20, 20)), p.start), p.end
                 )
-            elif due:
-                final[index] = MilestoneState.REALISED
-                realised_on[index] = min(deadline + dt.timedelta(days=rng.randrange(-30, 150)), ref)
-                if status != S.STOPPED:
+                if finished.reference_date > pivot and deadline <= pivot:
+                    realised_on[index] = min(realised_on[index], pivot)
                     delayed_candidates.append(index)
-            elif status == S.STOPPED:
-                final[index] = MilestoneState.STOPPED
-            else:
-                final[index] = MilestoneState.ON_SCHEDULE
-                future_candidates.append(index)
-        stopped = sum(1 for s in final.values() if s == MilestoneState.STOPPED)
+            elif deadline <= pivot:
+                realised_on[index] = min(
+                    max(deadline + dt.timedelta(days=rng.randrange(-30, 150)), p.start), pivot
+                )
+                if p.statuses[MILESTONE_PIVOT] not in S.finished():
+                    delayed_candidates.append(index)
+            elif p.statuses.get(last.code, S.STOPPED) not in S.finished():
+                if deadline <= last.reference_date:
+                    realised_on[index] = deadline + dt.timedelta(days=rng.randrange(-30, 150))
+                else:
+                    future_candidates.append(index)
+        stopped = sum(
+            1
+            for index, (p, *_rest) in enumerate(self.milestones)
+            if p.statuses[MILESTONE_PIVOT] == S.STOPPED and index not in realised_on
+        )
         missing = len(self.milestones) - ON_SCHEDULE_OR_REALISED_2023 - stopped
-        flagged = {p.number for p in self.projects if p.statuses[last.code] in S.flags()}
+        flagged = {p.number for p in self.projects if p.statuses[MILESTONE_PIVOT] in S.flags()}
         delayed_candidates.sort(
             key=lambda i: (self.milestones[i][0].number not in flagged, rng.random())
         )
         delayed = delayed_candidates[: int(missing * 0.7)]
         future_candidates.sort(key=lambda i: self.milestones[i][2], reverse=True)
-        future = future_candidates[: missing - len(delayed)]
+        self.future = set(future_candidates[: missing - len(delayed)])
         for index in delayed:
-            final[index] = MilestoneState.DELAYED
-            del realised_on[index]
-        for index in future:
-            final[index] = MilestoneState.FUTURE
+            p = self.milestones[index][0]
+            finished = p.finished_in()
+            if finished:  # realised in 2024: late, but before the project's end
+                realised_on[index] = _days(rng, pivot + dt.timedelta(days=10), p.end)
+            elif p.left_plan or rng.random() < 0.5:
+                realised_on.pop(index, None)
+            else:
+                realised_on[index] = _days(
+                    rng, pivot + dt.timedelta(days=10), dt.date(2024, 11, 30)
+                )
+        slips = {index: rng.randrange(120, 300) for index in range(len(self.milestones))}
+        reasons = {index: rng.choice(DELAY_REASONS) for index in range(len(self.milestones))}
 
-        by_round = {}
+        by_round: dict[str, list[MilestoneRow]] = {}
+        before: dict[int, MilestoneRow] = {}
         for plan in ROUNDS:
             rows = []
             for index, (p, _number, deadline, _step) in enumerate(self.milestones):
                 if plan.code not in p.statuses:
                     continue
-                rows.append(
-                    (
-                        index,
-                        *self._status_at(plan, p, deadline, final[index], realised_on.get(index)),
-                    )
+                status, on, forecast = self._status_at(
+                    plan, p, index, deadline, realised_on.get(index), slips[index]
                 )
+                previous = before.get(index)
+                count = count_postponements(
+                    before=previous.postponements if previous else 0,
+                    expected_before=previous.forecast if previous else None,
+                    deadline=deadline,
+                    forecast=forecast,
+                )
+                row = MilestoneRow(
+                    index=index,
+                    status=status,
+                    realised_on=on,
+                    forecast=forecast,
+                    postponements=count,
+                    delay_reason=reasons[index] if forecast else "",
+                )
+                rows.append(row)
+                before[index] = row
             by_round[plan.code] = rows
         return by_round
 
@@ -310,59 +460,78 @@ class DemoPlan:
         self,
         plan: RoundPlan,
         project: DemoProject,
+        index: int,
         deadline: dt.date,
-        final: MilestoneState,
         realised_on: dt.date | None,
+        slip: int,
     ) -> tuple[MilestoneState, dt.date | None, dt.date | None]:
         ref = plan.reference_date
         if realised_on and realised_on <= ref:
             return MilestoneState.REALISED, realised_on, None
-        if plan is ROUNDS[-1] and final == MilestoneState.STOPPED:
+        finished = project.finished_in()
+        if finished and finished.reference_date <= ref:
             return MilestoneState.STOPPED, None, None
-        if final == MilestoneState.FUTURE or project.statuses[plan.code] == S.NOT_STARTED:
+        if index in self.future or project.statuses[plan.code] == S.NOT_STARTED:
             return MilestoneState.FUTURE, None, None
         if deadline <= ref:
-            forecast = realised_on or deadline + dt.timedelta(days=270)
-            return MilestoneState.DELAYED, None, max(forecast, ref + dt.timedelta(days=30))
+            if realised_on:
+                return MilestoneState.DELAYED, None, realised_on
+            # Not realised yet: the expected date moves a slip later each time it is passed.
+            expected = deadline + dt.timedelta(days=slip)
+            while expected <= ref + dt.timedelta(days=30):
+                expected += dt.timedelta(days=slip)
+            return MilestoneState.DELAYED, None, expected
         return MilestoneState.ON_SCHEDULE, None, None
 
     # -- money -------------------------------------------------------------------------------
 
     def finance(self) -> dict[str, dict[int, tuple[int, int, int]]]:
-        """Per round and project number: (budget at the round, VAK, VEK), cumulative."""
+        """Per round and project number: (budget at the round, VAK, VEK), cumulative.
+
+        VAK and VEK never fall; a finished project's stay as they were; VEK ≤ VAK ≤ the
+        project's budget (the lower one where money moved to VV181)."""
         rng = self.rng
         appetite = {p.number: rng.uniform(0.6, 1.4) for p in self.projects}
+        progress = {S.NOT_STARTED: 0.0, S.STARTED: 0.5, S.REALISED: 3.0, S.STOPPED: 0.1}
+        before_vv181 = ROUND_BY_CODE[VV181_FROM].reference_date
         previous: dict[int, tuple[int, int, int]] = {}
         result = {}
         for plan in ROUNDS:
-            members = [p for p in self.projects if plan.code in p.statuses]
-            budgets = [p.budget_2021 if plan.code == "2021-12" else p.budget for p in members]
-            progress = {S.NOT_STARTED: 0.0, S.STARTED: 0.5, S.REALISED: 3.0, S.STOPPED: 0.1}
-            weights = [
-                b * appetite[p.number] * progress.get(p.statuses[plan.code], 1.0)
-                for p, b in zip(members, budgets, strict=True)
+            members = self.members(plan.code)
+            budgets = [
+                p.budget_2021 if plan.reference_date < before_vv181 else p.budget for p in members
             ]
-            committed = _spread(
-                plan.committed_eur,
-                weights,
-                [
-                    min(previous.get(p.number, (0, 0, 0))[1], b)
-                    for p, b in zip(members, budgets, strict=True)
-                ],
-                budgets,
-            )
+            done = [
+                p.number in previous and p.finished_in() is not None
+                and p.finished_in().reference_date < plan.reference_date  # type: ignore[union-attr]
+                for p in members
+            ]  # fmt: skip
+            weights = [
+                0.0 if stays else p.budget * appetite[p.number] * progress.get(
+                    p.statuses[plan.code], 1.0
+                )
+                for p, stays in zip(members, done, strict=True)
+            ]  # fmt: skip
+            floors = [previous.get(p.number, (0, 0, 0))[1] for p in members]
+            caps = [
+                floor if stays else p.budget
+                for p, floor, stays in zip(members, floors, done, strict=True)
+            ]
+            committed = _spread(plan.committed_eur, weights, floors, caps)
+            paid_floors = [previous.get(p.number, (0, 0, 0))[2] for p in members]
+            paid_caps = [
+                floor if stays else c
+                for floor, c, stays in zip(paid_floors, committed, done, strict=True)
+            ]
             paid = _spread(
                 plan.paid_eur,
                 [w * rng.uniform(0.5, 1.5) for w in weights],
-                [
-                    min(previous.get(p.number, (0, 0, 0))[2], c)
-                    for p, c in zip(members, committed, strict=True)
-                ],
-                committed,
+                paid_floors,
+                paid_caps,
             )
             result[plan.code] = {
                 p.number: (b, c, v)
                 for p, b, c, v in zip(members, budgets, committed, paid, strict=True)
             }
-            previous = result[plan.code]
+            previous = {**previous, **result[plan.code]}
         return result

@@ -8,25 +8,15 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from projects.models import PolicyDomain, Speerpunt, User
-from projects.models.users import Role
-from projects.roles import assign_role
+from projects.models import Speerpunt
 from relance.demo import load_demo_plan
-
-DEMO_PASSWORD = "relance-demo"
-DEMO_USERS = [
-    # username, role, domains, first name
-    ("beheerder", Role.ADMIN, [], "Bea"),
-    ("coordinator", Role.COORDINATOR, [], "Koen"),
-    ("redacteur", Role.EDITOR, ["MOW", "OMG"], "Ria"),
-    ("lezer", Role.READER, [], "Lode"),
-]
+from relance.demo.users import DEMO_PASSWORD, DemoUser, create_demo_users
 
 
 class Command(BaseCommand):
     help = _(
         "Laadt het demoplan (7 speerpunten, 36 clusters, 181 projecten, 1753 mijlpalen, "
-        "drie gesloten meetmomenten en een open meetmoment) in een lege databank."
+        "zeven gesloten meetmomenten en een open meetmoment) in een lege databank."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -51,8 +41,11 @@ class Command(BaseCommand):
             self.stdout.write(
                 _("Het plan bevat al gegevens: het demoplan wordt niet opnieuw geladen.")
             )
+            demo_users = create_demo_users() if users else []
         else:
-            counts = load_demo_plan(today=today or timezone.localdate())
+            # The users come first, so that the demo coordinator is the one who reviewed.
+            counts = load_demo_plan(today=today or timezone.localdate(), users=users)
+            demo_users = counts["users"]
             self.stdout.write(
                 self.style.SUCCESS(
                     _(
@@ -70,24 +63,14 @@ class Command(BaseCommand):
                 )
             )
         if users:
-            self._users()
+            self._print_users(demo_users)
 
-    def _users(self) -> None:
+    def _print_users(self, demo_users: list[DemoUser]) -> None:
         self.stdout.write("")
         self.stdout.write(_("Demogebruikers (http://127.0.0.1:8000/accounts/login/):"))
-        for username, role, codes, first_name in DEMO_USERS:
-            user, created = User.objects.get_or_create(
-                username=username, defaults={"first_name": first_name}
+        for user in demo_users:
+            password = (
+                DEMO_PASSWORD if user.created else _("(bestaand account, wachtwoord ongewijzigd)")
             )
-            if created:
-                user.set_password(DEMO_PASSWORD)
-                user.email = f"{username}@relance.example"
-                user.save()
-                assign_role(
-                    user=user, role=role, domains=PolicyDomain.objects.filter(code__in=codes)
-                )
-                password = DEMO_PASSWORD
-            else:
-                password = _("(bestaand account, wachtwoord ongewijzigd)")
-            scope = f" [{', '.join(codes)}]" if codes else ""
-            self.stdout.write(f"  {role.label:<12} {username:<12} {password}{scope}")
+            scope = f" [{', '.join(user.domains)}]" if user.domains else ""
+            self.stdout.write(f"  {user.role.label:<12} {user.username:<12} {password}{scope}")
