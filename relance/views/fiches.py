@@ -27,10 +27,18 @@ from projects.forms import (
     ReturnForm,
 )
 from projects.http import AuthenticatedRequest
-from projects.models import Fiche, FlagLevel, Indicator, IndicatorValue, Project, ReportingRound
+from projects.models import (
+    Fiche,
+    FlagLevel,
+    IndicatorDefinition,
+    IndicatorValue,
+    Project,
+    ReportingRound,
+)
 from projects.permissions import can_edit_fiche, can_report_for, can_review_fiche
 from relance import services
 from relance.forms import (
+    BaseIndicatorFormSet,
     FicheForm,
     IndicatorFormSet,
     IndicatorValueFormSet,
@@ -66,7 +74,15 @@ class FicheForms:
         self.milestones = {
             m.pk: m for m in Milestone.objects.filter(project=project).order_by("number")
         }
-        self.indicators = list(Indicator.objects.filter(project=project).order_by("code"))
+        # The indicators as the open round defines them (its own definition, or the one
+        # it starts from): what the form shows and edits.
+        self.definitions = list(
+            IndicatorDefinition.objects.as_of(fiche.round)
+            .filter(indicator__project=project)
+            .select_related("indicator")
+            .order_by("indicator__code")
+        )
+        self.indicators = [definition.indicator for definition in self.definitions]
         statuses = {
             s.milestone_id: s
             for s in MilestoneStatus.objects.filter(round=fiche.round, milestone__project=project)
@@ -108,8 +124,15 @@ class FicheForms:
         self.indicator_forms = IndicatorFormSet(
             data,
             prefix="ind",
-            queryset=Indicator.objects.filter(project=project).order_by("code"),
-            form_kwargs={"project": project},
+            initial=[
+                {"id": d.indicator_id, "code": d.indicator.code}
+                | {name: getattr(d, name) for name in services.DEFINED_FIELDS}
+                for d in self.definitions
+            ],
+            form_kwargs={
+                "indicators": {i.pk: i for i in self.indicators},
+                "fixed_codes": services.codes_in_use_elsewhere(project, fiche.round),
+            },
         )
 
     @property
@@ -127,8 +150,8 @@ class FicheForms:
     def milestone_rows(self) -> list[tuple[Any, Milestone | None]]:
         return [(form, form.milestone_object) for form in self.milestone_forms]
 
-    def value_rows(self) -> list[tuple[Any, Indicator]]:
-        return list(zip(self.value_forms, self.indicators, strict=False))
+    def value_rows(self) -> list[tuple[Any, IndicatorDefinition]]:
+        return list(zip(self.value_forms, self.definitions, strict=False))
 
 
 def _forms(items: Iterable[Any]) -> Iterable[forms.BaseForm]:
@@ -217,9 +240,11 @@ def fiche_edit(request: AuthenticatedRequest, code: str) -> HttpResponse:
             services.save_fiche(
                 fiche=fiche, data=data, by=request.user, submit=submit and not missing
             )
-            for indicator in fiche_forms.indicator_forms.save(commit=False):
-                indicator.project = fiche.project
-                indicator.save()
+            services.save_indicator_definitions(
+                fiche=fiche,
+                entries=cast(BaseIndicatorFormSet, fiche_forms.indicator_forms).entries(),
+                by=request.user,
+            )
     except services.StaleFicheError:
         current = Fiche.objects.select_related("finance").get(pk=fiche.pk)
         messages.error(
