@@ -10,8 +10,9 @@ from django_filters import rest_framework as filters
 from milestones.models import MilestoneState, MilestoneStatus
 from projects.models import Fiche, Project, ProjectStatus
 
-
-# Speerpunt and cluster numbers are PositiveSmallIntegerFields.
+# A speerpunt is numbered 1-99 (speerpunt_number_range); a cluster's number is a
+# PositiveSmallIntegerField.
+SPEERPUNT_MAX = 99
 SMALLINT_MAX = 32767
 
 
@@ -22,14 +23,16 @@ class WholeNumberFilter(filters.NumberFilter):
     field_class = forms.IntegerField
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("min_value", 0)
+        kwargs.setdefault("min_value", 1)
         kwargs.setdefault("max_value", SMALLINT_MAX)
         super().__init__(*args, **kwargs)
 
 
 class ProjectFilter(filters.FilterSet):
     speerpunt = WholeNumberFilter(
-        field_name="cluster__speerpunt__number", help_text="Speerpunt number (1-7)."
+        field_name="cluster__speerpunt__number",
+        max_value=SPEERPUNT_MAX,
+        help_text="Speerpunt number (1-7).",
     )
     cluster = WholeNumberFilter(field_name="cluster__number", help_text="Cluster number.")
     domain = filters.CharFilter(
@@ -46,7 +49,9 @@ class ProjectFilter(filters.FilterSet):
 
 class FicheFilter(filters.FilterSet):
     status = filters.ChoiceFilter(choices=ProjectStatus.choices, help_text="Project status code.")
-    speerpunt = WholeNumberFilter(field_name="project__cluster__speerpunt__number")
+    speerpunt = WholeNumberFilter(
+        field_name="project__cluster__speerpunt__number", max_value=SPEERPUNT_MAX
+    )
     cluster = WholeNumberFilter(field_name="project__cluster__number")
     domain = filters.CharFilter(field_name="project__domain__code", lookup_expr="iexact")
     rrf = filters.BooleanFilter(field_name="project__is_rrf")
@@ -62,7 +67,9 @@ class MilestoneStatusFilter(filters.FilterSet):
         choices=MilestoneState.choices, help_text="Milestone status code."
     )
     project = filters.CharFilter(field_name="milestone__project__code", lookup_expr="iexact")
-    speerpunt = WholeNumberFilter(field_name="milestone__project__cluster__speerpunt__number")
+    speerpunt = WholeNumberFilter(
+        field_name="milestone__project__cluster__speerpunt__number", max_value=SPEERPUNT_MAX
+    )
     domain = filters.CharFilter(field_name="milestone__project__domain__code", lookup_expr="iexact")
 
     class Meta:
