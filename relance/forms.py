@@ -23,10 +23,11 @@ from projects.models.indicators import QUANTITY_DECIMAL_PLACES, QUANTITY_MAX_DIG
 
 from .services import FicheInput, IndicatorInput, MilestoneInput
 
-# A hidden number names a row (an id) or a version: anything past what the database's
-# integer holds is refused as a form error, so it never reaches the database (where SQLite
-# would raise OverflowError).
-ID_MAX = 2_147_483_647
+# A hidden number names a row (an id: a BigAutoField) or a version (a PositiveIntegerField,
+# an integer in PostgreSQL): anything past what its column holds is a form error, so it
+# never reaches the database (where SQLite would raise OverflowError).
+ID_MAX = 9_223_372_036_854_775_807
+VERSION_MAX = 2_147_483_647
 # Money as projects.models.plan.money_field stores it.
 MONEY_MAX_DIGITS, MONEY_DECIMAL_PLACES = 15, 2
 
@@ -98,7 +99,7 @@ class CloseRoundForm(forms.Form):
 
 
 class FicheForm(forms.Form):
-    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1, max_value=ID_MAX)
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1, max_value=VERSION_MAX)
     owner_status = forms.ChoiceField(label=_("Status"), choices=ProjectStatus.owner_choices())
     narrative = forms.CharField(
         label=_("Toelichting"), required=False, widget=forms.Textarea(attrs={"rows": 6})

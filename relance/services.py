@@ -14,7 +14,7 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models import Count, F, OuterRef, Q, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -260,8 +260,10 @@ def save_fiche(*, fiche: Fiche, data: FicheInput, by: User, submit: bool = False
         if missing:
             raise ValidationError(missing, code="incomplete")
     # Claim the version: one conditional UPDATE, so two saves can never both win.
+    # F() rather than the posted number + 1: a posted version at the column's maximum
+    # must find no row, not overflow the integer in PostgreSQL's UPDATE.
     claimed = Fiche.objects.filter(pk=fiche.pk, version=data.version).update(
-        version=data.version + 1
+        version=F("version") + 1
     )
     if not claimed:
         raise StaleFicheError(

@@ -38,7 +38,7 @@ from projects.models import (
 from projects.permissions import can_edit_fiche, can_report_for, can_review_fiche
 from relance import services
 from relance.forms import (
-    ID_MAX,
+    VERSION_MAX,
     BaseIndicatorFormSet,
     FicheForm,
     IndicatorFormSet,
@@ -292,10 +292,10 @@ def _seen_version(request: AuthenticatedRequest) -> int:
     """The version the reviewer saw; 0 (no fiche has it: the step is refused as stale) for
     anything that is no version, a number past what the column holds included."""
     value = request.POST.get("version", "")
-    if not (value.isascii() and value.isdigit() and len(value) <= len(str(ID_MAX))):
+    if not (value.isascii() and value.isdigit() and len(value) <= len(str(VERSION_MAX))):
         return 0
     number = int(value)
-    return number if number <= ID_MAX else 0
+    return number if number <= VERSION_MAX else 0
 
 
 def _done(request: AuthenticatedRequest, fiche: Fiche, message: str) -> HttpResponse:

@@ -128,8 +128,11 @@ PAST = [
     ("fiche-version", {}, HUGE),
     ("fiche-version", {}, "0"),
     ("ms-0-milestone", {}, HUGE),
+    ("ms-0-milestone", {}, "9223372036854775808"),
     ("iv-0-indicator", {}, HUGE),
+    ("iv-0-indicator", {}, "9223372036854775808"),
     ("ind-0-id", {}, HUGE),
+    ("ind-0-id", {}, "9223372036854775808"),
 ]
 
 
