@@ -425,24 +425,28 @@ def save_indicator_definitions(
                 continue
             for name, value in wanted.items():
                 setattr(definition, name, value)
+            definition._history_user = by  # type: ignore[attr-defined]
             definition.save(update_fields=list(DEFINED_FIELDS))
         elif definition is not None and definition.round_id is None:
             # A pending definition is the next open round's: this round takes it over.
             for name, value in wanted.items():
                 setattr(definition, name, value)
             definition.round = reporting_round
+            definition._history_user = by  # type: ignore[attr-defined]
             definition.save(update_fields=[*DEFINED_FIELDS, "round"])
         else:
             if definition is not None and all(
                 getattr(definition, name) == value for name, value in wanted.items()
             ):
                 continue  # unchanged: the earlier round's definition still holds
-            IndicatorDefinition.objects.create(
+            created = IndicatorDefinition(
                 indicator=indicator,
                 round=reporting_round,
                 rrf_reference=definition.rrf_reference if definition else "",
                 **wanted,
             )
+            created._history_user = by  # type: ignore[attr-defined]
+            created.save()
         written += 1
     return written
 
