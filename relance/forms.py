@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
 from django import forms
-from django.forms import BaseModelFormSet, formset_factory, modelformset_factory
+from django.forms import formset_factory
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
@@ -15,13 +16,21 @@ from django.utils.translation import gettext_lazy as _
 from milestones.models import Milestone, MilestoneState
 from projects.models import (
     Indicator,
-    IndicatorDefinition,
-    Project,
+    IndicatorKind,
     ProjectStatus,
     ReportingRound,
 )
+from projects.models.indicators import QUANTITY_DECIMAL_PLACES, QUANTITY_MAX_DIGITS
 
-from .services import FicheInput, MilestoneInput
+from .services import FicheInput, IndicatorInput, MilestoneInput
+
+# A hidden number names a row (an id: a BigAutoField) or a version (a PositiveIntegerField,
+# an integer in PostgreSQL): anything past what its column holds is a form error, so it
+# never reaches the database (where SQLite would raise OverflowError).
+ID_MAX = 9_223_372_036_854_775_807
+VERSION_MAX = 2_147_483_647
+# Money as projects.models.plan.money_field stores it.
+MONEY_MAX_DIGITS, MONEY_DECIMAL_PLACES = 15, 2
 
 
 class DateInput(forms.DateInput):
@@ -34,8 +43,25 @@ class DateInput(forms.DateInput):
 def money_field(label: Any) -> forms.DecimalField:
     # Localised: "1234567,89" and "1234567.89" both read as euro and cents; "1.234.567,89"
     # is refused rather than misread (no thousands separators, as in the workbook).
+    # max_digits and decimal_places bound it to the column: 0 to 9,999,999,999,999.99.
     return forms.DecimalField(
-        label=label, required=False, min_value=0, max_digits=15, decimal_places=2, localize=True
+        label=label,
+        required=False,
+        min_value=0,
+        max_digits=MONEY_MAX_DIGITS,
+        decimal_places=MONEY_DECIMAL_PLACES,
+        localize=True,
+    )
+
+
+def quantity_form_field(label: Any) -> forms.DecimalField:
+    """A measured quantity as the column holds it: ±99,999,999,999.9999, four decimals."""
+    return forms.DecimalField(
+        label=label,
+        required=False,
+        max_digits=QUANTITY_MAX_DIGITS,
+        decimal_places=QUANTITY_DECIMAL_PLACES,
+        localize=True,
     )
 
 
@@ -87,7 +113,7 @@ class CloseRoundForm(forms.Form):
 
 
 class FicheForm(forms.Form):
-    version = forms.IntegerField(widget=forms.HiddenInput)
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1, max_value=VERSION_MAX)
     owner_status = forms.ChoiceField(label=_("Status"), choices=ProjectStatus.owner_choices())
     narrative = forms.CharField(
         label=_("Toelichting"), required=False, widget=forms.Textarea(attrs={"rows": 6})
@@ -97,7 +123,7 @@ class FicheForm(forms.Form):
 
 
 class MilestoneStatusForm(forms.Form):
-    milestone = forms.IntegerField(widget=forms.HiddenInput)
+    milestone = forms.IntegerField(widget=forms.HiddenInput, min_value=1, max_value=ID_MAX)
     status = forms.ChoiceField(
         label=_("Status"), choices=[("", "—"), *MilestoneState.choices], required=False
     )
@@ -151,60 +177,94 @@ MilestoneStatusFormSet = formset_factory(MilestoneStatusForm, extra=0)
 
 
 class IndicatorValueForm(forms.Form):
-    indicator = forms.IntegerField(widget=forms.HiddenInput)
-    value = forms.DecimalField(
-        label=_("Waarde"), required=False, max_digits=24, decimal_places=8, localize=True
-    )
+    indicator = forms.IntegerField(widget=forms.HiddenInput, min_value=1, max_value=ID_MAX)
+    value = quantity_form_field(_("Waarde"))
     note = forms.CharField(label=_("Toelichting"), required=False)
 
 
 IndicatorValueFormSet = formset_factory(IndicatorValueForm, extra=0)
 
 
-class IndicatorForm(forms.ModelForm):
-    # TODO(indicators per round): the code lives on Indicator, the rest on its definition.
-    code = forms.CharField(max_length=20, required=False)
+class IndicatorForm(forms.Form):
+    """One indicator of the fiche as the open round defines it; the extra row adds one.
 
-    class Meta:
-        model = IndicatorDefinition
-        fields = ["name", "kind", "unit", "baseline", "target", "target_date"]
-        widgets = {"target_date": DateInput()}
-        localized_fields = ["baseline", "target"]
+    The code is the indicator's in every round, so it can only be changed while no other
+    round knows the indicator; the rest is the open round's definition (see
+    ``services.save_indicator_definitions``)."""
 
-    def __init__(self, *args: Any, project: Project, **kwargs: Any) -> None:
+    id = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1, max_value=ID_MAX)
+    code = forms.CharField(label=_("Code"), max_length=20, required=False)
+    name = forms.CharField(label=_("Naam"), max_length=300, required=False)
+    kind = forms.ChoiceField(
+        label=_("Soort"), choices=[("", "—"), *IndicatorKind.choices], required=False
+    )
+    unit = forms.CharField(label=_("Eenheid"), max_length=50, required=False)
+    baseline = quantity_form_field(_("Basiswaarde"))
+    target = quantity_form_field(_("Streefwaarde"))
+    target_date = forms.DateField(label=_("Streefdatum"), required=False, widget=DateInput())
+
+    def __init__(
+        self,
+        *args: Any,
+        indicators: Mapping[int, Indicator],
+        fixed_codes: frozenset[int] = frozenset(),
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
-        self.instance.project = project
-        self.fields["code"].required = self.fields["name"].required = False
-        self.fields["kind"].required = False
+        self.indicators = indicators
+        pk = self.initial.get("id")
+        if pk in fixed_codes:
+            self.fields["code"].disabled = True
+            self.fields["code"].help_text = _("De code geldt in elk meetmoment.")
+
+    def clean_id(self) -> Indicator | None:
+        pk = self.cleaned_data.get("id")
+        if pk is None:
+            return None
+        if pk not in self.indicators:
+            raise forms.ValidationError(_("Deze indicator hoort niet bij het project."))
+        return self.indicators[pk]
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
-        if not self.has_changed():
+        if not self.has_changed() and not cleaned.get("id"):
             return cleaned
         for name in ("code", "name", "kind"):
-            if not cleaned.get(name):
+            if not (cleaned.get(name) or "").strip():
                 self.add_error(name, _("Verplicht voor een indicator."))
-        code = cleaned.get("code")
-        taken = Indicator.objects.filter(project=self.instance.project, code=code)
-        if code and taken.exclude(pk=self.instance.pk).exists():
-            self.add_error(
-                "code", _("Dit project heeft al een indicator %(code)s.") % {"code": code}
-            )
         return cleaned
 
+    def entry(self) -> IndicatorInput | None:
+        """What the row says, or None for an untouched extra row."""
+        data = self.cleaned_data
+        if data.get("id") is None and not self.has_changed():
+            return None
+        return IndicatorInput(
+            indicator=data.get("id"),
+            code=data["code"].strip(),
+            name=data["name"].strip(),
+            kind=data["kind"],
+            unit=data["unit"].strip(),
+            baseline=data["baseline"],
+            target=data["target"],
+            target_date=data["target_date"],
+        )
 
-class BaseIndicatorFormSet(BaseModelFormSet):
+
+class BaseIndicatorFormSet(forms.BaseFormSet):
     def clean(self) -> None:
         super().clean()
-        codes = [form.cleaned_data.get("code") for form in self.forms if form.has_changed()]
-        codes = [code for code in codes if code]
+        if any(self.errors):
+            return
+        codes = [entry.code for entry in self.entries()]
         if len(codes) != len(set(codes)):
             raise forms.ValidationError(_("Elke indicator van een project heeft een eigen code."))
 
+    def entries(self) -> list[IndicatorInput]:
+        return [entry for form in self.forms if (entry := form.entry()) is not None]
 
-IndicatorFormSet = modelformset_factory(
-    IndicatorDefinition, form=IndicatorForm, formset=BaseIndicatorFormSet, extra=1, can_delete=False
-)
+
+IndicatorFormSet = formset_factory(IndicatorForm, formset=BaseIndicatorFormSet, extra=1)
 
 
 def fiche_input(

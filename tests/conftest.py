@@ -18,6 +18,7 @@ from projects.models.users import Role
 from tests.factories import (
     FicheFactory,
     FinanceReportFactory,
+    IndicatorDefinitionFactory,
     IndicatorValueFactory,
     MilestoneStatusFactory,
     PolicyDomainFactory,
@@ -71,7 +72,8 @@ def closed_round():
         status=MilestoneState.REALISED,
         realised_on=reporting_round.reference_date,
     )
-    IndicatorValueFactory(round=reporting_round, indicator__project=fiche.project)
+    value = IndicatorValueFactory(round=reporting_round, indicator__project=fiche.project)
+    IndicatorDefinitionFactory(indicator=value.indicator, round=reporting_round)
     coordinator = UserFactory(role=Role.COORDINATOR)
     flag = StatusFlag.objects.create(
         fiche=fiche, level=FlagLevel.ATTENTION, motivation="Vertraging", raised_by=coordinator

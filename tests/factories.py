@@ -2,6 +2,7 @@
 
 import datetime as dt
 from decimal import Decimal
+from typing import Any
 
 import factory
 from factory.django import DjangoModelFactory
@@ -102,11 +103,20 @@ class FinanceReportFactory(DjangoModelFactory[FinanceReport]):
 
 
 class IndicatorFactory(DjangoModelFactory[Indicator]):
+    """An indicator; ``defined_in=[round, ...]`` gives it the default definition in each of
+    those rounds (create them before a round closes: a closed round refuses new rows)."""
+
     class Meta:
         model = Indicator
+        skip_postgeneration_save = True
 
     project = factory.SubFactory(ProjectFactory)
     code = factory.Sequence(lambda n: f"OUT{n + 1}")
+
+    @factory.post_generation
+    def defined_in(self, create: bool, rounds: Any, **kwargs: Any) -> None:
+        for reporting_round in rounds or ():
+            IndicatorDefinitionFactory(indicator=self, round=reporting_round, **kwargs)
 
 
 class IndicatorDefinitionFactory(DjangoModelFactory[IndicatorDefinition]):

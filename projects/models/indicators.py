@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db import models
-from django.db.models import Q
+from django.db.models import Case, IntegerField, OuterRef, Q, Subquery, Value, When
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from .plan import Project
-from .rounds import ReportingRound
+from .rounds import ReportingRound, RoundState
 
 # Fifteen significant digits: what PostgreSQL and SQLite (which keeps a decimal as a binary
 # float) both store and give back exactly.
@@ -54,6 +56,49 @@ class Indicator(models.Model):
         return f"{self.project.code}/{self.code}"
 
 
+class IndicatorDefinitionQuerySet(models.QuerySet["IndicatorDefinition"]):
+    def as_of(self, reporting_round: ReportingRound) -> IndicatorDefinitionQuerySet:
+        """Each indicator's definition as it stands in ``reporting_round``, one per indicator.
+
+        That is the round's own definition; failing that, for the open round (or one in
+        preparation) the pending one a workbook gave, and then the latest of a closed round
+        before it. A closed round falls back only on the closed rounds before it: what a
+        draft changes never reaches it, and an indicator added later is not in it.
+        """
+        closed_before = Q(round__state=RoundState.CLOSED) & (
+            Q(round__reference_date__lte=reporting_round.reference_date)
+            if reporting_round.is_closed
+            else Q(round__reference_date__lt=reporting_round.reference_date)
+        )
+        if reporting_round.is_closed:
+            candidates = closed_before
+        else:
+            candidates = Q(round=reporting_round) | Q(round__isnull=True) | closed_before
+        preference = Case(
+            When(round=reporting_round, then=Value(0)),
+            When(round__isnull=True, then=Value(1)),
+            default=Value(2),
+            output_field=IntegerField(),
+        )
+        return self._one_per_indicator(candidates, preference)
+
+    def published(self) -> IndicatorDefinitionQuerySet:
+        """Each indicator's definition as of the latest closed round that defines it: what
+        the public sees. An indicator only a draft or a pending definition knows is absent."""
+        return self._one_per_indicator(Q(round__state=RoundState.CLOSED), Value(0))
+
+    def _one_per_indicator(self, candidates: Q, preference: Any) -> IndicatorDefinitionQuerySet:
+        # One correlated subquery picks the definition per indicator, so that the result is
+        # a plain queryset: it chains, prefetches and streams like any other.
+        chosen = (
+            IndicatorDefinition.objects.filter(candidates, indicator=OuterRef("indicator"))
+            .alias(preference=preference)
+            .order_by("preference", "-round__reference_date")
+            .values("pk")[:1]
+        )
+        return self.filter(candidates, pk=Subquery(chosen))
+
+
 class IndicatorDefinition(models.Model):
     """An indicator as it stood in a round: a draft's change stays the open round's, and a
     closed round's definition never changes (the closed-round guard refuses it).
@@ -85,6 +130,8 @@ class IndicatorDefinition(models.Model):
     rrf_reference = models.CharField(_("RRF-referentie"), max_length=50, blank=True)
 
     history = HistoricalRecords()
+
+    objects = IndicatorDefinitionQuerySet.as_manager()
 
     class Meta:
         ordering = ["round", "indicator"]

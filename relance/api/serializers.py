@@ -11,7 +11,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from milestones.models import Milestone, MilestoneStatus
-from projects.models import Fiche, Indicator, Project, ReportingRound
+from projects.models import Fiche, IndicatorDefinition, Project, ReportingRound
 
 
 def _amount(**options: Any) -> serializers.DecimalField:
@@ -74,11 +74,15 @@ class MilestoneSerializer(serializers.ModelSerializer):
 
 
 class IndicatorSerializer(serializers.ModelSerializer):
+    """An indicator as the latest closed round that knows it defined it (a draft's change
+    is published when its round closes; its values per round are in the open data)."""
+
+    code = serializers.CharField(source="indicator.code", read_only=True)
     baseline = QuantityField(allow_null=True)
     target = QuantityField(allow_null=True)
 
     class Meta:
-        model = Indicator
+        model = IndicatorDefinition
         fields = [
             "code",
             "name",
@@ -127,7 +131,15 @@ class ProjectDetailSerializer(ProjectSerializer):
         help_text="Its fiches of the closed rounds, newest first.",
     )
     milestones = MilestoneSerializer(many=True, read_only=True)
-    indicators = IndicatorSerializer(many=True, read_only=True)
+    indicators = IndicatorSerializer(
+        source="published_indicators",
+        many=True,
+        read_only=True,
+        help_text=(
+            "Its indicators as the latest closed round that knows them defined them; an "
+            "indicator only an open round knows is absent."
+        ),
+    )
 
     class Meta(ProjectSerializer.Meta):
         fields = [*ProjectSerializer.Meta.fields, "fiches", "milestones", "indicators"]

@@ -25,6 +25,7 @@ from projects.models import Fiche, Project, ReportingRound
 from relance.opendata.queries import (
     plan_projects,
     published_fiches,
+    published_indicators,
     published_round,
     published_rounds,
     round_fiches,
@@ -72,8 +73,15 @@ class ProjectDetail(PublicView, generics.RetrieveAPIView):
         return plan_projects().prefetch_related(
             Prefetch("fiches", queryset=published_fiches(), to_attr="published_fiches"),
             "milestones",
-            "indicators",
         )
+
+    def get_object(self) -> Project:
+        project: Project = super().get_object()
+        # As the latest closed round defines them, in one query: never a draft's definition.
+        project.published_indicators = list(  # type: ignore[attr-defined]
+            published_indicators().filter(indicator__project=project)
+        )
+        return project
 
 
 class RoundList(PublicView, generics.ListAPIView):

@@ -99,8 +99,9 @@ Aangemaakt / generated: {generated}
 NEDERLANDS
 
 De gegevens van het relanceplan Vlaamse Veerkracht op dit afgesloten meetmoment. De cijfers
-van een gesloten meetmoment veranderen niet meer; de gegevens van het plan zelf (projecten,
-mijlpalen, indicatoren) zijn zoals ze nu zijn.
+van een gesloten meetmoment veranderen niet meer, ook de indicatoren niet (zoals dit
+meetmoment ze definieerde); de gegevens van het plan zelf (projecten, mijlpalen) zijn zoals
+ze nu zijn.
 
 - De CSV-bestanden zijn UTF-8, met komma's gescheiden (RFC 4180), met de kolomnamen op de
   eerste rij. {DICTIONARY_FILENAME} beschrijft elke kolom van elk bestand.
@@ -113,8 +114,8 @@ mijlpalen, indicatoren) zijn zoals ze nu zijn.
 ENGLISH
 
 The data of the Flemish recovery plan Vlaamse Veerkracht at this closed reporting round.
-A closed round's figures never change; the plan's own data (projects, milestones,
-indicators) is as it is now.
+A closed round's figures never change, nor do its indicators (as this round defined
+them); the plan's own data (projects, milestones) is as it is now.
 
 - The CSV files are UTF-8, comma-separated (RFC 4180), with the column names on the first
   row. {DICTIONARY_FILENAME} describes every column of every file (Dutch and English).

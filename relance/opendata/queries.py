@@ -11,7 +11,7 @@ from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 
 from milestones.models import Milestone, MilestoneStatus
-from projects.models import Fiche, Indicator, IndicatorValue, Project, ReportingRound
+from projects.models import Fiche, IndicatorDefinition, IndicatorValue, Project, ReportingRound
 from projects.models.rounds import RoundState
 
 CLOSED = RoundState.CLOSED
@@ -73,8 +73,26 @@ def round_milestone_statuses(reporting_round: ReportingRound) -> QuerySet[Milest
     )
 
 
-def plan_indicators() -> QuerySet[Indicator]:
-    return Indicator.objects.select_related("project").order_by("project__code", "code")
+def round_indicators(reporting_round: ReportingRound) -> QuerySet[IndicatorDefinition]:
+    """Each indicator as the round defined it: its definition in the round, or in the latest
+    closed round before it. Never a draft's definition: nothing for an open round."""
+    if not reporting_round.is_closed:
+        return IndicatorDefinition.objects.none()
+    return (
+        IndicatorDefinition.objects.as_of(reporting_round)
+        .filter(round__state=CLOSED)
+        .select_related("indicator__project")
+        .order_by("indicator__project__code", "indicator__code")
+    )
+
+
+def published_indicators() -> QuerySet[IndicatorDefinition]:
+    """Each indicator as the latest closed round that knows it defined it."""
+    return (
+        IndicatorDefinition.objects.published()
+        .select_related("indicator")
+        .order_by("indicator__project_id", "indicator__code")
+    )
 
 
 def round_indicator_values(reporting_round: ReportingRound) -> QuerySet[IndicatorValue]:

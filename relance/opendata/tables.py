@@ -287,14 +287,15 @@ MILESTONE_STATUSES = CsvTable(
 
 INDICATORS = CsvTable(
     "indicatoren.csv",
-    "De indicatoren van de projecten, met basis- en streefwaarde.",
-    "The projects' indicators, with baseline and target.",
-    lambda _round: queries.plan_indicators(),
+    "De indicatoren van de projecten zoals dit meetmoment ze definieerde, met basis- en "
+    "streefwaarde.",
+    "The projects' indicators as this round defined them, with baseline and target.",
+    queries.round_indicators,
     (
-        _project_column("project__code"),
+        _project_column("indicator__project__code"),
         Column(
             "code",
-            "code",
+            "indicator__code",
             Kind.CODE,
             "Code van de indicator binnen het project (bv. OUT1).",
             "Indicator code within the project (e.g. OUT1).",

@@ -21,7 +21,7 @@ from django.db.models import Prefetch
 from milestones.models import MilestoneState, MilestoneStatus
 from projects.models import (
     Fiche,
-    Indicator,
+    IndicatorDefinition,
     IndicatorValue,
     ProjectStatus,
     ReportingRound,
@@ -110,7 +110,10 @@ class FicheSheet:
     fiche: Fiche
     flag: StatusFlag | None
     milestones: list[MilestoneStatus] = field(default_factory=list)
-    indicators: list[tuple[Indicator, IndicatorValue | None]] = field(default_factory=list)
+    # Each indicator as the round defines it, with its value in the round.
+    indicators: list[tuple[IndicatorDefinition, IndicatorValue | None]] = field(
+        default_factory=list
+    )
 
     @property
     def budget(self) -> Decimal:
@@ -226,21 +229,28 @@ def build_report(reporting_round: ReportingRound, *, speerpunt: Speerpunt | None
         sheet = by_project.get(status.milestone.project_id)
         if sheet is not None:
             sheet.milestones.append(status)
-    indicators = (
-        Indicator.objects.filter(
-            project_id__in=Fiche.objects.filter(scope(number), round=reporting_round).values(
-                "project_id"
+    # Each indicator as this round defines it: a later draft never rewrites a closed round.
+    definitions = (
+        IndicatorDefinition.objects.as_of(reporting_round)
+        .filter(
+            indicator__project_id__in=Fiche.objects.filter(
+                scope(number), round=reporting_round
+            ).values("project_id")
+        )
+        .select_related("indicator")
+        .prefetch_related(
+            Prefetch(
+                "indicator__values",
+                queryset=IndicatorValue.objects.filter(round=reporting_round),
+                to_attr="round_values",
             )
         )
-        .prefetch_related(
-            Prefetch("values", queryset=IndicatorValue.objects.filter(round=reporting_round))
-        )
-        .order_by("project_id", "code")
+        .order_by("indicator__project_id", "indicator__code")
     )
-    grouped: dict[int, list[tuple[Indicator, IndicatorValue | None]]] = defaultdict(list)
-    for indicator in indicators:
-        value = next(iter(indicator.values.all()), None)
-        grouped[indicator.project_id].append((indicator, value))
+    grouped: dict[int, list[tuple[IndicatorDefinition, IndicatorValue | None]]] = defaultdict(list)
+    for definition in definitions:
+        value = next(iter(definition.indicator.round_values), None)  # type: ignore[attr-defined]
+        grouped[definition.indicator.project_id].append((definition, value))
     for project_id, rows in grouped.items():
         if project_id in by_project:
             by_project[project_id].indicators = rows

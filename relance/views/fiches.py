@@ -31,7 +31,7 @@ from projects.models import (
     Fiche,
     FlagLevel,
     FollowUpAction,
-    Indicator,
+    IndicatorDefinition,
     IndicatorValue,
     Project,
     ReportingRound,
@@ -45,6 +45,8 @@ from projects.permissions import (
 )
 from relance import services
 from relance.forms import (
+    VERSION_MAX,
+    BaseIndicatorFormSet,
     FicheForm,
     IndicatorFormSet,
     IndicatorValueFormSet,
@@ -80,7 +82,15 @@ class FicheForms:
         self.milestones = {
             m.pk: m for m in Milestone.objects.filter(project=project).order_by("number")
         }
-        self.indicators = list(Indicator.objects.filter(project=project).order_by("code"))
+        # The indicators as the open round defines them (its own definition, or the one
+        # it starts from): what the form shows and edits.
+        self.definitions = list(
+            IndicatorDefinition.objects.as_of(fiche.round)
+            .filter(indicator__project=project)
+            .select_related("indicator")
+            .order_by("indicator__code")
+        )
+        self.indicators = [definition.indicator for definition in self.definitions]
         statuses = {
             s.milestone_id: s
             for s in MilestoneStatus.objects.filter(round=fiche.round, milestone__project=project)
@@ -122,8 +132,15 @@ class FicheForms:
         self.indicator_forms = IndicatorFormSet(
             data,
             prefix="ind",
-            queryset=Indicator.objects.filter(project=project).order_by("code"),
-            form_kwargs={"project": project},
+            initial=[
+                {"id": d.indicator_id, "code": d.indicator.code}
+                | {name: getattr(d, name) for name in services.DEFINED_FIELDS}
+                for d in self.definitions
+            ],
+            form_kwargs={
+                "indicators": {i.pk: i for i in self.indicators},
+                "fixed_codes": services.codes_in_use_elsewhere(project, fiche.round),
+            },
         )
 
     @property
@@ -141,8 +158,8 @@ class FicheForms:
     def milestone_rows(self) -> list[tuple[Any, Milestone | None]]:
         return [(form, form.milestone_object) for form in self.milestone_forms]
 
-    def value_rows(self) -> list[tuple[Any, Indicator]]:
-        return list(zip(self.value_forms, self.indicators, strict=False))
+    def value_rows(self) -> list[tuple[Any, IndicatorDefinition]]:
+        return list(zip(self.value_forms, self.definitions, strict=False))
 
 
 def _forms(items: Iterable[Any]) -> Iterable[forms.BaseForm]:
@@ -238,9 +255,11 @@ def fiche_edit(request: AuthenticatedRequest, code: str) -> HttpResponse:
             services.save_fiche(
                 fiche=fiche, data=data, by=request.user, submit=submit and not missing
             )
-            for indicator in fiche_forms.indicator_forms.save(commit=False):
-                indicator.project = fiche.project
-                indicator.save()
+            services.save_indicator_definitions(
+                fiche=fiche,
+                entries=cast(BaseIndicatorFormSet, fiche_forms.indicator_forms).entries(),
+                by=request.user,
+            )
     except services.StaleFicheError:
         current = Fiche.objects.select_related("finance").get(pk=fiche.pk)
         messages.error(
@@ -289,10 +308,13 @@ def _reviewable(request: AuthenticatedRequest, code: str) -> Fiche:
 
 
 def _seen_version(request: AuthenticatedRequest) -> int:
-    try:
-        return int(request.POST.get("version", ""))
-    except ValueError:
+    """The version the reviewer saw; 0 (no fiche has it: the step is refused as stale) for
+    anything that is no version, a number past what the column holds included."""
+    value = request.POST.get("version", "")
+    if not (value.isascii() and value.isdigit() and len(value) <= len(str(VERSION_MAX))):
         return 0
+    number = int(value)
+    return number if number <= VERSION_MAX else 0
 
 
 def _done(request: AuthenticatedRequest, fiche: Fiche, message: str) -> HttpResponse:

@@ -9,7 +9,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Prefetch
+from django.db.models import OuterRef, Prefetch, Subquery
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.formats import number_format
@@ -19,7 +19,15 @@ from django.views.decorators.http import require_GET, require_POST
 
 from milestones.models import MilestoneStatus
 from projects.http import AuthenticatedRequest
-from projects.models import Fiche, Project, ReportingRound, ReviewEvent, StatusFlag
+from projects.models import (
+    Fiche,
+    IndicatorDefinition,
+    IndicatorValue,
+    Project,
+    ReportingRound,
+    ReviewEvent,
+    StatusFlag,
+)
 from projects.models.rounds import RoundState
 from projects.permissions import can_report_for, can_take_out_of_plan
 from relance import services
@@ -88,6 +96,23 @@ def project_detail(request: AuthenticatedRequest, code: str) -> HttpResponse:
             to_attr="latest",
         )
     )
+    # The indicators as the latest round shown defines them, with their value in it: a
+    # draft's change shows only to those who see the open round.
+    indicators = (
+        IndicatorDefinition.objects.as_of(latest_round)
+        .filter(indicator__project=project)
+        .select_related("indicator")
+        .annotate(
+            round_value=Subquery(
+                IndicatorValue.objects.filter(
+                    round=latest_round, indicator=OuterRef("indicator")
+                ).values("value")[:1]
+            )
+        )
+        .order_by("indicator__code")
+        if latest_round is not None
+        else IndicatorDefinition.objects.none()
+    )
     events = (
         ReviewEvent.objects.filter(fiche__in=[fiche.pk for fiche in fiches])
         .select_related("fiche__round", "by")
@@ -108,6 +133,7 @@ def project_detail(request: AuthenticatedRequest, code: str) -> HttpResponse:
             "rows": rows,
             "latest_round": latest_round,
             "milestones": milestones,
+            "indicators": indicators,
             "events": events,
             "may_report": may_report,
             "leave_form": _leave_form(project) if can_take_out_of_plan(request.user) else None,

@@ -22,6 +22,8 @@ from relance.reporting.report import Report, build_report
 
 # The report speaks Dutch, like the published reports (see relance.reporting.report).
 REPORT_LANGUAGE = "nl"
+# A speerpunt number is a PositiveSmallIntegerField: at most five digits.
+SPEERPUNT_DIGITS = 5
 
 
 @require_GET
@@ -39,7 +41,10 @@ def _report(request: AuthenticatedRequest, code: str) -> Report:
     number = request.GET.get("speerpunt")
     speerpunt = None
     if number:
-        speerpunt = Speerpunt.objects.filter(number=number).first() if number.isdigit() else None
+        # Only ASCII digits that a speerpunt number can hold reach the database ("²" is a
+        # digit to str.isdigit() but no number to int()): anything else is no speerpunt.
+        known = number.isascii() and number.isdigit() and len(number) <= SPEERPUNT_DIGITS
+        speerpunt = Speerpunt.objects.filter(number=int(number)).first() if known else None
         if speerpunt is None:
             raise Http404("No such speerpunt.")
     return build_report(reporting_round, speerpunt=speerpunt)

@@ -11,7 +11,7 @@ import datetime as dt
 import math
 import re
 from collections.abc import Callable, Mapping
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.utils.translation import gettext as _
@@ -20,6 +20,7 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from milestones.models import MilestoneState
 from milestones.resources import MILESTONE_STATUS_WORDS
 from projects.models import IndicatorKind, ProjectStatus
+from projects.models.indicators import QUANTITY_DECIMAL_PLACES, QUANTITY_MAX_DIGITS
 from projects.models.rounds import RoundState
 from projects.resources import PROJECT_STATUS_WORDS
 
@@ -30,13 +31,20 @@ class CellError(ValueError):
 
 Parser = Callable[[Any], Any]
 
+# What the database stores and gives back alike on SQLite and PostgreSQL (see
+# projects.models.plan.money_field and projects.models.indicators.quantity_field).
 MAX_AMOUNT = Decimal("9999999999999.99")  # DecimalField(max_digits=15, decimal_places=2)
-MAX_QUANTITY_DIGITS = 16  # DecimalField(max_digits=24, decimal_places=8): digits before the point
-QUANTITY_PLACES = Decimal("1E-8")
 CENT = Decimal("0.01")
+QUANTITY_PLACES = Decimal(1).scaleb(-QUANTITY_DECIMAL_PLACES)  # 0.0001
+# 99,999,999,999.9999: fifteen significant digits, four of them decimals.
+MAX_QUANTITY = Decimal(10) ** (QUANTITY_MAX_DIGITS - QUANTITY_DECIMAL_PLACES) - QUANTITY_PLACES
+# The widest integer column (a BigIntegerField); a parser bounds it tighter where it can.
+MAX_WHOLE_NUMBER = 9_223_372_036_854_775_807
+# Text longer than this is no number of ours; never handed to int() or Decimal() whole.
+_MAX_NUMBER_TEXT = 40
 
-_AMOUNT_TEXT = re.compile(r"^([+-]?)(\d+)(?:[.,](\d+))?$")
-_DIGITS = re.compile(r"^\d+$")
+_AMOUNT_TEXT = re.compile(r"^([+-]?)(\d+)(?:[.,](\d+))?$", re.ASCII)
+_DIGITS = re.compile(r"^\d+$", re.ASCII)
 _ISO_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
 _BELGIAN_DATE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
 
@@ -70,16 +78,24 @@ def text(value: Any) -> str:
 
 
 def whole_number(value: Any) -> int:
-    """3, 3.0 and "3" all mean 3."""
+    """3, 3.0 and "3" all mean 3; at most ``MAX_WHOLE_NUMBER`` (callers bound it tighter)."""
     if _is_number(value):
-        if isinstance(value, float) and not value.is_integer():
+        if isinstance(value, float) and not value.is_integer():  # also inf and nan
             raise CellError(_("geen geheel getal: %(value)s") % {"value": _shown(value)})
-        if isinstance(value, Decimal) and value != value.to_integral_value():
+        if isinstance(value, Decimal) and (
+            not value.is_finite() or value != value.to_integral_value()
+        ):
             raise CellError(_("geen geheel getal: %(value)s") % {"value": _shown(value)})
-        return int(value)
-    if isinstance(value, str) and _DIGITS.match(value):
-        return int(value)
-    raise CellError(_("geen geheel getal: %(value)s") % {"value": _shown(value)})
+        number = int(value)
+    elif isinstance(value, str) and _DIGITS.match(value):
+        if len(value) > _MAX_NUMBER_TEXT:
+            raise CellError(_("getal te groot: %(value)s") % {"value": _shown(value)})
+        number = int(value)
+    else:
+        raise CellError(_("geen geheel getal: %(value)s") % {"value": _shown(value)})
+    if abs(number) > MAX_WHOLE_NUMBER:
+        raise CellError(_("getal te groot: %(value)s") % {"value": _shown(value)})
+    return number
 
 
 def _decimal_of_number(value: int | float | Decimal) -> Decimal:
@@ -103,8 +119,11 @@ def _decimal_of_number(value: int | float | Decimal) -> Decimal:
 
 def _decimal(value: Any) -> Decimal:
     if _is_number(value):
-        return _decimal_of_number(value)
-    if isinstance(value, str):
+        number = _decimal_of_number(value)
+        if not number.is_finite():
+            raise CellError(_("geen getal: %(value)s") % {"value": _shown(value)})
+        return number
+    if isinstance(value, str) and len(value) <= _MAX_NUMBER_TEXT:
         match = _AMOUNT_TEXT.match(value)
         if match:
             sign, whole, fraction = match.groups()
@@ -115,25 +134,48 @@ def _decimal(value: Any) -> Decimal:
     raise CellError(_("geen getal: %(value)s") % {"value": _shown(value)})
 
 
+def _decimals(number: Decimal) -> int:
+    """How many decimals the number really has: 12.3400 has two. Counted on the digits,
+    never through normalize(), which would round past the context's 28 digits."""
+    _sign, digits, exponent = number.as_tuple()
+    assert isinstance(exponent, int)  # finite: _decimal refuses the rest
+    places = max(0, -exponent)
+    trailing = len(digits) - len("".join(map(str, digits)).rstrip("0"))
+    return max(0, places - trailing)
+
+
 def amount(value: Any) -> Decimal:
-    """An amount in euro: at least 0, at most two decimals, exact."""
+    """An amount in euro: 0 to 9,999,999,999,999.99, at most two decimals, exact."""
     number = _decimal(value)
     if number < 0:
         raise CellError(_("negatief bedrag: %(value)s") % {"value": _shown(value)})
-    if number != number.quantize(CENT, rounding=ROUND_HALF_UP):
-        raise CellError(_("meer dan twee decimalen: %(value)s") % {"value": _shown(value)})
-    number = number.quantize(CENT)
+    # The size first: a huge number cannot even be rounded to the cent.
     if number > MAX_AMOUNT:
-        raise CellError(_("bedrag te groot: %(value)s") % {"value": _shown(value)})
-    return number
+        raise CellError(
+            _("bedrag te groot: %(value)s (hoogstens 9999999999999,99)") % {"value": _shown(value)}
+        )
+    if _decimals(number) > 2:
+        raise CellError(_("meer dan twee decimalen: %(value)s") % {"value": _shown(value)})
+    return number.quantize(CENT)
 
 
 def quantity(value: Any) -> Decimal:
-    """An indicator value: any sign, any number of decimals (kept to eight, as stored)."""
+    """An indicator value: any sign, at most four decimals and fifteen digits in all
+    (±99,999,999,999.9999), which both databases give back exactly.
+
+    A number cell is read as the decimal a person typed (``_decimal_of_number``), so a
+    binary float's noise never counts as decimals; a fifth decimal that is really there
+    is an error, never rounded away.
+    """
     number = _decimal(value)
-    if abs(number) >= Decimal(10) ** MAX_QUANTITY_DIGITS:
-        raise CellError(_("getal te groot: %(value)s") % {"value": _shown(value)})
-    return number.quantize(QUANTITY_PLACES, rounding=ROUND_HALF_UP)
+    if abs(number) > MAX_QUANTITY:
+        raise CellError(
+            _("getal te groot: %(value)s (hoogstens 99999999999,9999 in absolute waarde)")
+            % {"value": _shown(value)}
+        )
+    if _decimals(number) > QUANTITY_DECIMAL_PLACES:
+        raise CellError(_("meer dan vier decimalen: %(value)s") % {"value": _shown(value)})
+    return number.quantize(QUANTITY_PLACES)
 
 
 def date(value: Any) -> dt.date:

@@ -26,5 +26,5 @@ def fiche(project, open_round):
     )  # fmt: skip
     second = MilestoneFactory(project=project, number=2, deadline=dt.date(2030, 6, 30))
     MilestoneStatusFactory(round=open_round, milestone=second, status=MilestoneState.ON_SCHEDULE)
-    IndicatorFactory(project=project, code="OUT1")
+    IndicatorFactory(project=project, code="OUT1", defined_in=[open_round])
     return fiche

@@ -6,7 +6,7 @@ from typing import Any
 
 from finance.models import FinanceReport
 from milestones.models import MilestoneState, MilestoneStatus
-from projects.models import Fiche, Indicator, IndicatorValue, StatusFlag
+from projects.models import Fiche, Indicator, IndicatorDefinition, IndicatorValue, StatusFlag
 
 
 def fiche_post(
@@ -47,21 +47,29 @@ def fiche_post(
         }
         row.update((milestones or {}).get(milestone.number, {}))
         data.update({f"ms-{i}-{name}": value for name, value in row.items()})
-    indicators = list(Indicator.objects.filter(project=fiche.project).order_by("code"))
+    definitions = list(
+        IndicatorDefinition.objects.as_of(fiche.round)
+        .filter(indicator__project=fiche.project)
+        .select_related("indicator")
+        .order_by("indicator__code")
+    )
+    indicators = [definition.indicator for definition in definitions]
     values = {
         v.indicator_id: v
         for v in IndicatorValue.objects.filter(round=fiche.round, indicator__in=indicators)
     }
     data.update({"iv-TOTAL_FORMS": len(indicators), "iv-INITIAL_FORMS": len(indicators)})
     data.update({"ind-TOTAL_FORMS": len(indicators) + 1, "ind-INITIAL_FORMS": len(indicators)})
-    for i, indicator in enumerate(indicators):
+    for i, definition in enumerate(definitions):
+        indicator = definition.indicator
         value = values.get(indicator.pk)
         data[f"iv-{i}-indicator"] = indicator.pk
         data[f"iv-{i}-value"] = value.value if value else ""
         data[f"iv-{i}-note"] = value.note if value else ""
         data[f"ind-{i}-id"] = indicator.pk
-        for name in ("code", "name", "kind", "unit", "baseline", "target", "target_date"):
-            current = getattr(indicator, name)
+        data[f"ind-{i}-code"] = indicator.code
+        for name in ("name", "kind", "unit", "baseline", "target", "target_date"):
+            current = getattr(definition, name)
             data[f"ind-{i}-{name}"] = "" if current is None else current
     return {key: str(value) for key, value in data.items()}
 
@@ -87,5 +95,6 @@ def snapshot(fiche: Fiche) -> tuple[Any, ...]:
         list(MilestoneStatus.objects.filter(round=fiche.round).values()),
         list(IndicatorValue.objects.filter(round=fiche.round).values()),
         list(Indicator.objects.filter(project=fiche.project).values()),
+        list(IndicatorDefinition.objects.filter(indicator__project=fiche.project).values()),
         list(StatusFlag.objects.filter(fiche=fiche).values()),
     )

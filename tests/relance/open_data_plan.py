@@ -17,6 +17,7 @@ from tests.factories import (
     ClusterFactory,
     FicheFactory,
     FinanceReportFactory,
+    IndicatorDefinitionFactory,
     IndicatorFactory,
     IndicatorValueFactory,
     MilestoneFactory,
@@ -63,10 +64,12 @@ def make_plan(size: int = 3) -> Plan:
         for project in projects
         for number in (1, 2)
     ]
-    indicators = [IndicatorFactory(project=project, code="OUT1") for project in projects]
-
     earlier = ReportingRoundFactory(reference_date=dt.date(2022, 12, 31))
     closed = ReportingRoundFactory(reference_date=dt.date(2023, 12, 31))
+    indicators = [
+        IndicatorFactory(project=project, code="OUT1", defined_in=[earlier, closed])
+        for project in projects
+    ]
     for reporting_round in (earlier, closed):
         for n, project in enumerate(projects):
             fiche = FicheFactory(
@@ -108,6 +111,11 @@ def make_plan(size: int = 3) -> Plan:
         )
     for indicator in indicators:
         IndicatorValueFactory(round=opened, indicator=indicator, note=DRAFT)
+        # The draft renames the indicator and adds one: neither is published.
+        IndicatorDefinitionFactory(indicator=indicator, round=opened, name=DRAFT, unit=DRAFT)
+        IndicatorFactory(
+            project=indicator.project, code="OUT2", defined_in=[opened], defined_in__name=DRAFT
+        )
 
     draft = ReportingRoundFactory(reference_date=dt.date(2025, 12, 31), name=f"{DRAFT} ronde")
     FicheFactory(round=draft, project=projects[0], narrative=DRAFT)

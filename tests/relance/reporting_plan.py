@@ -22,6 +22,7 @@ from tests.factories import (
     ClusterFactory,
     FicheFactory,
     FinanceReportFactory,
+    IndicatorDefinitionFactory,
     IndicatorFactory,
     IndicatorValueFactory,
     MilestoneFactory,
@@ -127,7 +128,7 @@ def build_plan(size: int = 6) -> Plan:
                 FollowUpAction.objects.create(
                     flag=flag, description=ACTION, owner="Kabinet", due_date=dt.date(2024, 6, 30)
                 )
-    indicator = IndicatorFactory(project=projects[0], code="OUT1")
+    indicator = IndicatorFactory(project=projects[0], code="OUT1", defined_in=[first, second])
     IndicatorValueFactory(round=second, indicator=indicator, value=Decimal("42.5"))
     first.close(by=None)
     second.close(by=None)
@@ -142,4 +143,6 @@ def build_plan(size: int = 6) -> Plan:
             status=M.REALISED,
             realised_on=dt.date(2024, 11, 1),
         )
+    # The draft renames the indicator: the closed rounds' report keeps the old name.
+    IndicatorDefinitionFactory(indicator=indicator, round=opened, name=DRAFT)
     return Plan(projects=projects, first=first, second=second, opened=opened)

@@ -19,6 +19,7 @@ from relance.opendata.tables import TABLES
 from tests.factories import (
     FicheFactory,
     FinanceReportFactory,
+    IndicatorDefinitionFactory,
     IndicatorValueFactory,
     MilestoneStatusFactory,
     ReportingRoundFactory,
@@ -206,14 +207,17 @@ def test_text_that_a_spreadsheet_would_run_is_made_safe(client):
     # The plan's own rows may change after a round closes; the round's rows may not.
     Project.objects.filter(code="VV001").update(title='=HYPERLINK("http://evil.example")')
     Milestone.objects.filter(number=1).update(description="+31 procent")
-    Indicator.objects.update(name="@SUM(A1)", unit="\tstuks", baseline=Decimal("-5"))
     later = ReportingRoundFactory(reference_date=dt.date(2030, 12, 31))
+    indicator = Indicator.objects.get(code="OUT1")
+    IndicatorDefinitionFactory(
+        indicator=indicator, round=later, name="@SUM(A1)", unit="\tstuks", baseline=Decimal("-5")
+    )
     fiche = FicheFactory(round=later, project=plan.projects[0], narrative="-1 mijlpaal")
     FinanceReportFactory(fiche=fiche)
     MilestoneStatusFactory(
         round=later, milestone=Milestone.objects.get(number=2), note="=1+1", delay_reason="\r"
     )
-    IndicatorValueFactory(round=later, indicator=Indicator.objects.get(), value=Decimal("-2.5"))
+    IndicatorValueFactory(round=later, indicator=indicator, value=Decimal("-2.5"))
     later.close(by=None)
 
     data = download(client, "2030-12")
