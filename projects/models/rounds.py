@@ -276,6 +276,20 @@ class ReviewState(models.TextChoices):
 
 
 class FicheQuerySet(models.QuerySet["Fiche"]):
+    def repeating_a_finished_status(self) -> FicheQuerySet:
+        """Fiches of a finished project (realised, stopped) that repeat the status of the
+        project's fiche in the round before: what opening a round carries forward, and so
+        what an imported plan's rows of such a project are."""
+        before = (
+            Fiche.objects.filter(
+                project=OuterRef("project"),
+                round__reference_date__lt=OuterRef("round__reference_date"),
+            )
+            .order_by("-round__reference_date")
+            .values("status")[:1]
+        )
+        return self.filter(status__in=ProjectStatus.finished()).filter(status=Subquery(before))
+
     def visible_to(self, user: User | AnonymousUser) -> FicheQuerySet:
         """Closed rounds for every signed-in user; the open round for its coordinators and the
         editors of the project's domain; draft rounds for the coordinators."""

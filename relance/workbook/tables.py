@@ -502,6 +502,15 @@ class Fiches(Table):
                     )
                 )
                 flags.change(fiche_id, m, None, None)
+            # A finished project's row that repeats its finished status is the fiche that
+            # opening the round would have carried forward: it needs no work.
+            created = list(fiche_ids.values())
+            for start in range(0, len(created), 2000):
+                Fiche.objects.filter(pk__in=created[start : start + 2000]).filter(
+                    carried_forward=False
+                ).repeating_a_finished_status().update(
+                    carried_forward=True, review_state=ReviewState.APPROVED
+                )
         fiches, money = [], []
         for m, old in updates:
             version, finance_pk, raised_flag = old.extra
