@@ -45,6 +45,12 @@ class ProjectStatus(models.TextChoices):
         return [(value, label) for value, label in cls.choices if value not in cls.flags()]
 
     @classmethod
+    def of_round(cls, owner_status: str, flag: str | None) -> str:
+        """The one rule for a project's status at a round, as every report counts it: the
+        coordinators' orange or red flag while one is raised, else what the owner reported."""
+        return flag or owner_status
+
+    @classmethod
     def finished(cls) -> tuple[ProjectStatus, ...]:
         """A project with one of these needs no fiche in a later round."""
         return (cls.REALISED, cls.STOPPED)
