@@ -2,13 +2,13 @@
 
 openpyxl's write-only mode writes each row as it comes and keeps no sheet in memory, and
 the database is read in chunks, so memory stays flat whatever the plan's size. Each sheet
-reads the same ORM paths as the import compares (tables.py), so an export imported into
-an empty database gives back the same plan, and exporting that gives the same workbook.
+reads the ORM paths its declaration names (sheets/), which the import compares, so an
+export imported into an empty database gives back the same plan, and exporting that gives
+the same workbook.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from decimal import Decimal
 from typing import IO, Any
 
@@ -19,8 +19,8 @@ from projects.models import ReportingRound
 from projects.spreadsheets import text_cell
 
 from .parsing import normalise_text
-from .schema import Sheet
-from .tables import TABLES, Table
+from .schema import Column, Sheet
+from .sheets import SHEETS
 
 CHUNK = 2000
 # A float holds 15 significant digits exactly; longer indicator values are written as text.
@@ -39,30 +39,32 @@ def _cell(sheet: WriteOnlyWorksheet, value: Any) -> Any:
     return value
 
 
-def _columns(table: Table, round_code: str | None) -> list[int]:
+def _columns(sheet: Sheet, round_code: str | None) -> list[Column]:
     """The columns written: one round's workbook leaves out those that name other rounds
     (a project's leaving round), so that it imports on its own, and imported back into the
     whole plan, leaves those fields as they are."""
-    skipped = table.names_other_rounds if round_code is not None else ()
-    return [i for i, name in enumerate(table.sheet.names) if name not in skipped]
+    return [c for c in sheet.columns if round_code is None or c.in_round_export]
 
 
-def _records(table: Table, round_code: str | None, columns: list[int]) -> Iterator[tuple[Any, ...]]:
-    queryset = table.annotate(table.model._default_manager.all())
-    if round_code is not None and table.round_column:
-        queryset = queryset.filter(**{table.paths[0]: round_code})
-    paths = [table.paths[i] for i in columns]
-    rows = queryset.order_by(*table.key_paths).values_list(*paths)
-    return rows.iterator(chunk_size=CHUNK)
-
-
-def _write_sheet(workbook: Workbook, table: Table, round_code: str | None) -> None:
-    sheet: Sheet = table.sheet
+def write_sheet(
+    workbook: Workbook,
+    sheet: Sheet,
+    *,
+    round_code: str | None = None,
+    rows: dict[str, Any] | None = None,
+) -> None:
+    """Write one sheet: every record, one round's (``round_code``) or those that ``rows``
+    filters (the admin's selection)."""
     worksheet = workbook.create_sheet(sheet.name)
-    indexes = _columns(table, round_code)
-    columns = [sheet.columns[i] for i in indexes]
+    columns = _columns(sheet, round_code)
     worksheet.append([column.name for column in columns])
-    for record in _records(table, round_code, indexes):
+    queryset = sheet.rows()
+    if round_code is not None and sheet.round_column:
+        queryset = queryset.filter(**{sheet.column(sheet.round_column).path: round_code})
+    if rows:
+        queryset = queryset.filter(**rows)
+    records = queryset.order_by(*sheet.key_paths).values_list(*(c.path for c in columns))
+    for record in records.iterator(chunk_size=CHUNK):
         worksheet.append(
             [
                 _cell(worksheet, column.cell(value))
@@ -83,6 +85,6 @@ def export_workbook(target: IO[bytes] | str, *, round_code: str | None = None) -
     if round_code is not None:
         ReportingRound.objects.get(code=round_code)
     workbook = Workbook(write_only=True)
-    for table in TABLES:
-        _write_sheet(workbook, table, round_code)
+    for sheet in SHEETS:
+        write_sheet(workbook, sheet, round_code=round_code)
     workbook.save(target)

@@ -18,11 +18,9 @@ from django.utils.translation import gettext as _
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from milestones.models import MilestoneState
-from milestones.resources import MILESTONE_STATUS_WORDS
 from projects.models import IndicatorKind, ProjectStatus
 from projects.models.indicators import QUANTITY_DECIMAL_PLACES, QUANTITY_MAX_DIGITS
 from projects.models.rounds import RoundState
-from projects.resources import PROJECT_STATUS_WORDS
 
 
 class CellError(ValueError):
@@ -228,6 +226,24 @@ def _words(mapping: Mapping[str, str]) -> dict[str, str]:
 
 
 S, M = ProjectStatus, MilestoneState
+
+# The words of the workbook format (workbook.md) for a project's and a milestone's status.
+PROJECT_STATUS_WORDS: dict[str, str] = {
+    S.NOT_STARTED: "niet gestart",
+    S.STARTED: "opgestart",
+    S.IN_PROGRESS: "in uitvoering",
+    S.REALISED: "gerealiseerd",
+    S.ATTENTION: "aandacht",
+    S.ACTION_REQUIRED: "actie nodig",
+    S.STOPPED: "stopgezet",
+}
+MILESTONE_STATUS_WORDS: dict[str, str] = {
+    M.REALISED: "gerealiseerd",
+    M.ON_SCHEDULE: "op schema",
+    M.DELAYED: "vertraagd",
+    M.FUTURE: "toekomstig",
+    M.STOPPED: "geschrapt",
+}
 
 # The words of workbook.md, then the stored codes, the colours and the labels of the reports.
 _PROJECT_STATUSES = _words(

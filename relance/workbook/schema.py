@@ -1,20 +1,70 @@
-"""The sheets and columns of the plan workbook (``workbook.md``), in the export's order."""
+"""What a sheet and a column of the plan workbook are: the terms the declaration
+(``sheets/``) is written in.
+
+A column is declared once, by its name in row 1, and says everything its readers need:
+how its cells read (the import), which ORM path holds its value (the import compares it,
+the export writes it), whether and how the import writes it back, whether it is required,
+what an empty cell means, in which version of the format it appeared, how it is shown (the
+export and the preview), and whether and how open data publishes it.
+"""
 
 from __future__ import annotations
 
+import enum
 import re
 import sys
 from collections import namedtuple
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
+from django.db import models
 from django.utils.translation import gettext as _
 
 from . import parsing
 from .parsing import CellError, Parser
 
 SMALLINT_MAX = 32767  # PositiveSmallIntegerField
+
+# The format's versions (workbook.md): 1 is the first; 2 added the columns of "What the
+# newer columns mean". A column added later is optional, so that older files stay valid.
+FIRST_VERSION = 1
+VERSION = 2
+
+
+class Kind(enum.Enum):
+    """What a column holds: (Dutch, English), as the open data dictionary says it."""
+
+    TEXT = ("tekst", "text")
+    CODE = ("code", "code")
+    INTEGER = ("geheel getal", "integer")
+    AMOUNT = ("bedrag in euro, twee decimalen", "amount in euro, two decimals")
+    QUANTITY = ("decimaal getal", "decimal number")
+    DATE = ("datum (JJJJ-MM-DD)", "date (YYYY-MM-DD)")
+    DATETIME = ("tijdstip (ISO 8601)", "timestamp (ISO 8601)")
+    YES_NO = ("ja of nee", "ja (yes) or nee (no)")
+
+
+# The kind of value each parser gives (a column may still say its own).
+_KINDS: dict[Parser, Kind] = {
+    parsing.amount: Kind.AMOUNT,
+    parsing.quantity: Kind.QUANTITY,
+    parsing.date: Kind.DATE,
+    parsing.yes_no: Kind.YES_NO,
+    parsing.whole_number: Kind.INTEGER,
+    parsing.coefficient: Kind.INTEGER,
+    parsing.project_status: Kind.CODE,
+    parsing.milestone_status: Kind.CODE,
+    parsing.round_state: Kind.CODE,
+    parsing.flag_level: Kind.CODE,
+    parsing.indicator_kind: Kind.CODE,
+}
+
+
+def _of_kind(parse: Parser, kind: Kind) -> Parser:
+    _KINDS[parse] = kind
+    return parse
 
 
 def _code(pattern: str, message: Callable[[], str], max_length: int) -> Parser:
@@ -27,7 +77,7 @@ def _code(pattern: str, message: Callable[[], str], max_length: int) -> Parser:
         # Codes repeat on every row of the big sheets: one string each saves memory.
         return sys.intern(code)
 
-    return parse
+    return _of_kind(parse, Kind.CODE)
 
 
 domain_code = _code(
@@ -49,6 +99,9 @@ def round_code(value: Any) -> str:
     return sys.intern(code)
 
 
+_of_kind(round_code, Kind.CODE)
+
+
 def number_between(low: int, high: int) -> Parser:
     def parse(value: Any) -> int:
         number = parsing.whole_number(value)
@@ -59,7 +112,7 @@ def number_between(low: int, high: int) -> Parser:
             )
         return number
 
-    return parse
+    return _of_kind(parse, Kind.INTEGER)
 
 
 def text(max_length: int | None = None) -> Parser:
@@ -72,204 +125,144 @@ def text(max_length: int | None = None) -> Parser:
             )
         return result
 
-    return parse
+    return _of_kind(parse, Kind.TEXT)
+
+
+@dataclass(frozen=True)
+class Public:
+    """A column that open data publishes: what it holds in Dutch and English (the data
+    dictionary), under its own name or another one in the CSV file."""
+
+    nl: str
+    en: str
+    name: str = ""
 
 
 @dataclass(frozen=True)
 class Column:
-    """A column: its name in row 1, how its cells read, what an empty cell means, and how
-    a stored value is written back (the export) and shown (the preview)."""
+    """One column of a sheet (see the module's docstring).
+
+    ``path`` is the ORM path of the stored value on the sheet's model, or an annotation of
+    the sheet's ``read``. The import sets the model field ``path`` names when it is one
+    (no ``__``) and ``written``; a column that names another sheet is written through its
+    ``Ref``, and the rest by the sheet's table (relance/workbook/tables).
+    """
 
     name: str
     parse: Parser
+    path: str
     required: bool = False
     empty: Any = None
+    since: int = FIRST_VERSION
     show: Callable[[Any], Any] | None = None
+    written: bool = True
+    # Written in the workbook of one round (not a project's leaving round, which names
+    # other rounds: that file imports on its own and leaves those fields alone).
+    in_round_export: bool = True
+    public: Public | None = None
+    kind: Kind | None = None  # else the parser's
+    choices: type[models.Choices] | None = None  # the codes the data dictionary lists
     # A column whose few distinct values repeat row after row (codes, statuses).
     repeats: bool = False
+
+    def __post_init__(self) -> None:
+        if self.since > FIRST_VERSION and self.required:
+            raise ValueError(f"{self.name}: a column added after the first version is optional")
+
+    @property
+    def field(self) -> str | None:
+        """The model field that the import sets from this column's value, if it is one."""
+        return self.path if self.written and "__" not in self.path else None
+
+    @property
+    def value_kind(self) -> Kind:
+        return self.kind or _KINDS.get(self.parse, Kind.TEXT)
 
     def cell(self, value: Any) -> Any:
         return self.show(value) if self.show and value is not None else value
 
 
 @dataclass(frozen=True)
+class Ref:
+    """Columns of a sheet that name a row of another sheet (by that sheet's key), and the
+    foreign key the import writes from it (``field``, optional)."""
+
+    columns: tuple[str, ...]
+    table: str
+    message: Any  # lazy text with %(value)s
+    field: str | None = None
+
+
+def as_stored(queryset: models.QuerySet[Any]) -> models.QuerySet[Any]:
+    return queryset
+
+
+@lru_cache(maxsize=64)
+def _record(name: str, names: tuple[str, ...]) -> Any:
+    return namedtuple(name, names)  # noqa: PYI024
+
+
+@dataclass(eq=False)
 class Sheet:
+    """A sheet: its name, the model a row is a record of, its key, its columns in the
+    export's order, the references to other sheets and, for a sheet of a round's rows, the
+    column that names the round (a closed round refuses changes; one round's export holds
+    only its rows). ``read`` adds the annotations that some columns' paths name."""
+
     name: str
+    model: type[models.Model]
     key: tuple[str, ...]
     columns: tuple[Column, ...]
-    # A record of this sheet: a tuple in column order whose values are also named by their
-    # column (``record.budget_eur``), so that code never counts positions.
-    # (A class made at run time: typed Any, since mypy cannot know its fields.)
-    record: Any = field(init=False, repr=False, compare=False)
+    refs: tuple[Ref, ...] = ()
+    round_column: str | None = None
+    read: Callable[[models.QuerySet[Any]], models.QuerySet[Any]] = field(default=as_stored)
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "record", namedtuple(self.name, self.names))  # noqa: PYI024
-
-    def index(self, column: str) -> int:
-        return self.names.index(column)
+        names = set(self.names)
+        named = [*self.key, *(c for ref in self.refs for c in ref.columns)]
+        unknown = [name for name in [*named, self.round_column] if name and name not in names]
+        if unknown or len(names) != len(self.columns):
+            raise ValueError(f"{self.name}: unknown or twice declared columns {unknown}")
 
     @property
     def names(self) -> tuple[str, ...]:
         return tuple(column.name for column in self.columns)
 
+    @property
+    def record(self) -> Any:
+        """A record of this sheet: a tuple in column order whose values are also named by
+        their column (``record.budget_eur``), so that code never counts positions. (A class
+        made at run time: typed Any, since mypy cannot know its fields.)"""
+        return _record(self.name, self.names)
 
-def required(name: str, parse: Parser, *, repeats: bool = False) -> Column:
-    return Column(name, parse, required=True, repeats=repeats)
+    def index(self, column: str) -> int:
+        return self.names.index(column)
+
+    def column(self, name: str) -> Column:
+        return self.columns[self.index(name)]
+
+    @property
+    def paths(self) -> tuple[str, ...]:
+        return tuple(column.path for column in self.columns)
+
+    @property
+    def key_paths(self) -> tuple[str, ...]:
+        return tuple(self.column(name).path for name in self.key)
+
+    def rows(self) -> models.QuerySet[Any]:
+        """The stored records, with the annotations the columns' paths name."""
+        return self.read(self.model._default_manager.all())
 
 
-def optional_text(name: str, max_length: int | None = None) -> Column:
-    return Column(name, text(max_length), empty="")
+def required(name: str, parse: Parser, path: str, **options: Any) -> Column:
+    return Column(name, parse, path, required=True, **options)
+
+
+def optional_text(name: str, path: str, max_length: int | None = None, **options: Any) -> Column:
+    return Column(name, text(max_length), path, empty="", **options)
 
 
 SPEERPUNT_NUMBER = number_between(1, 99)
 CLUSTER_NUMBER = number_between(1, SMALLINT_MAX)
 MILESTONE_NUMBER = number_between(1, SMALLINT_MAX)
 INDICATOR_CODE = text(20)
-
-DOMAINS = Sheet(
-    "beleidsdomeinen",
-    key=("code",),
-    columns=(required("code", domain_code), required("naam", text(200))),
-)
-SPEERPUNTEN = Sheet(
-    "speerpunten",
-    key=("nummer",),
-    columns=(required("nummer", SPEERPUNT_NUMBER), required("naam", text(200))),
-)
-CLUSTERS = Sheet(
-    "clusters",
-    key=("nummer",),
-    columns=(
-        required("nummer", CLUSTER_NUMBER),
-        required("speerpunt", SPEERPUNT_NUMBER),
-        required("naam", text(200)),
-    ),
-)
-PROJECTS = Sheet(
-    "projecten",
-    key=("code",),
-    columns=(
-        required("code", project_code),
-        required("titel", text(500)),
-        required("cluster", CLUSTER_NUMBER, repeats=True),
-        required("beleidsdomein", domain_code, repeats=True),
-        optional_text("entiteit", 200),
-        required("budget_eur", parsing.amount),
-        Column("rrf", parsing.yes_no, empty=False, show=lambda value: "ja" if value else "nee"),
-        optional_text("rrf_maatregel", 50),
-        Column("startdatum", parsing.date),
-        Column("einddatum", parsing.date),
-        Column("klimaatcoefficient", parsing.coefficient, empty=0),
-        Column("digitaalcoefficient", parsing.coefficient, empty=0),
-        Column("buiten_plan_vanaf", round_code),
-        optional_text("reden_buiten_plan"),
-    ),
-)
-MILESTONES = Sheet(
-    "mijlpalen",
-    key=("project", "nummer"),
-    columns=(
-        required("project", project_code, repeats=True),
-        required("nummer", MILESTONE_NUMBER),
-        required("omschrijving", text()),
-        required("deadline", parsing.date),
-        optional_text("rrf_referentie", 50),
-    ),
-)
-ROUNDS = Sheet(
-    "meetmomenten",
-    key=("code",),
-    columns=(
-        required("code", round_code),
-        optional_text("naam", 100),
-        required("referentiedatum", parsing.date),
-        Column("deadline", parsing.date),
-        Column("status", parsing.round_state, empty="draft", show=parsing.ROUND_STATE_WORDS.get),
-        Column("envelop_eur", parsing.amount),
-    ),
-)
-FICHES = Sheet(
-    "rapportering",
-    key=("meetmoment", "project"),
-    columns=(
-        required("meetmoment", round_code, repeats=True),
-        required("project", project_code, repeats=True),
-        Column(
-            "status",
-            parsing.project_status,
-            True,
-            show=parsing.PROJECT_STATUS_WORDS.get,
-            repeats=True,
-        ),
-        Column("vastgelegd_eur", parsing.amount),
-        Column("vereffend_eur", parsing.amount),
-        optional_text("toelichting"),
-        Column("budget_eur", parsing.amount),
-        Column("markering", parsing.flag_level, show=parsing.FLAG_WORDS.get, repeats=True),
-        optional_text("motivatie"),
-    ),
-)
-MILESTONE_STATUSES = Sheet(
-    "mijlpaalstatus",
-    key=("meetmoment", "project", "mijlpaal"),
-    columns=(
-        required("meetmoment", round_code, repeats=True),
-        required("project", project_code, repeats=True),
-        required("mijlpaal", MILESTONE_NUMBER, repeats=True),
-        Column(
-            "status",
-            parsing.milestone_status,
-            True,
-            show=parsing.MILESTONE_STATUS_WORDS.get,
-            repeats=True,
-        ),
-        Column("realisatiedatum", parsing.date),
-        optional_text("toelichting"),
-        Column("verwachte_datum", parsing.date),
-        optional_text("reden_vertraging"),
-        Column("uitgesteld", number_between(0, SMALLINT_MAX)),
-    ),
-)
-INDICATORS = Sheet(
-    "indicatoren",
-    # Without a meetmoment: the open round's definition, or with no round open, the one the
-    # next round to open takes over (the key's meetmoment is then None).
-    key=("meetmoment", "project", "code"),
-    columns=(
-        Column("meetmoment", round_code, repeats=True),
-        required("project", project_code, repeats=True),
-        required("code", INDICATOR_CODE),
-        required("naam", text(300)),
-        required("soort", parsing.indicator_kind),
-        optional_text("eenheid", 50),
-        Column("basiswaarde", parsing.quantity),
-        Column("streefwaarde", parsing.quantity),
-        Column("streefdatum", parsing.date),
-        optional_text("rrf_referentie", 50),
-    ),
-)
-INDICATOR_VALUES = Sheet(
-    "indicatorwaarden",
-    key=("meetmoment", "project", "indicator"),
-    columns=(
-        required("meetmoment", round_code, repeats=True),
-        required("project", project_code, repeats=True),
-        required("indicator", INDICATOR_CODE),
-        required("waarde", parsing.quantity),
-        optional_text("toelichting"),
-    ),
-)
-
-SHEETS: tuple[Sheet, ...] = (
-    DOMAINS,
-    SPEERPUNTEN,
-    CLUSTERS,
-    PROJECTS,
-    MILESTONES,
-    ROUNDS,
-    FICHES,
-    MILESTONE_STATUSES,
-    INDICATORS,
-    INDICATOR_VALUES,
-)
-BY_NAME = {sheet.name: sheet for sheet in SHEETS}

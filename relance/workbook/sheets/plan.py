@@ -1,0 +1,168 @@
+"""The plan's sheets: its structure, projects and milestones (workbook.md)."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _lazy
+
+from milestones.models import Milestone
+from projects.models import Cluster, PolicyDomain, Project, Speerpunt
+
+from .. import parsing
+from ..schema import (
+    CLUSTER_NUMBER,
+    MILESTONE_NUMBER,
+    SPEERPUNT_NUMBER,
+    Column,
+    Kind,
+    Public,
+    Ref,
+    Sheet,
+    domain_code,
+    optional_text,
+    project_code,
+    required,
+    round_code,
+    text,
+)
+
+PROJECT = Public("Code van het project (bv. VV001).", "Project code (e.g. VV001).")
+
+DOMAINS = Sheet(
+    "beleidsdomeinen",
+    PolicyDomain,
+    key=("code",),
+    columns=(required("code", domain_code, "code"), required("naam", text(200), "name")),
+)
+SPEERPUNTEN = Sheet(
+    "speerpunten",
+    Speerpunt,
+    key=("nummer",),
+    columns=(required("nummer", SPEERPUNT_NUMBER, "number"), required("naam", text(200), "name")),
+)
+CLUSTERS = Sheet(
+    "clusters",
+    Cluster,
+    key=("nummer",),
+    columns=(
+        required("nummer", CLUSTER_NUMBER, "number"),
+        required("speerpunt", SPEERPUNT_NUMBER, "speerpunt__number"),
+        required("naam", text(200), "name"),
+    ),
+    refs=(
+        Ref(("speerpunt",), "speerpunten", _lazy("onbekend speerpunt: %(value)s"), "speerpunt_id"),
+    ),
+)
+PROJECTS = Sheet(
+    "projecten",
+    Project,
+    key=("code",),
+    columns=(
+        required(
+            "code", project_code, "code", public=Public("Code van het project.", "Project code.")
+        ),
+        required("titel", text(500), "title", public=Public("Titel.", "Title.")),
+        required(
+            "cluster",
+            CLUSTER_NUMBER,
+            "cluster__number",
+            repeats=True,
+            public=Public("Nummer van de cluster (planbreed).", "Cluster number (plan-wide)."),
+        ),
+        required(
+            "beleidsdomein",
+            domain_code,
+            "domain__code",
+            repeats=True,
+            public=Public("Code van het beleidsdomein.", "Policy domain code."),
+        ),
+        optional_text(
+            "entiteit", "entity", 200, public=Public("Uitvoerende entiteit.", "Executing entity.")
+        ),
+        required(
+            "budget_eur",
+            parsing.amount,
+            "budget_eur",
+            public=Public(
+                "Huidig relancebudget van het project.", "The project's current recovery budget."
+            ),
+        ),
+        Column(
+            "rrf",
+            parsing.yes_no,
+            "is_rrf",
+            empty=False,
+            show=lambda value: "ja" if value else "nee",
+            public=Public(
+                "Ook in het Belgische plan voor de Europese Recovery and Resilience Facility.",
+                "Also part of Belgium's plan under the EU Recovery and Resilience Facility.",
+            ),
+        ),
+        optional_text(
+            "rrf_maatregel",
+            "rrf_measure",
+            50,
+            kind=Kind.CODE,
+            public=Public("RRF-maatregel (bv. I-2.09).", "RRF measure (e.g. I-2.09)."),
+        ),
+        Column(
+            "startdatum", parsing.date, "start_date", public=Public("Startdatum.", "Start date.")
+        ),
+        Column("einddatum", parsing.date, "end_date", public=Public("Einddatum.", "End date.")),
+        Column("klimaatcoefficient", parsing.coefficient, "climate_coefficient", empty=0, since=2),
+        Column("digitaalcoefficient", parsing.coefficient, "digital_coefficient", empty=0, since=2),
+        Column(
+            "buiten_plan_vanaf", round_code, "left_plan_from__code", since=2, in_round_export=False
+        ),
+        optional_text("reden_buiten_plan", "left_plan_reason", since=2, in_round_export=False),
+    ),
+    refs=(
+        Ref(("cluster",), "clusters", _lazy("onbekende cluster: %(value)s"), "cluster_id"),
+        Ref(
+            ("beleidsdomein",),
+            "beleidsdomeinen",
+            _lazy("onbekend beleidsdomein: %(value)s"),
+            "domain_id",
+        ),
+        # A round the file creates has no id yet: set once the rounds are written.
+        Ref(
+            ("buiten_plan_vanaf",),
+            "meetmomenten",
+            _lazy("onbekend meetmoment: %(value)s"),
+            "left_plan_from_id",
+        ),
+    ),
+)
+MILESTONES = Sheet(
+    "mijlpalen",
+    Milestone,
+    key=("project", "nummer"),
+    columns=(
+        required("project", project_code, "project__code", repeats=True, public=PROJECT),
+        required(
+            "nummer",
+            MILESTONE_NUMBER,
+            "number",
+            public=Public("Nummer binnen het project.", "Number within the project."),
+        ),
+        required(
+            "omschrijving", text(), "description", public=Public("Omschrijving.", "Description.")
+        ),
+        required(
+            "deadline",
+            parsing.date,
+            "deadline",
+            public=Public(
+                "Oorspronkelijke deadline; die verschuift nooit.",
+                "Original deadline; it never moves.",
+            ),
+        ),
+        optional_text(
+            "rrf_referentie",
+            "rrf_reference",
+            50,
+            kind=Kind.CODE,
+            public=Public("RRF-referentie (bv. I-2.09).", "RRF reference (e.g. I-2.09)."),
+        ),
+    ),
+    refs=(Ref(("project",), "projecten", _lazy("onbekend project: %(value)s"), "project_id"),),
+)

@@ -1,0 +1,327 @@
+"""The sheets of the rounds: the rounds themselves and what each round reports (workbook.md)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import models
+from django.db.models import Case, CharField, F, OuterRef, Q, Subquery, Value, When
+from django.db.models.functions import Coalesce
+from django.utils.translation import gettext_lazy as _lazy
+
+from milestones.models import MilestoneState, MilestoneStatus
+from projects.models import (
+    Fiche,
+    IndicatorDefinition,
+    IndicatorKind,
+    IndicatorValue,
+    ProjectStatus,
+    ReportingRound,
+    StatusFlag,
+)
+
+from .. import parsing
+from ..schema import (
+    INDICATOR_CODE,
+    MILESTONE_NUMBER,
+    SMALLINT_MAX,
+    Column,
+    Kind,
+    Public,
+    Ref,
+    Sheet,
+    number_between,
+    optional_text,
+    project_code,
+    required,
+    round_code,
+    text,
+)
+from .plan import PROJECT
+
+ROUND = Public("Code van het meetmoment (JJJJ-MM).", "Code of the reporting round (YYYY-MM).")
+NOTE = Public("Toelichting.", "Note.")
+
+# The motivation of a flag that a workbook gave without one (a flag word in the status
+# column, as older files have it) or that was stored without a flag record. It is data, in
+# the plan's language, and the same text every time so that a file imports the same twice.
+UNMOTIVATED = "Markering uit een werkboek, zonder motivering."
+
+
+def _round_ref(field: str | None = "round_id") -> Ref:
+    return Ref(("meetmoment",), "meetmomenten", _lazy("onbekend meetmoment: %(value)s"), field)
+
+
+ROUNDS = Sheet(
+    "meetmomenten",
+    ReportingRound,
+    key=("code",),
+    columns=(
+        required("code", round_code, "code", public=Public("Code (JJJJ-MM).", "Code (YYYY-MM).")),
+        optional_text("naam", "name", 100, public=Public("Naam.", "Name.")),
+        required(
+            "referentiedatum",
+            parsing.date,
+            "reference_date",
+            public=Public("De datum waarop de cijfers slaan.", "The date the figures refer to."),
+        ),
+        Column(
+            "deadline",
+            parsing.date,
+            "deadline",
+            public=Public(
+                "De uiterste datum voor de projecteigenaars.", "The project owners' deadline."
+            ),
+        ),
+        # The state follows once every sheet is written (tables/rounds.py).
+        Column(
+            "status",
+            parsing.round_state,
+            "state",
+            empty="draft",
+            show=parsing.ROUND_STATE_WORDS.get,
+            written=False,
+        ),
+        Column("envelop_eur", parsing.amount, "envelope_eur", since=2),
+    ),
+    round_column="code",
+)
+
+
+def _fiche_as_reported(queryset: models.QuerySet[Any]) -> models.QuerySet[Any]:
+    """The owner's status, the flag and its motivation, as the sheet's columns hold them."""
+    # ProjectStatus.of_round(owner_status, flag) read backwards: while a flag is raised, the
+    # fiche's status is the flag's level and the owner's report is kept aside.
+    flagged = Q(status__in=ProjectStatus.flags())
+    raised = StatusFlag.objects.filter(fiche=OuterRef("pk"), lifted_at__isnull=True)
+    return queryset.annotate(
+        reported_status=Case(When(flagged, then=F("owner_status")), default=F("status")),
+        flag_level=Case(
+            When(flagged, then=F("status")), default=Value(None, output_field=CharField())
+        ),
+        flag_motivation=Case(
+            When(
+                flagged,
+                then=Coalesce(Subquery(raised.values("motivation")[:1]), Value(UNMOTIVATED)),
+            ),
+            default=Value(""),
+            output_field=models.TextField(),
+        ),
+        raised_flag=Subquery(raised.values("pk")[:1]),
+    )
+
+
+FICHES = Sheet(
+    "rapportering",
+    Fiche,
+    key=("meetmoment", "project"),
+    columns=(
+        required("meetmoment", round_code, "round__code", repeats=True, public=ROUND),
+        required("project", project_code, "project__code", repeats=True, public=PROJECT),
+        # What the owner reported; the flag is the coordinators' (tables/fiches.py).
+        required(
+            "status",
+            parsing.project_status,
+            "reported_status",
+            show=parsing.PROJECT_STATUS_WORDS.get,
+            repeats=True,
+            written=False,
+        ),
+        Column(
+            "vastgelegd_eur",
+            parsing.amount,
+            "finance__committed_eur",
+            public=Public(
+                "Vastleggingskredieten (VAK), cumulatief tot de referentiedatum.",
+                "Commitments (VAK), cumulative to the reference date.",
+            ),
+        ),
+        Column(
+            "vereffend_eur",
+            parsing.amount,
+            "finance__paid_eur",
+            public=Public(
+                "Vereffeningskredieten (VEK), cumulatief tot de referentiedatum.",
+                "Payments (VEK), cumulative to the reference date.",
+            ),
+        ),
+        optional_text(
+            "toelichting",
+            "narrative",
+            public=Public("Toelichting van de projecteigenaar.", "The project owner's narrative."),
+        ),
+        Column("budget_eur", parsing.amount, "finance__budget_eur", since=2),
+        Column(
+            "markering",
+            parsing.flag_level,
+            "flag_level",
+            since=2,
+            show=parsing.FLAG_WORDS.get,
+            repeats=True,
+            written=False,
+        ),
+        optional_text("motivatie", "flag_motivation", since=2, written=False),
+    ),
+    refs=(
+        _round_ref(),
+        Ref(("project",), "projecten", _lazy("onbekend project: %(value)s"), "project_id"),
+    ),
+    round_column="meetmoment",
+    read=_fiche_as_reported,
+)
+MILESTONE_STATUSES = Sheet(
+    "mijlpaalstatus",
+    MilestoneStatus,
+    key=("meetmoment", "project", "mijlpaal"),
+    columns=(
+        required("meetmoment", round_code, "round__code", repeats=True, public=ROUND),
+        required("project", project_code, "milestone__project__code", repeats=True, public=PROJECT),
+        required(
+            "mijlpaal",
+            MILESTONE_NUMBER,
+            "milestone__number",
+            repeats=True,
+            public=Public("Nummer van de mijlpaal.", "Milestone number."),
+        ),
+        required(
+            "status",
+            parsing.milestone_status,
+            "status",
+            show=parsing.MILESTONE_STATUS_WORDS.get,
+            repeats=True,
+            choices=MilestoneState,
+            public=Public("Status van de mijlpaal.", "The milestone's status."),
+        ),
+        Column(
+            "realisatiedatum",
+            parsing.date,
+            "realised_on",
+            public=Public(
+                "Wanneer de mijlpaal gerealiseerd werd.", "When the milestone was realised."
+            ),
+        ),
+        optional_text("toelichting", "note", public=NOTE),
+        Column(
+            "verwachte_datum",
+            parsing.date,
+            "forecast_date",
+            since=2,
+            public=Public(
+                "Nieuwe verwachte datum van een vertraagde mijlpaal.",
+                "New expected date of a delayed milestone.",
+            ),
+        ),
+        optional_text(
+            "reden_vertraging",
+            "delay_reason",
+            since=2,
+            public=Public("Reden van de vertraging.", "Reason for the delay."),
+        ),
+        Column(
+            "uitgesteld",
+            number_between(0, SMALLINT_MAX),
+            "postponements",
+            since=2,
+            public=Public(
+                "Hoe vaak de verwachte datum verschoof, over alle meetmomenten.",
+                "How often the expected date moved, over all rounds.",
+                name="aantal_keer_uitgesteld",
+            ),
+        ),
+    ),
+    refs=(
+        _round_ref(),
+        Ref(
+            ("project", "mijlpaal"),
+            "mijlpalen",
+            _lazy("onbekende mijlpaal: %(value)s"),
+            "milestone_id",
+        ),
+    ),
+    round_column="meetmoment",
+)
+INDICATORS = Sheet(
+    "indicatoren",
+    IndicatorDefinition,
+    # Without a meetmoment: the open round's definition, or with no round open, the one the
+    # next round to open takes over (the key's meetmoment is then None).
+    key=("meetmoment", "project", "code"),
+    columns=(
+        Column("meetmoment", round_code, "round__code", since=2, repeats=True),
+        required("project", project_code, "indicator__project__code", repeats=True, public=PROJECT),
+        required(
+            "code",
+            INDICATOR_CODE,
+            "indicator__code",
+            kind=Kind.CODE,
+            public=Public(
+                "Code van de indicator binnen het project (bv. OUT1).",
+                "Indicator code within the project (e.g. OUT1).",
+            ),
+        ),
+        required("naam", text(300), "name", public=Public("Naam.", "Name.")),
+        required(
+            "soort",
+            parsing.indicator_kind,
+            "kind",
+            choices=IndicatorKind,
+            public=Public("Soort.", "Kind."),
+        ),
+        optional_text("eenheid", "unit", 50, public=Public("Eenheid.", "Unit.")),
+        Column(
+            "basiswaarde", parsing.quantity, "baseline", public=Public("Basiswaarde.", "Baseline.")
+        ),
+        Column(
+            "streefwaarde", parsing.quantity, "target", public=Public("Streefwaarde.", "Target.")
+        ),
+        Column(
+            "streefdatum",
+            parsing.date,
+            "target_date",
+            public=Public("Streefdatum.", "Target date."),
+        ),
+        optional_text(
+            "rrf_referentie",
+            "rrf_reference",
+            50,
+            kind=Kind.CODE,
+            public=Public("RRF-referentie.", "RRF reference."),
+        ),
+    ),
+    # The indicator (project and code) is made when first named: tables/rounds.py.
+    refs=(
+        _round_ref(),
+        Ref(("project",), "projecten", _lazy("onbekend project: %(value)s")),
+    ),
+    round_column="meetmoment",
+)
+INDICATOR_VALUES = Sheet(
+    "indicatorwaarden",
+    IndicatorValue,
+    key=("meetmoment", "project", "indicator"),
+    columns=(
+        required("meetmoment", round_code, "round__code", repeats=True, public=ROUND),
+        required("project", project_code, "indicator__project__code", repeats=True, public=PROJECT),
+        required(
+            "indicator",
+            INDICATOR_CODE,
+            "indicator__code",
+            kind=Kind.CODE,
+            public=Public("Code van de indicator.", "Indicator code."),
+        ),
+        required(
+            "waarde", parsing.quantity, "value", public=Public("Gemeten waarde.", "Measured value.")
+        ),
+        optional_text("toelichting", "note", public=NOTE),
+    ),
+    refs=(
+        _round_ref(),
+        Ref(
+            ("project", "indicator"),
+            "indicator",
+            _lazy("onbekende indicator: %(value)s"),
+            "indicator_id",
+        ),
+    ),
+    round_column="meetmoment",
+)
