@@ -1,6 +1,10 @@
 """A CSV file of open data, declared column by column: the ORM path of each value, what
 kind of value it is, and what it holds in Dutch and in English (the data dictionary).
 
+A file that publishes a sheet of the plan workbook takes that sheet's public columns from
+the workbook's declaration (relance/workbook/sheets): their name, path, kind and
+description are declared there once. The file only orders them, and adds its own.
+
 Free text goes through ``csv_safe``: a text that starts with ``=``, ``+``, ``-``, ``@``, tab
 or carriage return gets a leading ``'``, so that no spreadsheet runs it as a formula.
 Numbers and dates are written by us and stay as they are (``-5`` is a number).
@@ -9,7 +13,6 @@ Numbers and dates are written by us and stay as they are (``-5`` is a number).
 from __future__ import annotations
 
 import datetime as dt
-import enum
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
@@ -20,22 +23,11 @@ from django.utils import timezone, translation
 
 from projects.models import ReportingRound
 from projects.spreadsheets import csv_safe
+from relance.workbook import schema
+from relance.workbook.schema import Kind
 
 CHUNK = 2000
 CENT = Decimal("0.01")
-
-
-class Kind(enum.Enum):
-    """What a column holds: (Dutch, English) for the dictionary."""
-
-    TEXT = ("tekst", "text")
-    CODE = ("code", "code")
-    INTEGER = ("geheel getal", "integer")
-    AMOUNT = ("bedrag in euro, twee decimalen", "amount in euro, two decimals")
-    QUANTITY = ("decimaal getal", "decimal number")
-    DATE = ("datum (JJJJ-MM-DD)", "date (YYYY-MM-DD)")
-    DATETIME = ("tijdstip (ISO 8601)", "timestamp (ISO 8601)")
-    YES_NO = ("ja of nee", "ja (yes) or nee (no)")
 
 
 def _cell(kind: Kind, value: Any) -> Any:
@@ -65,6 +57,15 @@ class Column:
     en: str
     choices: type[Any] | None = None  # TextChoices: the dictionary lists the codes
 
+    @classmethod
+    def of(cls, column: schema.Column) -> Column:
+        """A column of the plan workbook, as open data publishes it."""
+        public = column.public
+        if public is None:
+            raise ValueError(f"{column.name} is not published")
+        kind, choices = column.value_kind, column.choices
+        return cls(public.name or column.name, column.path, kind, public.nl, public.en, choices)
+
     def description(self, language: str) -> str:
         """What the column holds, in ``language`` (nl or en), with its codes if any."""
         text = self.nl if language == "nl" else self.en
@@ -77,11 +78,28 @@ class Column:
 
 @dataclass(frozen=True)
 class CsvTable:
+    """A CSV file: its rows, and its columns in ``layout``, each a column of its own or
+    the name of a column of ``sheet`` (the workbook's). The sheet's other public columns
+    follow, in the sheet's order, so that a column declared public there is published."""
+
     filename: str
     nl: str
     en: str
     rows_of: Callable[[ReportingRound], QuerySet[Any]]
-    columns: tuple[Column, ...]
+    layout: tuple[Column | str, ...]
+    sheet: schema.Sheet | None = None
+
+    @property
+    def columns(self) -> tuple[Column, ...]:
+        if self.sheet is None:
+            return tuple(entry for entry in self.layout if isinstance(entry, Column))
+        sheet = self.sheet
+        named = {entry for entry in self.layout if isinstance(entry, str)}
+        rest = [c.name for c in sheet.columns if c.public is not None and c.name not in named]
+        return tuple(
+            entry if isinstance(entry, Column) else Column.of(sheet.column(entry))
+            for entry in [*self.layout, *rest]
+        )
 
     @property
     def headers(self) -> list[str]:
@@ -89,7 +107,8 @@ class CsvTable:
 
     def rows(self, reporting_round: ReportingRound) -> Iterator[list[Any]]:
         """The rows, read in chunks: memory stays flat whatever the plan's size."""
-        kinds = [column.kind for column in self.columns]
-        records = self.rows_of(reporting_round).values_list(*(c.path for c in self.columns))
+        columns = self.columns
+        kinds = [column.kind for column in columns]
+        records = self.rows_of(reporting_round).values_list(*(c.path for c in columns))
         for record in records.iterator(chunk_size=CHUNK):
             yield [_cell(kind, value) for kind, value in zip(kinds, record, strict=True)]

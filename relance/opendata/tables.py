@@ -2,47 +2,24 @@
 them. Each column carries its own description in Dutch and English, so the dictionary
 cannot miss a column.
 
-Column names follow the plan workbook (workbook.md), so that the CSV files and the
-workbook in the same download read alike.
+The files that publish a sheet of the plan workbook (workbook.md) take its public columns
+from the workbook's declaration (relance/workbook/sheets), names and descriptions alike,
+so that the CSV files and the workbook in the same download read alike; here they are
+only put in order, among the columns a file adds of its own.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
 
 from django.db.models import QuerySet
 
-from milestones.models import MilestoneState
-from projects.models import IndicatorKind, ProjectStatus, ReportingRound
+from projects.models import ProjectStatus, ReportingRound
 from projects.models.rounds import RoundState
+from relance.workbook import sheets
 
 from . import queries
 from .columns import Column, CsvTable, Kind
-
-
-def _status_column(path: str, choices: type[Any], nl: str, en: str) -> Column:
-    return Column("status", path, Kind.CODE, nl, en, choices=choices)
-
-
-def _round_column(path: str = "round__code") -> Column:
-    return Column(
-        "meetmoment",
-        path,
-        Kind.CODE,
-        "Code van het meetmoment (JJJJ-MM).",
-        "Code of the reporting round (YYYY-MM).",
-    )
-
-
-def _project_column(path: str) -> Column:
-    return Column(
-        "project",
-        path,
-        Kind.CODE,
-        "Code van het project (bv. VV001).",
-        "Project code (e.g. VV001).",
-    )
 
 
 def _the_round(reporting_round: ReportingRound) -> QuerySet[ReportingRound]:
@@ -55,22 +32,10 @@ ROUND = CsvTable(
     "The reporting round of this data.",
     _the_round,
     (
-        Column("code", "code", Kind.CODE, "Code (JJJJ-MM).", "Code (YYYY-MM)."),
-        Column("naam", "name", Kind.TEXT, "Naam.", "Name."),
-        Column(
-            "referentiedatum",
-            "reference_date",
-            Kind.DATE,
-            "De datum waarop de cijfers slaan.",
-            "The date the figures refer to.",
-        ),
-        Column(
-            "deadline",
-            "deadline",
-            Kind.DATE,
-            "De uiterste datum voor de projecteigenaars.",
-            "The project owners' deadline.",
-        ),
+        "code",
+        "naam",
+        "referentiedatum",
+        "deadline",
         Column(
             "gesloten_op",
             "closed_at",
@@ -79,6 +44,7 @@ ROUND = CsvTable(
             "When the round was closed; its figures never change after that.",
         ),
     ),
+    sheets.ROUNDS,
 )
 
 PROJECTS = CsvTable(
@@ -87,8 +53,8 @@ PROJECTS = CsvTable(
     "Every project of the plan, as it is now.",
     lambda _round: queries.plan_projects(),
     (
-        Column("code", "code", Kind.CODE, "Code van het project.", "Project code."),
-        Column("titel", "title", Kind.TEXT, "Titel.", "Title."),
+        "code",
+        "titel",
         Column(
             "speerpunt",
             "cluster__speerpunt__number",
@@ -103,13 +69,7 @@ PROJECTS = CsvTable(
             "Naam van het speerpunt.",
             "Spearhead name (Dutch).",
         ),
-        Column(
-            "cluster",
-            "cluster__number",
-            Kind.INTEGER,
-            "Nummer van de cluster (planbreed).",
-            "Cluster number (plan-wide).",
-        ),
+        "cluster",
         Column(
             "cluster_naam",
             "cluster__name",
@@ -117,13 +77,7 @@ PROJECTS = CsvTable(
             "Naam van de cluster.",
             "Cluster name (Dutch).",
         ),
-        Column(
-            "beleidsdomein",
-            "domain__code",
-            Kind.CODE,
-            "Code van het beleidsdomein.",
-            "Policy domain code.",
-        ),
+        "beleidsdomein",
         Column(
             "beleidsdomein_naam",
             "domain__name",
@@ -131,31 +85,14 @@ PROJECTS = CsvTable(
             "Naam van het beleidsdomein.",
             "Policy domain name (Dutch).",
         ),
-        Column("entiteit", "entity", Kind.TEXT, "Uitvoerende entiteit.", "Executing entity."),
-        Column(
-            "budget_eur",
-            "budget_eur",
-            Kind.AMOUNT,
-            "Huidig relancebudget van het project.",
-            "The project's current recovery budget.",
-        ),
-        Column(
-            "rrf",
-            "is_rrf",
-            Kind.YES_NO,
-            "Ook in het Belgische plan voor de Europese Recovery and Resilience Facility.",
-            "Also part of Belgium's plan under the EU Recovery and Resilience Facility.",
-        ),
-        Column(
-            "rrf_maatregel",
-            "rrf_measure",
-            Kind.CODE,
-            "RRF-maatregel (bv. I-2.09).",
-            "RRF measure (e.g. I-2.09).",
-        ),
-        Column("startdatum", "start_date", Kind.DATE, "Startdatum.", "Start date."),
-        Column("einddatum", "end_date", Kind.DATE, "Einddatum.", "End date."),
+        "entiteit",
+        "budget_eur",
+        "rrf",
+        "rrf_maatregel",
+        "startdatum",
+        "einddatum",
     ),
+    sheets.PROJECTS,
 )
 
 FICHES = CsvTable(
@@ -164,14 +101,18 @@ FICHES = CsvTable(
     "Each project's report (fiche) at this round: status, narrative and money.",
     queries.round_fiches,
     (
-        _round_column(),
-        _project_column("project_code"),
-        _status_column(
+        "meetmoment",
+        "project",
+        # The round's status (a raised flag's level), where the workbook has the owner's.
+        Column(
             "status",
-            ProjectStatus,
+            "status",
+            Kind.CODE,
             "Status van het project op het meetmoment.",
             "The project's status at the round.",
+            choices=ProjectStatus,
         ),
+        # The budget frozen at closing, or the project's, where the workbook has the frozen.
         Column(
             "budget_eur",
             "round_budget_eur",
@@ -179,28 +120,11 @@ FICHES = CsvTable(
             "Budget van het project bij het sluiten van het meetmoment.",
             "The project's budget when the round closed.",
         ),
-        Column(
-            "vastgelegd_eur",
-            "finance__committed_eur",
-            Kind.AMOUNT,
-            "Vastleggingskredieten (VAK), cumulatief tot de referentiedatum.",
-            "Commitments (VAK), cumulative to the reference date.",
-        ),
-        Column(
-            "vereffend_eur",
-            "finance__paid_eur",
-            Kind.AMOUNT,
-            "Vereffeningskredieten (VEK), cumulatief tot de referentiedatum.",
-            "Payments (VEK), cumulative to the reference date.",
-        ),
-        Column(
-            "toelichting",
-            "narrative",
-            Kind.TEXT,
-            "Toelichting van de projecteigenaar.",
-            "The project owner's narrative.",
-        ),
+        "vastgelegd_eur",
+        "vereffend_eur",
+        "toelichting",
     ),
+    sheets.FICHES,
 )
 
 MILESTONES = CsvTable(
@@ -208,31 +132,8 @@ MILESTONES = CsvTable(
     "Alle mijlpalen van het plan, met hun oorspronkelijke deadline.",
     "Every milestone of the plan, with its original deadline.",
     lambda _round: queries.plan_milestones(),
-    (
-        _project_column("project__code"),
-        Column(
-            "nummer",
-            "number",
-            Kind.INTEGER,
-            "Nummer binnen het project.",
-            "Number within the project.",
-        ),
-        Column("omschrijving", "description", Kind.TEXT, "Omschrijving.", "Description."),
-        Column(
-            "deadline",
-            "deadline",
-            Kind.DATE,
-            "Oorspronkelijke deadline; die verschuift nooit.",
-            "Original deadline; it never moves.",
-        ),
-        Column(
-            "rrf_referentie",
-            "rrf_reference",
-            Kind.CODE,
-            "RRF-referentie (bv. I-2.09).",
-            "RRF reference (e.g. I-2.09).",
-        ),
-    ),
+    ("project", "nummer", "omschrijving", "deadline", "rrf_referentie"),
+    sheets.MILESTONES,
 )
 
 MILESTONE_STATUSES = CsvTable(
@@ -241,48 +142,17 @@ MILESTONE_STATUSES = CsvTable(
     "Each milestone's status at this round.",
     queries.round_milestone_statuses,
     (
-        _round_column(),
-        _project_column("project_code"),
-        Column(
-            "mijlpaal",
-            "milestone_number",
-            Kind.INTEGER,
-            "Nummer van de mijlpaal.",
-            "Milestone number.",
-        ),
-        _status_column(
-            "status", MilestoneState, "Status van de mijlpaal.", "The milestone's status."
-        ),
-        Column(
-            "realisatiedatum",
-            "realised_on",
-            Kind.DATE,
-            "Wanneer de mijlpaal gerealiseerd werd.",
-            "When the milestone was realised.",
-        ),
-        Column(
-            "verwachte_datum",
-            "forecast_date",
-            Kind.DATE,
-            "Nieuwe verwachte datum van een vertraagde mijlpaal.",
-            "New expected date of a delayed milestone.",
-        ),
-        Column(
-            "aantal_keer_uitgesteld",
-            "postponements",
-            Kind.INTEGER,
-            "Hoe vaak de verwachte datum verschoof, over alle meetmomenten.",
-            "How often the expected date moved, over all rounds.",
-        ),
-        Column(
-            "reden_vertraging",
-            "delay_reason",
-            Kind.TEXT,
-            "Reden van de vertraging.",
-            "Reason for the delay.",
-        ),
-        Column("toelichting", "note", Kind.TEXT, "Toelichting.", "Note."),
+        "meetmoment",
+        "project",
+        "mijlpaal",
+        "status",
+        "realisatiedatum",
+        "verwachte_datum",
+        "uitgesteld",
+        "reden_vertraging",
+        "toelichting",
     ),
+    sheets.MILESTONE_STATUSES,
 )
 
 INDICATORS = CsvTable(
@@ -292,22 +162,17 @@ INDICATORS = CsvTable(
     "The projects' indicators as this round defined them, with baseline and target.",
     queries.round_indicators,
     (
-        _project_column("indicator__project__code"),
-        Column(
-            "code",
-            "indicator__code",
-            Kind.CODE,
-            "Code van de indicator binnen het project (bv. OUT1).",
-            "Indicator code within the project (e.g. OUT1).",
-        ),
-        Column("naam", "name", Kind.TEXT, "Naam.", "Name."),
-        Column("soort", "kind", Kind.CODE, "Soort.", "Kind.", choices=IndicatorKind),
-        Column("eenheid", "unit", Kind.TEXT, "Eenheid.", "Unit."),
-        Column("basiswaarde", "baseline", Kind.QUANTITY, "Basiswaarde.", "Baseline."),
-        Column("streefwaarde", "target", Kind.QUANTITY, "Streefwaarde.", "Target."),
-        Column("streefdatum", "target_date", Kind.DATE, "Streefdatum.", "Target date."),
-        Column("rrf_referentie", "rrf_reference", Kind.CODE, "RRF-referentie.", "RRF reference."),
+        "project",
+        "code",
+        "naam",
+        "soort",
+        "eenheid",
+        "basiswaarde",
+        "streefwaarde",
+        "streefdatum",
+        "rrf_referentie",
     ),
+    sheets.INDICATORS,
 )
 
 INDICATOR_VALUES = CsvTable(
@@ -315,15 +180,8 @@ INDICATOR_VALUES = CsvTable(
     "De waarde van elke indicator op dit meetmoment.",
     "Each indicator's value at this round.",
     queries.round_indicator_values,
-    (
-        _round_column(),
-        _project_column("indicator__project__code"),
-        Column(
-            "indicator", "indicator__code", Kind.CODE, "Code van de indicator.", "Indicator code."
-        ),
-        Column("waarde", "value", Kind.QUANTITY, "Gemeten waarde.", "Measured value."),
-        Column("toelichting", "note", Kind.TEXT, "Toelichting.", "Note."),
-    ),
+    ("meetmoment", "project", "indicator", "waarde", "toelichting"),
+    sheets.INDICATOR_VALUES,
 )
 
 TABLES: tuple[CsvTable, ...] = (
