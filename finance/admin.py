@@ -1,15 +1,12 @@
 from django.contrib import admin
 
-from projects.admin import RoundDataReadOnly
-from projects.resources import RoleImportExportMixin
+from projects.admin import PlanAdmin, RoundDataReadOnly
 
 from .models import FinanceReport
-from .resources import FinanceReportResource
 
 
 @admin.register(FinanceReport)
-class FinanceReportAdmin(RoundDataReadOnly, RoleImportExportMixin, admin.ModelAdmin):
-    resource_classes = [FinanceReportResource]
+class FinanceReportAdmin(RoundDataReadOnly, PlanAdmin):
     list_display = ["fiche", "budget_eur", "committed_eur", "paid_eur"]
     list_filter = ["fiche__round", "fiche__project__domain"]
     list_select_related = ["fiche__project", "fiche__round"]

@@ -3,16 +3,13 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
-from projects.admin import RoundDataReadOnly
-from projects.resources import RoleImportExportMixin
+from projects.admin import PlanAdmin, RoundDataReadOnly
 
 from .models import Milestone, MilestoneStatus, ReminderLog
-from .resources import MilestoneResource, MilestoneStatusResource
 
 
 @admin.register(Milestone)
-class MilestoneAdmin(RoleImportExportMixin, admin.ModelAdmin):
-    resource_classes = [MilestoneResource]
+class MilestoneAdmin(PlanAdmin):
     list_display = ["__str__", "description", "deadline", "rrf_reference"]
     list_filter = ["project__cluster__speerpunt", "project__domain"]
     list_select_related = ["project"]
@@ -22,8 +19,7 @@ class MilestoneAdmin(RoleImportExportMixin, admin.ModelAdmin):
 
 
 @admin.register(MilestoneStatus)
-class MilestoneStatusAdmin(RoundDataReadOnly, RoleImportExportMixin, admin.ModelAdmin):
-    resource_classes = [MilestoneStatusResource]
+class MilestoneStatusAdmin(RoundDataReadOnly, PlanAdmin):
     list_display = ["milestone", "round", "status", "realised_on", "forecast_date"]
     list_filter = ["round", "status"]
     list_select_related = ["milestone__project", "round"]

@@ -1,6 +1,9 @@
 """The admin site: reference data and users for admins, a read-only plan for coordinators.
 
-Closed rounds are read-only here as everywhere (the database refuses it anyway).
+Closed rounds are read-only here as everywhere (the database refuses it anyway). The admin
+site imports nothing: the plan comes in as the whole workbook, checked as a whole, all or
+nothing (relance/workbook). It exports the selected rows as the workbook's sheet
+(relance/admin.py adds that action to each ``PlanAdmin``).
 """
 
 from typing import Any
@@ -13,15 +16,15 @@ from django.utils.translation import gettext_lazy as _
 
 from .models import Cluster, Fiche, PolicyDomain, Project, ReportingRound, Speerpunt, User
 from .models.users import Role
-from .resources import (
-    ClusterResource,
-    FicheResource,
-    PolicyDomainResource,
-    ProjectResource,
-    ReportingRoundResource,
-    RoleImportExportMixin,
-    SpeerpuntResource,
-)
+from .permissions import can_export_workbook
+
+
+class PlanAdmin(admin.ModelAdmin):
+    """A model of the plan: its rows export as the plan workbook's sheet, for those the
+    workbook roles allow (the action's ``export`` permission)."""
+
+    def has_export_permission(self, request: HttpRequest) -> bool:
+        return can_export_workbook(request.user)
 
 
 class RoundDataReadOnly:
@@ -39,27 +42,21 @@ class RoundDataReadOnly:
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 
-    def has_import_permission(self, request: HttpRequest) -> bool:
-        return False
-
 
 @admin.register(PolicyDomain)
-class PolicyDomainAdmin(RoleImportExportMixin, admin.ModelAdmin):
-    resource_classes = [PolicyDomainResource]
+class PolicyDomainAdmin(PlanAdmin):
     list_display = ["code", "name", "active_until", "merged_into"]
     search_fields = ["code", "name"]
 
 
 @admin.register(Speerpunt)
-class SpeerpuntAdmin(RoleImportExportMixin, admin.ModelAdmin):
-    resource_classes = [SpeerpuntResource]
+class SpeerpuntAdmin(PlanAdmin):
     list_display = ["number", "name", "name_en"]
     search_fields = ["name", "name_en"]
 
 
 @admin.register(Cluster)
-class ClusterAdmin(RoleImportExportMixin, admin.ModelAdmin):
-    resource_classes = [ClusterResource]
+class ClusterAdmin(PlanAdmin):
     list_display = ["number", "name", "speerpunt"]
     list_filter = ["speerpunt"]
     list_select_related = ["speerpunt"]
@@ -67,8 +64,7 @@ class ClusterAdmin(RoleImportExportMixin, admin.ModelAdmin):
 
 
 @admin.register(Project)
-class ProjectAdmin(RoleImportExportMixin, admin.ModelAdmin):
-    resource_classes = [ProjectResource]
+class ProjectAdmin(PlanAdmin):
     list_display = ["code", "title", "cluster", "domain", "budget_eur", "is_rrf", "is_demo"]
     list_filter = ["cluster__speerpunt", "domain", "is_rrf", "is_demo"]
     list_select_related = ["cluster", "domain"]
@@ -80,8 +76,7 @@ class ProjectAdmin(RoleImportExportMixin, admin.ModelAdmin):
 
 
 @admin.register(ReportingRound)
-class ReportingRoundAdmin(RoleImportExportMixin, admin.ModelAdmin):
-    resource_classes = [ReportingRoundResource]
+class ReportingRoundAdmin(PlanAdmin):
     list_display = ["code", "name", "reference_date", "deadline", "state"]
     list_filter = ["state"]
     search_fields = ["code", "name"]
@@ -97,8 +92,7 @@ class ReportingRoundAdmin(RoleImportExportMixin, admin.ModelAdmin):
 
 
 @admin.register(Fiche)
-class FicheAdmin(RoundDataReadOnly, RoleImportExportMixin, admin.ModelAdmin):
-    resource_classes = [FicheResource]
+class FicheAdmin(RoundDataReadOnly, PlanAdmin):
     list_display = ["project", "round", "status", "review_state", "updated_at"]
     list_filter = ["round", "status", "review_state", "project__domain"]
     list_select_related = ["project", "round"]

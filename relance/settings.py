@@ -68,7 +68,6 @@ INSTALLED_APPS = [
     "django_filters",
     "django_tables2",
     "django_bootstrap5",
-    "import_export",
     "simple_history",
     "rest_framework",
     "drf_spectacular",

@@ -88,3 +88,11 @@ def export_workbook(target: IO[bytes] | str, *, round_code: str | None = None) -
     for sheet in SHEETS:
         write_sheet(workbook, sheet, round_code=round_code)
     workbook.save(target)
+
+
+def export_sheet(target: IO[bytes] | str, sheet: Sheet, *, rows: dict[str, Any]) -> None:
+    """Write one sheet of the plan workbook to ``target``: the records that ``rows``
+    filters (the admin's selection), in the workbook's columns, so that it imports."""
+    workbook = Workbook(write_only=True)
+    write_sheet(workbook, sheet, rows=rows)
+    workbook.save(target)
