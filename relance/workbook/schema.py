@@ -22,8 +22,22 @@ from typing import Any
 from django.db import models
 from django.utils.translation import gettext as _
 
-from . import parsing
-from .parsing import CellError, Parser
+from .parsing import (
+    CellError,
+    Parser,
+    amount,
+    coefficient,
+    date,
+    flag_level,
+    indicator_kind,
+    milestone_status,
+    project_status,
+    quantity,
+    round_state,
+    whole_number,
+    yes_no,
+)
+from .parsing import text as as_text
 
 SMALLINT_MAX = 32767  # PositiveSmallIntegerField
 
@@ -48,17 +62,17 @@ class Kind(enum.Enum):
 
 # The kind of value each parser gives (a column may still say its own).
 _KINDS: dict[Parser, Kind] = {
-    parsing.amount: Kind.AMOUNT,
-    parsing.quantity: Kind.QUANTITY,
-    parsing.date: Kind.DATE,
-    parsing.yes_no: Kind.YES_NO,
-    parsing.whole_number: Kind.INTEGER,
-    parsing.coefficient: Kind.INTEGER,
-    parsing.project_status: Kind.CODE,
-    parsing.milestone_status: Kind.CODE,
-    parsing.round_state: Kind.CODE,
-    parsing.flag_level: Kind.CODE,
-    parsing.indicator_kind: Kind.CODE,
+    amount: Kind.AMOUNT,
+    quantity: Kind.QUANTITY,
+    date: Kind.DATE,
+    yes_no: Kind.YES_NO,
+    whole_number: Kind.INTEGER,
+    coefficient: Kind.INTEGER,
+    project_status: Kind.CODE,
+    milestone_status: Kind.CODE,
+    round_state: Kind.CODE,
+    flag_level: Kind.CODE,
+    indicator_kind: Kind.CODE,
 }
 
 
@@ -71,9 +85,9 @@ def _code(pattern: str, message: Callable[[], str], max_length: int) -> Parser:
     compiled = re.compile(pattern)
 
     def parse(value: Any) -> str:
-        code = parsing.text(value).upper()
+        code = as_text(value).upper()
         if len(code) > max_length or not compiled.match(code):
-            raise CellError(message() % {"value": parsing.text(value)[:40]})
+            raise CellError(message() % {"value": as_text(value)[:40]})
         # Codes repeat on every row of the big sheets: one string each saves memory.
         return sys.intern(code)
 
@@ -91,7 +105,7 @@ project_code = _code(
 
 
 def round_code(value: Any) -> str:
-    code = parsing.text(value)
+    code = as_text(value)
     if not re.match(r"^[0-9]{4}-(0[1-9]|1[0-2])$", code):
         raise CellError(
             _("geen code van een meetmoment (JJJJ-MM): %(value)s") % {"value": code[:40]}
@@ -104,7 +118,7 @@ _of_kind(round_code, Kind.CODE)
 
 def number_between(low: int, high: int) -> Parser:
     def parse(value: Any) -> int:
-        number = parsing.whole_number(value)
+        number = whole_number(value)
         if not low <= number <= high:
             raise CellError(
                 _("%(value)s ligt niet tussen %(low)s en %(high)s")
@@ -117,7 +131,7 @@ def number_between(low: int, high: int) -> Parser:
 
 def text(max_length: int | None = None) -> Parser:
     def parse(value: Any) -> str:
-        result = value if value.__class__ is str else parsing.text(value)
+        result = value if value.__class__ is str else as_text(value)
         if max_length is not None and len(result) > max_length:
             raise CellError(
                 _("te lang: %(length)s tekens, hoogstens %(max)s")

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _lazy
 from milestones.models import Milestone
 from projects.models import Cluster, PolicyDomain, Project, Speerpunt
 
-from .. import parsing
+from ..parsing import amount, coefficient, date, yes_no
 from ..schema import (
     CLUSTER_NUMBER,
     MILESTONE_NUMBER,
@@ -80,7 +80,7 @@ PROJECTS = Sheet(
         ),
         required(
             "budget_eur",
-            parsing.amount,
+            amount,
             "budget_eur",
             public=Public(
                 "Huidig relancebudget van het project.", "The project's current recovery budget."
@@ -88,7 +88,7 @@ PROJECTS = Sheet(
         ),
         Column(
             "rrf",
-            parsing.yes_no,
+            yes_no,
             "is_rrf",
             empty=False,
             show=lambda value: "ja" if value else "nee",
@@ -104,12 +104,10 @@ PROJECTS = Sheet(
             kind=Kind.CODE,
             public=Public("RRF-maatregel (bv. I-2.09).", "RRF measure (e.g. I-2.09)."),
         ),
-        Column(
-            "startdatum", parsing.date, "start_date", public=Public("Startdatum.", "Start date.")
-        ),
-        Column("einddatum", parsing.date, "end_date", public=Public("Einddatum.", "End date.")),
-        Column("klimaatcoefficient", parsing.coefficient, "climate_coefficient", empty=0, since=2),
-        Column("digitaalcoefficient", parsing.coefficient, "digital_coefficient", empty=0, since=2),
+        Column("startdatum", date, "start_date", public=Public("Startdatum.", "Start date.")),
+        Column("einddatum", date, "end_date", public=Public("Einddatum.", "End date.")),
+        Column("klimaatcoefficient", coefficient, "climate_coefficient", empty=0, since=2),
+        Column("digitaalcoefficient", coefficient, "digital_coefficient", empty=0, since=2),
         Column(
             "buiten_plan_vanaf", round_code, "left_plan_from__code", since=2, in_round_export=False
         ),
@@ -149,7 +147,7 @@ MILESTONES = Sheet(
         ),
         required(
             "deadline",
-            parsing.date,
+            date,
             "deadline",
             public=Public(
                 "Oorspronkelijke deadline; die verschuift nooit.",

@@ -20,7 +20,20 @@ from projects.models import (
     StatusFlag,
 )
 
-from .. import parsing
+from ..parsing import (
+    FLAG_WORDS,
+    MILESTONE_STATUS_WORDS,
+    PROJECT_STATUS_WORDS,
+    ROUND_STATE_WORDS,
+    amount,
+    date,
+    flag_level,
+    indicator_kind,
+    milestone_status,
+    project_status,
+    quantity,
+    round_state,
+)
 from ..schema import (
     INDICATOR_CODE,
     MILESTONE_NUMBER,
@@ -61,13 +74,13 @@ ROUNDS = Sheet(
         optional_text("naam", "name", 100, public=Public("Naam.", "Name.")),
         required(
             "referentiedatum",
-            parsing.date,
+            date,
             "reference_date",
             public=Public("De datum waarop de cijfers slaan.", "The date the figures refer to."),
         ),
         Column(
             "deadline",
-            parsing.date,
+            date,
             "deadline",
             public=Public(
                 "De uiterste datum voor de projecteigenaars.", "The project owners' deadline."
@@ -76,13 +89,13 @@ ROUNDS = Sheet(
         # The state follows once every sheet is written (tables/rounds.py).
         Column(
             "status",
-            parsing.round_state,
+            round_state,
             "state",
             empty="draft",
-            show=parsing.ROUND_STATE_WORDS.get,
+            show=ROUND_STATE_WORDS.get,
             written=False,
         ),
-        Column("envelop_eur", parsing.amount, "envelope_eur", since=2),
+        Column("envelop_eur", amount, "envelope_eur", since=2),
     ),
     round_column="code",
 )
@@ -121,15 +134,15 @@ FICHES = Sheet(
         # What the owner reported; the flag is the coordinators' (tables/fiches.py).
         required(
             "status",
-            parsing.project_status,
+            project_status,
             "reported_status",
-            show=parsing.PROJECT_STATUS_WORDS.get,
+            show=PROJECT_STATUS_WORDS.get,
             repeats=True,
             written=False,
         ),
         Column(
             "vastgelegd_eur",
-            parsing.amount,
+            amount,
             "finance__committed_eur",
             public=Public(
                 "Vastleggingskredieten (VAK), cumulatief tot de referentiedatum.",
@@ -138,7 +151,7 @@ FICHES = Sheet(
         ),
         Column(
             "vereffend_eur",
-            parsing.amount,
+            amount,
             "finance__paid_eur",
             public=Public(
                 "Vereffeningskredieten (VEK), cumulatief tot de referentiedatum.",
@@ -150,13 +163,13 @@ FICHES = Sheet(
             "narrative",
             public=Public("Toelichting van de projecteigenaar.", "The project owner's narrative."),
         ),
-        Column("budget_eur", parsing.amount, "finance__budget_eur", since=2),
+        Column("budget_eur", amount, "finance__budget_eur", since=2),
         Column(
             "markering",
-            parsing.flag_level,
+            flag_level,
             "flag_level",
             since=2,
-            show=parsing.FLAG_WORDS.get,
+            show=FLAG_WORDS.get,
             repeats=True,
             written=False,
         ),
@@ -185,16 +198,16 @@ MILESTONE_STATUSES = Sheet(
         ),
         required(
             "status",
-            parsing.milestone_status,
+            milestone_status,
             "status",
-            show=parsing.MILESTONE_STATUS_WORDS.get,
+            show=MILESTONE_STATUS_WORDS.get,
             repeats=True,
             choices=MilestoneState,
             public=Public("Status van de mijlpaal.", "The milestone's status."),
         ),
         Column(
             "realisatiedatum",
-            parsing.date,
+            date,
             "realised_on",
             public=Public(
                 "Wanneer de mijlpaal gerealiseerd werd.", "When the milestone was realised."
@@ -203,7 +216,7 @@ MILESTONE_STATUSES = Sheet(
         optional_text("toelichting", "note", public=NOTE),
         Column(
             "verwachte_datum",
-            parsing.date,
+            date,
             "forecast_date",
             since=2,
             public=Public(
@@ -262,21 +275,17 @@ INDICATORS = Sheet(
         required("naam", text(300), "name", public=Public("Naam.", "Name.")),
         required(
             "soort",
-            parsing.indicator_kind,
+            indicator_kind,
             "kind",
             choices=IndicatorKind,
             public=Public("Soort.", "Kind."),
         ),
         optional_text("eenheid", "unit", 50, public=Public("Eenheid.", "Unit.")),
-        Column(
-            "basiswaarde", parsing.quantity, "baseline", public=Public("Basiswaarde.", "Baseline.")
-        ),
-        Column(
-            "streefwaarde", parsing.quantity, "target", public=Public("Streefwaarde.", "Target.")
-        ),
+        Column("basiswaarde", quantity, "baseline", public=Public("Basiswaarde.", "Baseline.")),
+        Column("streefwaarde", quantity, "target", public=Public("Streefwaarde.", "Target.")),
         Column(
             "streefdatum",
-            parsing.date,
+            date,
             "target_date",
             public=Public("Streefdatum.", "Target date."),
         ),
@@ -309,9 +318,7 @@ INDICATOR_VALUES = Sheet(
             kind=Kind.CODE,
             public=Public("Code van de indicator.", "Indicator code."),
         ),
-        required(
-            "waarde", parsing.quantity, "value", public=Public("Gemeten waarde.", "Measured value.")
-        ),
+        required("waarde", quantity, "value", public=Public("Gemeten waarde.", "Measured value.")),
         optional_text("toelichting", "note", public=NOTE),
     ),
     refs=(

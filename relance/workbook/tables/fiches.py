@@ -18,9 +18,9 @@ from projects.models import (
     StatusFlag,
 )
 
-from .. import sheets
 from ..parsing import FLAG_WORDS
 from ..rows import Old
+from ..sheets import FICHES, UNMOTIVATED
 from .base import Context, Problem, Record, Table, keep_when_empty
 
 # The columns whose path goes through the fiche's money (FinanceReport).
@@ -37,7 +37,7 @@ class Fiches(Table):
     a flag is logged in the fiche's review history as an import, naming the file.
     """
 
-    sheet = sheets.FICHES
+    sheet = FICHES
     extra_paths = ("version", "finance__pk", "raised_flag")
 
     def normalise(
@@ -65,7 +65,7 @@ class Fiches(Table):
                 if old is not None and old.values.markering == level:
                     motivation = old.values.motivatie
                 else:
-                    motivation = sheets.UNMOTIVATED
+                    motivation = UNMOTIVATED
             m = m._replace(
                 status=old.values.status if old else ProjectStatus.IN_PROGRESS,
                 markering=level,

@@ -9,28 +9,28 @@ from django.utils.translation import gettext as _
 
 from projects.models import Project
 
-from .. import sheets
 from ..rows import Old
+from ..sheets import CLUSTERS, DOMAINS, MILESTONES, PROJECTS, SPEERPUNTEN
 from .base import Context, Problem, Record, Table, round_closed
 
 
 class Domains(Table):
-    sheet = sheets.DOMAINS
+    sheet = DOMAINS
 
 
 class Speerpunten(Table):
-    sheet = sheets.SPEERPUNTEN
+    sheet = SPEERPUNTEN
 
 
 class Clusters(Table):
-    sheet = sheets.CLUSTERS
+    sheet = CLUSTERS
 
 
 class Projects(Table):
     """A project that leaves the plan names a round that may be new in the file: that
     round's id is set once the rounds are written."""
 
-    sheet = sheets.PROJECTS
+    sheet = PROJECTS
 
     def check(self, job: Context, m: Record, old: Old | None) -> Iterator[Problem]:
         if m.rrf and not m.rrf_maatregel:
@@ -79,4 +79,4 @@ class Projects(Table):
 
 
 class Milestones(Table):
-    sheet = sheets.MILESTONES
+    sheet = MILESTONES

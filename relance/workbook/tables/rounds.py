@@ -13,8 +13,8 @@ from milestones.models import MilestoneState, MilestoneStatus, count_postponemen
 from projects.models import Indicator, IndicatorDefinition, ReportingRound
 from projects.models.rounds import RoundState
 
-from .. import sheets
 from ..rows import Old, SheetInput
+from ..sheets import INDICATOR_VALUES, INDICATORS, MILESTONE_STATUSES, ROUNDS
 from .base import Context, Lookup, Problem, Record, Table, keep_when_empty
 
 
@@ -23,7 +23,7 @@ class Rounds(Table):
     a round the file closes is closed last (with the budgets of its projects), a round
     it opens is opened after that (so that another may close first)."""
 
-    sheet = sheets.ROUNDS
+    sheet = ROUNDS
     extra_paths = ("opens_on",)
 
     def queryset(self, job: Context) -> models.QuerySet[Any]:
@@ -76,7 +76,7 @@ class Rounds(Table):
 
 
 class MilestoneStatuses(Table):
-    sheet = sheets.MILESTONE_STATUSES
+    sheet = MILESTONE_STATUSES
 
     def prepare(self, job: Context, rows: SheetInput, existing: dict[tuple[Any, ...], Old]) -> None:
         """Count the postponements of new rows that leave ``uitgesteld`` empty, round after
@@ -160,7 +160,7 @@ class Indicators(Table):
     round's, or with no round open, the pending one that the next round to open takes
     over. The indicator itself (project and code) is made when first named."""
 
-    sheet = sheets.INDICATORS
+    sheet = INDICATORS
 
     def queryset(self, job: Context) -> models.QuerySet[Any]:
         codes = job.round_codes_in(self.name) | {job.open_round}
@@ -212,7 +212,7 @@ class Indicators(Table):
 
 
 class IndicatorValues(Table):
-    sheet = sheets.INDICATOR_VALUES
+    sheet = INDICATOR_VALUES
 
 
 def _indicators_in_file(job: Context) -> set[tuple[Any, ...]]:
