@@ -170,6 +170,9 @@ class Column:
     since: int = FIRST_VERSION
     show: Callable[[Any], Any] | None = None
     written: bool = True
+    # A column the application fills (a frozen budget, an envelope, a count): an empty cell
+    # keeps what is stored, and for a new record the table works it out.
+    kept: bool = False
     # Written in the workbook of one round (not a project's leaving round, which names
     # other rounds: that file imports on its own and leaves those fields alone).
     in_round_export: bool = True

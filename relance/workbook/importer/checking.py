@@ -82,6 +82,7 @@ def _validate_table(job: Job, table: Table) -> None:
         for ref in sheet.refs
     ]
     round_index = sheet.index(sheet.round_column) if sheet.round_column else None
+    kept = [(column.name, i) for i, column in enumerate(sheet.columns) if column.kept]
     table.prepare(job, sheet_input, existing)
     seen: dict[tuple[Any, ...], int] = {}
     for raw_key, row in sheet_input.rows.items():
@@ -105,6 +106,10 @@ def _validate_table(job: Job, table: Table) -> None:
             if len(present) == len(base)
             else (row.values[i] if sheet_input.present[i] else base[i] for i in range(len(base)))
         )
+        if kept and old is not None:
+            # An empty cell of a column the application fills keeps what is stored.
+            stored = {name: old.values[i] for name, i in kept if merged[i] is None}
+            merged = merged._replace(**stored) if stored else merged
         problems: list[tuple[str, str]] = []
         merged = table.normalise(job, key, merged, old, sheet_input.present, problems)
         for ref, indexes, known in refs:

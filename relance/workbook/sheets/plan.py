@@ -25,7 +25,12 @@ from ..schema import (
     text,
 )
 
-PROJECT = Public("Code van het project (bv. VV001).", "Project code (e.g. VV001).")
+
+def project_column(path: str) -> Column:
+    """The project a row is of, by its code."""
+    public = Public("Code van het project (bv. VV001).", "Project code (e.g. VV001).")
+    return required("project", project_code, path, repeats=True, public=public)
+
 
 DOMAINS = Sheet(
     "beleidsdomeinen",
@@ -135,7 +140,7 @@ MILESTONES = Sheet(
     Milestone,
     key=("project", "nummer"),
     columns=(
-        required("project", project_code, "project__code", repeats=True, public=PROJECT),
+        project_column("project__code"),
         required(
             "nummer",
             MILESTONE_NUMBER,

@@ -45,12 +45,11 @@ from ..schema import (
     Sheet,
     number_between,
     optional_text,
-    project_code,
     required,
     round_code,
     text,
 )
-from .plan import PROJECT
+from .plan import project_column
 
 ROUND = Public("Code van het meetmoment (JJJJ-MM).", "Code of the reporting round (YYYY-MM).")
 NOTE = Public("Toelichting.", "Note.")
@@ -59,6 +58,10 @@ NOTE = Public("Toelichting.", "Note.")
 # column, as older files have it) or that was stored without a flag record. It is data, in
 # the plan's language, and the same text every time so that a file imports the same twice.
 UNMOTIVATED = "Markering uit een werkboek, zonder motivering."
+
+
+# The round a row of a round's sheet belongs to.
+IN_ROUND = required("meetmoment", round_code, "round__code", repeats=True, public=ROUND)
 
 
 def _round_ref(field: str | None = "round_id") -> Ref:
@@ -95,7 +98,7 @@ ROUNDS = Sheet(
             show=ROUND_STATE_WORDS.get,
             written=False,
         ),
-        Column("envelop_eur", amount, "envelope_eur", since=2),
+        Column("envelop_eur", amount, "envelope_eur", since=2, kept=True),
     ),
     round_column="code",
 )
@@ -129,8 +132,8 @@ FICHES = Sheet(
     Fiche,
     key=("meetmoment", "project"),
     columns=(
-        required("meetmoment", round_code, "round__code", repeats=True, public=ROUND),
-        required("project", project_code, "project__code", repeats=True, public=PROJECT),
+        IN_ROUND,
+        project_column("project__code"),
         # What the owner reported; the flag is the coordinators' (tables/fiches.py).
         required(
             "status",
@@ -163,7 +166,7 @@ FICHES = Sheet(
             "narrative",
             public=Public("Toelichting van de projecteigenaar.", "The project owner's narrative."),
         ),
-        Column("budget_eur", amount, "finance__budget_eur", since=2),
+        Column("budget_eur", amount, "finance__budget_eur", since=2, kept=True),
         Column(
             "markering",
             flag_level,
@@ -187,8 +190,8 @@ MILESTONE_STATUSES = Sheet(
     MilestoneStatus,
     key=("meetmoment", "project", "mijlpaal"),
     columns=(
-        required("meetmoment", round_code, "round__code", repeats=True, public=ROUND),
-        required("project", project_code, "milestone__project__code", repeats=True, public=PROJECT),
+        IN_ROUND,
+        project_column("milestone__project__code"),
         required(
             "mijlpaal",
             MILESTONE_NUMBER,
@@ -235,6 +238,7 @@ MILESTONE_STATUSES = Sheet(
             number_between(0, SMALLINT_MAX),
             "postponements",
             since=2,
+            kept=True,
             public=Public(
                 "Hoe vaak de verwachte datum verschoof, over alle meetmomenten.",
                 "How often the expected date moved, over all rounds.",
@@ -261,7 +265,7 @@ INDICATORS = Sheet(
     key=("meetmoment", "project", "code"),
     columns=(
         Column("meetmoment", round_code, "round__code", since=2, repeats=True),
-        required("project", project_code, "indicator__project__code", repeats=True, public=PROJECT),
+        project_column("indicator__project__code"),
         required(
             "code",
             INDICATOR_CODE,
@@ -309,8 +313,8 @@ INDICATOR_VALUES = Sheet(
     IndicatorValue,
     key=("meetmoment", "project", "indicator"),
     columns=(
-        required("meetmoment", round_code, "round__code", repeats=True, public=ROUND),
-        required("project", project_code, "indicator__project__code", repeats=True, public=PROJECT),
+        IN_ROUND,
+        project_column("indicator__project__code"),
         required(
             "indicator",
             INDICATOR_CODE,

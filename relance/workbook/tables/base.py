@@ -147,13 +147,5 @@ def round_closed(code: str) -> str:
     return _("meetmoment %(round)s is gesloten: zijn gegevens wijzigen niet meer") % {"round": code}
 
 
-def keep_when_empty(merged: Record, old: Old | None, column: str) -> Record:
-    """An empty cell of a column the application fills keeps what is stored (a closed
-    round's frozen value, a counted number)."""
-    if getattr(merged, column) is None and old is not None:
-        return merged._replace(**{column: getattr(old.values, column)})
-    return merged
-
-
 def round_id(job: Context, code: str) -> int:
     return job.ids("meetmomenten")[(code,)]

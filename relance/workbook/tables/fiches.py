@@ -21,7 +21,7 @@ from projects.models import (
 from ..parsing import FLAG_WORDS
 from ..rows import Old
 from ..sheets import FICHES, UNMOTIVATED
-from .base import Context, Problem, Record, Table, keep_when_empty
+from .base import Context, Problem, Record, Table
 
 # The columns whose path goes through the fiche's money (FinanceReport).
 MONEY = "finance__"
@@ -78,7 +78,7 @@ class Fiches(Table):
                 problems.append(("motivatie", _("alleen bij een markering")))
             else:
                 m = m._replace(motivatie="")  # the file lifts the flag
-        return keep_when_empty(m, old, "budget_eur")
+        return m
 
     def check(self, job: Context, m: Record, old: Old | None) -> Iterator[Problem]:
         leaves = job.left_plan.get(m.project)

@@ -15,7 +15,7 @@ from projects.models.rounds import RoundState
 
 from ..rows import Old, SheetInput
 from ..sheets import INDICATOR_VALUES, INDICATORS, MILESTONE_STATUSES, ROUNDS
-from .base import Context, Lookup, Problem, Record, Table, keep_when_empty
+from .base import Context, Lookup, Problem, Record, Table
 
 
 class Rounds(Table):
@@ -28,17 +28,6 @@ class Rounds(Table):
 
     def queryset(self, job: Context) -> models.QuerySet[Any]:
         return ReportingRound.objects.all()
-
-    def normalise(
-        self,
-        job: Context,
-        key: tuple[Any, ...],
-        merged: Record,
-        old: Old | None,
-        present: tuple[bool, ...],
-        problems: list[Problem],
-    ) -> Record:
-        return keep_when_empty(merged, old, "envelop_eur")
 
     def check(self, job: Context, m: Record, old: Old | None) -> Iterator[Problem]:
         if old and old.values.status == RoundState.OPEN and m.status == RoundState.DRAFT:
@@ -145,7 +134,6 @@ class MilestoneStatuses(Table):
         present: tuple[bool, ...],
         problems: list[Problem],
     ) -> Record:
-        merged = keep_when_empty(merged, old, "uitgesteld")
         if merged.uitgesteld is None:
             merged = merged._replace(uitgesteld=job.derived[self.name].get(key, 0))
         return merged
