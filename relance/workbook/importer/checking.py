@@ -111,7 +111,7 @@ def _validate_table(job: Job, table: Table) -> None:
             stored = {name: old.values[i] for name, i in kept if merged[i] is None}
             merged = merged._replace(**stored) if stored else merged
         problems: list[tuple[str, str]] = []
-        merged = table.normalise(job, key, merged, old, sheet_input.present, problems)
+        merged = table.normalise(job, key, merged, old, problems)
         for ref, indexes, known in refs:
             target = tuple(merged[i] for i in indexes)
             # An empty optional reference (a project in the plan) names nothing.

@@ -24,6 +24,7 @@ from ..schema import Sheet
 
 Problem = tuple[str, str]  # column, message
 Record = Any  # a sheet's record: a named tuple in the sheet's column order
+Key = tuple[Any, ...]  # the values of a sheet's key columns
 
 
 class Context(Protocol):
@@ -84,13 +85,7 @@ class Table:
         """Work out, for all rows at once, what one row's merge needs from the others."""
 
     def normalise(
-        self,
-        job: Context,
-        key: tuple[Any, ...],
-        merged: Record,
-        old: Old | None,
-        present: tuple[bool, ...],
-        problems: list[Problem],
+        self, job: Context, key: Key, merged: Record, old: Old | None, problems: list[Problem]
     ) -> Record:
         """The record as it will be stored, from the file's cells over what is stored."""
         return merged

@@ -21,7 +21,7 @@ from projects.models import (
 from ..parsing import FLAG_WORDS
 from ..rows import Old
 from ..sheets import FICHES, UNMOTIVATED
-from .base import Context, Problem, Record, Table
+from .base import Context, Key, Problem, Record, Table
 
 # The columns whose path goes through the fiche's money (FinanceReport).
 MONEY = "finance__"
@@ -41,18 +41,12 @@ class Fiches(Table):
     extra_paths = ("version", "finance__pk", "raised_flag")
 
     def normalise(
-        self,
-        job: Context,
-        key: tuple[Any, ...],
-        m: Record,
-        old: Old | None,
-        present: tuple[bool, ...],
-        problems: list[Problem],
+        self, job: Context, key: Key, m: Record, old: Old | None, problems: list[Problem]
     ) -> Record:
         if m.status in ProjectStatus.flags():
             # A flag word in the status: the flag; the owner's report stays what it was.
             level = m.status
-            if present[self.sheet.index("markering")] and m.markering not in (None, level):
+            if self._given(job, "markering") and m.markering not in (None, level):
                 problems.append(
                     (
                         "markering",
@@ -74,11 +68,14 @@ class Fiches(Table):
         if m.markering and not m.motivatie:
             problems.append(("motivatie", _("verplicht bij een markering")))
         elif not m.markering and m.motivatie:
-            if present[self.sheet.index("motivatie")]:
+            if self._given(job, "motivatie"):
                 problems.append(("motivatie", _("alleen bij een markering")))
             else:
                 m = m._replace(motivatie="")  # the file lifts the flag
         return m
+
+    def _given(self, job: Context, column: str) -> bool:
+        return job.inputs[self.name].given(column)
 
     def check(self, job: Context, m: Record, old: Old | None) -> Iterator[Problem]:
         leaves = job.left_plan.get(m.project)

@@ -15,7 +15,7 @@ from projects.models.rounds import RoundState
 
 from ..rows import Old, SheetInput
 from ..sheets import INDICATOR_VALUES, INDICATORS, MILESTONE_STATUSES, ROUNDS
-from .base import Context, Lookup, Problem, Record, Table
+from .base import Context, Key, Lookup, Problem, Record, Table
 
 
 class Rounds(Table):
@@ -126,13 +126,7 @@ class MilestoneStatuses(Table):
                 before, expected = count or 0, forecast
 
     def normalise(
-        self,
-        job: Context,
-        key: tuple[Any, ...],
-        merged: Record,
-        old: Old | None,
-        present: tuple[bool, ...],
-        problems: list[Problem],
+        self, job: Context, key: Key, merged: Record, old: Old | None, problems: list[Problem]
     ) -> Record:
         if merged.uitgesteld is None:
             merged = merged._replace(uitgesteld=job.derived[self.name].get(key, 0))
@@ -162,13 +156,7 @@ class Indicators(Table):
         return key
 
     def normalise(
-        self,
-        job: Context,
-        key: tuple[Any, ...],
-        merged: Record,
-        old: Old | None,
-        present: tuple[bool, ...],
-        problems: list[Problem],
+        self, job: Context, key: Key, merged: Record, old: Old | None, problems: list[Problem]
     ) -> Record:
         return merged._replace(meetmoment=key[0])
 
