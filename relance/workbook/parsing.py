@@ -225,63 +225,14 @@ def _words(mapping: Mapping[str, str]) -> dict[str, str]:
     return {word.lower(): code for word, code in mapping.items()}
 
 
-S, M = ProjectStatus, MilestoneState
-
-# The words of the workbook format (workbook.md) for a project's and a milestone's status.
-PROJECT_STATUS_WORDS: dict[str, str] = {
-    S.NOT_STARTED: "niet gestart",
-    S.STARTED: "opgestart",
-    S.IN_PROGRESS: "in uitvoering",
-    S.REALISED: "gerealiseerd",
-    S.ATTENTION: "aandacht",
-    S.ACTION_REQUIRED: "actie nodig",
-    S.STOPPED: "stopgezet",
-}
-MILESTONE_STATUS_WORDS: dict[str, str] = {
-    M.REALISED: "gerealiseerd",
-    M.ON_SCHEDULE: "op schema",
-    M.DELAYED: "vertraagd",
-    M.FUTURE: "toekomstig",
-    M.STOPPED: "geschrapt",
-}
-
-# The words of workbook.md, then the stored codes, the colours and the labels of the reports.
-_PROJECT_STATUSES = _words(
-    {
-        **{word: code for code, word in PROJECT_STATUS_WORDS.items()},
-        **{code: code for code in S.values},
-        "grijs": S.NOT_STARTED,
-        "lichtgroen": S.STARTED,
-        "donkergroen": S.IN_PROGRESS,
-        "geel": S.REALISED,
-        "oranje": S.ATTENTION,
-        "rood": S.ACTION_REQUIRED,
-        "nog niet gestart": S.NOT_STARTED,
-        "in uitvoering volgens schema": S.IN_PROGRESS,
-        "bijzondere aandacht nodig": S.ATTENTION,
-        "bijkomende actie noodzakelijk": S.ACTION_REQUIRED,
-    }
-)
-
-_MILESTONE_STATUSES = _words(
-    {
-        **{word: code for code, word in MILESTONE_STATUS_WORDS.items()},
-        **{code: code for code in M.values},
-        "in vertraging": M.DELAYED,
-        "nog niet aangevat": M.FUTURE,
-    }
-)
-
-ROUND_STATE_WORDS = {RoundState.DRAFT: "", RoundState.OPEN: "open", RoundState.CLOSED: "gesloten"}
-_ROUND_STATES = _words(
-    {
-        "open": RoundState.OPEN,
-        "gesloten": RoundState.CLOSED,
-        "closed": RoundState.CLOSED,
-        "in voorbereiding": RoundState.DRAFT,
-        "draft": RoundState.DRAFT,
-    }
-)
+# The words of workbook.md, from the statuses' vocabulary (projects/models/statuses.py): the
+# export writes the first; an import reads them all, the stored codes and the labels too.
+PROJECT_STATUS_WORDS = {status.value: status.word for status in ProjectStatus}
+MILESTONE_STATUS_WORDS = {state.value: state.word for state in MilestoneState}
+ROUND_STATE_WORDS = {state.value: state.word for state in RoundState}
+_PROJECT_STATUSES = ProjectStatus.reading()
+_MILESTONE_STATUSES = MilestoneState.reading()
+_ROUND_STATES = RoundState.reading()
 
 _INDICATOR_KINDS = _words({code: code for code in IndicatorKind.values})
 
@@ -331,19 +282,8 @@ def coefficient(value: Any) -> int:
     return number
 
 
-FLAG_WORDS = {S.ATTENTION: "oranje", S.ACTION_REQUIRED: "rood"}
-_FLAGS = _words(
-    {
-        "oranje": S.ATTENTION,
-        "rood": S.ACTION_REQUIRED,
-        PROJECT_STATUS_WORDS[S.ATTENTION]: S.ATTENTION,
-        PROJECT_STATUS_WORDS[S.ACTION_REQUIRED]: S.ACTION_REQUIRED,
-        "bijzondere aandacht nodig": S.ATTENTION,
-        "bijkomende actie noodzakelijk": S.ACTION_REQUIRED,
-        S.ATTENTION.value: S.ATTENTION,
-        S.ACTION_REQUIRED.value: S.ACTION_REQUIRED,
-    }
-)
+FLAG_WORDS = {status.value: status.colour.word for status in ProjectStatus.flags()}
+_FLAGS = ProjectStatus.reading(ProjectStatus.flags())
 
 
 def flag_level(value: Any) -> str:
