@@ -14,11 +14,12 @@ class Row(NamedTuple):
 
 
 class Old:
-    """A stored record: its pk, its values (the sheet's record), and extras."""
+    """A stored record: its pk, its values (the sheet's record), and extras (named by the
+    table's ``extra_paths``)."""
 
     __slots__ = ("extra", "pk", "values")
 
-    def __init__(self, pk: int, values: Any, extra: tuple[Any, ...]) -> None:
+    def __init__(self, pk: int, values: Any, extra: Any) -> None:
         # values: the sheet's record (a named tuple, see Sheet.record)
         self.pk, self.values, self.extra = pk, values, extra
 

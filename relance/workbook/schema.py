@@ -215,7 +215,7 @@ def as_stored(queryset: models.QuerySet[Any]) -> models.QuerySet[Any]:
 
 
 @lru_cache(maxsize=64)
-def _record(name: str, names: tuple[str, ...]) -> Any:
+def named_tuple(name: str, names: tuple[str, ...]) -> Any:
     return namedtuple(name, names)  # noqa: PYI024
 
 
@@ -250,7 +250,7 @@ class Sheet:
         """A record of this sheet: a tuple in column order whose values are also named by
         their column (``record.budget_eur``), so that code never counts positions. (A class
         made at run time: typed Any, since mypy cannot know its fields.)"""
-        return _record(self.name, self.names)
+        return named_tuple(self.name, self.names)
 
     def index(self, column: str) -> int:
         return self.names.index(column)

@@ -26,7 +26,7 @@ PREVIEW_ROWS = 200
 def validate(job: Job) -> None:
     rounds = job.load(TABLES_BY_NAME["meetmomenten"])
     job.closed_in_db = {
-        key[0] for key, old in rounds.items() if old.values.status == RoundState.CLOSED
+        old.values.code for old in rounds.values() if old.values.status == RoundState.CLOSED
     }
     _foresee(job)
     for table in TABLES:
@@ -40,18 +40,18 @@ def _foresee(job: Job) -> None:
     """What the rounds and the projects' leaving will be once the file is in: the checks
     of one sheet need them from another (before that sheet's own checks)."""
     states = {}
-    for key, old in job.existing["meetmomenten"].items():
-        job.round_dates[key[0]] = old.values.referentiedatum
-        states[key[0]] = old.values.status
+    for old in job.existing["meetmomenten"].values():
+        job.round_dates[old.values.code] = old.values.referentiedatum
+        states[old.values.code] = old.values.status
     rounds = job.inputs.get("meetmomenten")
     if rounds:
         state_given = rounds.given("status")
-        for key, record in rounds.records():
-            job.round_dates[key[0]] = record.referentiedatum
+        for _key, record in rounds.records():
+            job.round_dates[record.code] = record.referentiedatum
             if state_given:
-                states[key[0]] = record.status
+                states[record.code] = record.status
             else:
-                states.setdefault(key[0], RoundState.DRAFT)
+                states.setdefault(record.code, RoundState.DRAFT)
     open_codes = [code for code, state in states.items() if state == RoundState.OPEN]
     job.open_round = open_codes[0] if len(open_codes) == 1 else None
     job.left_plan = dict(
@@ -61,12 +61,11 @@ def _foresee(job: Job) -> None:
     )
     projects = job.inputs.get("projecten")
     if projects and projects.given("buiten_plan_vanaf"):
-        for key, record in projects.records():
-            leaves = record.buiten_plan_vanaf
-            if leaves is None:
-                job.left_plan.pop(key[0], None)
+        for _key, record in projects.records():
+            if record.buiten_plan_vanaf is None:
+                job.left_plan.pop(record.code, None)
             else:
-                job.left_plan[key[0]] = leaves
+                job.left_plan[record.code] = record.buiten_plan_vanaf
 
 
 def _validate_table(job: Job, table: Table) -> None:
@@ -177,8 +176,8 @@ def _validate_rounds_together(job: Job) -> None:
     sheet, plan = table.sheet, job.plans["meetmomenten"]
     rows = job.inputs["meetmomenten"].rows
     final = {
-        key[0]: (old.values.status, old.values.referentiedatum)
-        for key, old in job.existing["meetmomenten"].items()
+        old.values.code: (old.values.status, old.values.referentiedatum)
+        for old in job.existing["meetmomenten"].values()
     }
     before = dict(final)
     merged: Any

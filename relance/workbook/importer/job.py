@@ -80,7 +80,10 @@ class Job:
 
     def round_codes_in(self, sheet: str) -> set[str]:
         sheet_input = self.inputs.get(sheet)
-        return {key[0] for key in sheet_input.keys} if sheet_input else set()
+        if not sheet_input or not sheet_input.sheet.round_column:
+            return set()
+        at = sheet_input.sheet.key.index(sheet_input.sheet.round_column)
+        return {key[at] for key in sheet_input.keys}
 
     def load(self, table: Table) -> dict[tuple[Any, ...], Old]:
         if table.name not in self.existing:
@@ -88,7 +91,7 @@ class Job:
             paths = sheet.paths
             width = len(paths)
             key_indexes = [sheet.index(column) for column in sheet.key]
-            make = sheet.record._make
+            make, extra = sheet.record._make, table.extra_record()._make
             records = {}
             rows = table.queryset(self).values_list(*paths, *table.extra_paths, "pk")
             for row in rows.iterator(chunk_size=BATCH):
@@ -97,7 +100,7 @@ class Job:
                     for value in row[:width]
                 )
                 key = tuple(values[i] for i in key_indexes)
-                records[key] = Old(row[-1], values, row[width:-1])
+                records[key] = Old(row[-1], values, extra(row[width:-1]))
             self.existing[table.name] = records
         return self.existing[table.name]
 

@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from projects.models import User
 
 from ..rows import Old, SheetInput
-from ..schema import Sheet
+from ..schema import Sheet, named_tuple
 
 Problem = tuple[str, str]  # column, message
 Record = Any  # a sheet's record: a named tuple in the sheet's column order
@@ -65,6 +65,10 @@ class Table:
     @property
     def name(self) -> str:
         return self.sheet.name
+
+    def extra_record(self) -> Any:
+        """A stored record's extras, named by their paths (``old.extra.opens_on``)."""
+        return named_tuple("extra", self.extra_paths)
 
     @property
     def model(self) -> type[models.Model]:

@@ -147,7 +147,11 @@ class Fiches(Table):
         fiches, money = [], []
         plain = self.plain_fields()
         for m, old in updates:
-            version, finance_pk, raised_flag = old.extra
+            version, finance_pk, raised_flag = (
+                old.extra.version,
+                old.extra.finance__pk,
+                old.extra.raised_flag,
+            )
             was = old.values
             if any(getattr(m, column) != getattr(was, column) for column in fiche_columns):
                 fiches.append(
@@ -194,12 +198,17 @@ class _FlagChanges:
         self.file = job.filename or _("zonder naam")
 
     def change(self, fiche_id: int, m: Record, was: Record | None, raised: int | None) -> None:
-        before = (was.markering, was.motivatie) if was is not None else (None, "")
+        was_level, was_motivation = (
+            (was.markering, was.motivatie) if was is not None else (None, "")
+        )
         level, motivation = m.markering, m.motivatie
-        if (level, motivation if level else "") == (before[0], before[1] if before[0] else ""):
+        if (level, motivation if level else "") == (
+            was_level,
+            was_motivation if was_level else "",
+        ):
             return
         user = self.job.user
-        if before[0] and level != before[0] and raised is not None:
+        if was_level and level != was_level and raised is not None:
             self.lifts.append(
                 StatusFlag(
                     pk=raised,
@@ -209,7 +218,7 @@ class _FlagChanges:
                     % {"file": self.file},
                 )
             )
-        if level and level == before[0] and raised is not None:
+        if level and level == was_level and raised is not None:
             self.motivations.append(StatusFlag(pk=raised, motivation=motivation))
         elif level:
             self.raises.append(

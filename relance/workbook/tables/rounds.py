@@ -32,7 +32,7 @@ class Rounds(Table):
     def check(self, job: Context, m: Record, old: Old | None) -> Iterator[Problem]:
         if old and old.values.status == RoundState.OPEN and m.status == RoundState.DRAFT:
             yield "status", _("een open meetmoment gaat niet terug naar in voorbereiding")
-        deadline, opens_on = m.deadline, old.extra[0] if old else None
+        deadline, opens_on = m.deadline, old.extra.opens_on if old else None
         if deadline and opens_on and deadline < opens_on:
             yield (
                 "deadline",
@@ -80,8 +80,8 @@ class MilestoneStatuses(Table):
         ]
         if not need:
             return
-        projects = {key[1] for key in need}
-        milestones = {key[1:] for key in need}
+        projects = {records[key].project for key in need}
+        milestones = {(records[key].project, records[key].mijlpaal) for key in need}
         # Per milestone, per round: (postponements or None, expected date).
         timeline: dict[tuple[Any, ...], dict[str, tuple[int | None, Any]]] = {}
         stored = MilestoneStatus.objects.filter(milestone__project__code__in=projects)
@@ -95,7 +95,8 @@ class MilestoneStatuses(Table):
             if (project, number) in milestones:
                 timeline.setdefault((project, number), {})[code] = (postponed, forecast)
         for key, record in records.items():
-            if key[1:] not in milestones:
+            milestone = (record.project, record.mijlpaal)
+            if milestone not in milestones:
                 continue
             old = existing.get(key)
             if forecast_given or old is None:
@@ -105,7 +106,7 @@ class MilestoneStatuses(Table):
             count: int | None = record.uitgesteld if given else None
             if count is None and old:
                 count = old.values.uitgesteld
-            timeline.setdefault(key[1:], {})[key[0]] = (count, forecast)
+            timeline.setdefault(milestone, {})[record.meetmoment] = (count, forecast)
         deadlines = job.milestone_deadlines(milestones)
         for milestone, rounds in timeline.items():
             deadline = deadlines.get(milestone)
@@ -151,14 +152,16 @@ class Indicators(Table):
         )
 
     def resolve_key(self, job: Context, key: tuple[Any, ...]) -> tuple[Any, ...]:
-        if key[0] is None and job.open_round is not None:
-            return (job.open_round, *key[1:])
+        round_code, *indicator = key
+        if round_code is None and job.open_round is not None:
+            return (job.open_round, *indicator)
         return key
 
     def normalise(
         self, job: Context, key: Key, merged: Record, old: Old | None, problems: list[Problem]
     ) -> Record:
-        return merged._replace(meetmoment=key[0])
+        round_code, *_indicator = key
+        return merged._replace(meetmoment=round_code)
 
     def write(self, job: Context, creates: list[Record], updates: list[tuple[Any, Old]]) -> None:
         known, projects = job.ids("indicator"), job.ids("projecten")
@@ -193,7 +196,7 @@ class IndicatorValues(Table):
 
 def _indicators_in_file(job: Context) -> set[tuple[Any, ...]]:
     sheet_input = job.inputs.get("indicatoren")
-    return {key[1:] for key in sheet_input.keys} if sheet_input else set()
+    return {(project, code) for _round, project, code in sheet_input.keys} if sheet_input else set()
 
 
 INDICATOR = Lookup("indicator", Indicator, ("project__code", "code"), _indicators_in_file)
