@@ -59,27 +59,23 @@ class ListCase:
     def __str__(self) -> str:
         return self.key
 
+    def rows(self, response: Any) -> list[tuple[Any, Any, Any]]:
+        """The table's rows as the page shows them."""
+        return [self.row(row) for row in response.context["table"].paginated_rows]
 
-def rows(case: ListCase, response: Any) -> list[tuple[Any, Any, Any]]:
-    """The table's rows as the page shows them."""
-    return [case.row(row) for row in response.context["table"].paginated_rows]
+    def names(self, response: Any) -> list[Any]:
+        return [name for name, _status, _third in self.rows(response)]
 
+    def export_csv(self, client: Any, query: str = "") -> list[list[str]]:
+        response = client.get(f"{self.url}?{query}&_export=csv")
+        assert response.status_code == 200
+        assert response["Content-Type"].startswith("text/csv")
+        return list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
 
-def names(case: ListCase, response: Any) -> list[Any]:
-    return [name for name, _status, _third in rows(case, response)]
-
-
-def export_csv(client: Any, url: str, query: str = "") -> list[list[str]]:
-    response = client.get(f"{url}?{query}&_export=csv")
-    assert response.status_code == 200
-    assert response["Content-Type"].startswith("text/csv")
-    return list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
-
-
-def export_xlsx(client: Any, url: str, query: str = "") -> Any:
-    response = client.get(f"{url}?{query}&_export=xlsx")
-    assert response.status_code == 200
-    return openpyxl.load_workbook(io.BytesIO(response.content)).active
+    def export_xlsx(self, client: Any, query: str = "") -> Any:
+        response = client.get(f"{self.url}?{query}&_export=xlsx")
+        assert response.status_code == 200
+        return openpyxl.load_workbook(io.BytesIO(response.content)).active
 
 
 # ---- The project list ------------------------------------------------------------------

@@ -7,16 +7,7 @@ import pytest
 from django.urls import reverse
 
 from projects.models.users import Role
-from tests.lists import (
-    LISTS,
-    MILESTONES,
-    PROJECTS,
-    SECRET_STATUS,
-    export_csv,
-    export_xlsx,
-    names,
-    rows,
-)
+from tests.lists import LISTS, MILESTONES, PROJECTS, SECRET_STATUS
 
 pytestmark = pytest.mark.django_db
 
@@ -58,7 +49,7 @@ def test_every_role_sees_every_row(client, users, case, plan, role):
     client.force_login(users[role])
     response = client.get(case.url)
     assert response.status_code == 200
-    assert names(case, response) == EVERY_ROW[case]
+    assert case.names(response) == EVERY_ROW[case]
     assert f"{len(EVERY_ROW[case])} {case.noun}" in response.content.decode()
     assert reverse(case.url_name) == case.url
 
@@ -85,10 +76,10 @@ def test_a_reader_can_neither_choose_nor_export_the_open_round(client, reader, c
     response = client.get(f"{case.url}?round={plan['open'].code}")
     assert response.status_code == 200
     assert response.context["filter"].errors
-    assert rows(case, response) == []
+    assert case.rows(response) == []
     assert case.secret_mark not in response.content.decode()
-    assert export_csv(client, case.url, f"round={plan['open'].code}")[1:] == []
-    sheet = export_xlsx(client, case.url, f"round={plan['open'].code}")
+    assert case.export_csv(client, f"round={plan['open'].code}")[1:] == []
+    sheet = case.export_xlsx(client, f"round={plan['open'].code}")
     assert sheet.max_row == 1  # the header only
 
 
@@ -113,15 +104,15 @@ def test_an_editor_cannot_count_another_domains_draft_through_a_filter(
     client, editor, coordinator, case, plan, query
 ):
     client.force_login(coordinator)
-    assert names(case, client.get(f"{case.url}?{query}")) == [EVERY_ROW[case][-1]]  # there …
+    assert case.names(client.get(f"{case.url}?{query}")) == [EVERY_ROW[case][-1]]  # there …
 
     client.force_login(editor)
     response = client.get(f"{case.url}?{query}")
-    assert names(case, response) == []  # … but not for this editor
+    assert case.names(response) == []  # … but not for this editor
     assert response.context["table"].paginator.count == 0
     assert f"0 {case.noun}" in response.content.decode()
-    assert export_csv(client, case.url, query)[1:] == []
-    assert export_xlsx(client, case.url, query).max_row == 1
+    assert case.export_csv(client, query)[1:] == []
+    assert case.export_xlsx(client, query).max_row == 1
 
 
 @pytest.mark.parametrize(
@@ -136,7 +127,7 @@ def test_an_editor_cannot_count_another_domains_draft_through_a_filter(
 def test_an_editor_sees_another_domains_closed_round_statuses(client, editor, case, plan, row):
     client.force_login(editor)
     response = client.get(f"{case.url}?round={plan['closed'].code}")
-    assert rows(case, response)[-1] == row
+    assert case.rows(response)[-1] == row
 
 
 # ---- Filters and sorting -----------------------------------------------------------
@@ -194,7 +185,7 @@ def test_filters(client, coordinator, case, plan, query, expected):
     client.force_login(coordinator)
     response = client.get(f"{case.url}?{query}")
     assert response.status_code == 200
-    assert names(case, response) == expected
+    assert case.names(response) == expected
     assert response.context["table"].paginator.count == len(expected)
 
 
@@ -230,7 +221,7 @@ def test_filters(client, coordinator, case, plan, query, expected):
 )
 def test_sorting(client, coordinator, case, plan, sort, expected):
     client.force_login(coordinator)
-    assert names(case, client.get(f"{case.url}?sort={sort}")) == expected
+    assert case.names(client.get(f"{case.url}?sort={sort}")) == expected
 
 
 # ---- Exports that no spreadsheet runs -------------------------------------------------
@@ -255,7 +246,7 @@ DANGEROUS = [
 def test_the_csv_export_never_starts_a_cell_with_a_formula(client, coordinator, case, text):
     case.make_text_row(text)
     client.force_login(coordinator)
-    header, row = export_csv(client, case.url)
+    header, row = case.export_csv(client)
     assert row[header.index(case.text_header)] == f"'{text}"
 
 
@@ -263,7 +254,7 @@ def test_the_csv_export_never_starts_a_cell_with_a_formula(client, coordinator, 
 def test_the_xlsx_export_writes_every_text_as_text(client, coordinator, case, text):
     case.make_text_row(text)
     client.force_login(coordinator)
-    cell = export_xlsx(client, case.url)[case.text_cell]
+    cell = case.export_xlsx(client)[case.text_cell]
     assert cell.data_type == "s"  # not "f": no formula
     # The text is kept as typed; XML reads a carriage return back as a line feed.
     assert cell.value == text.replace("\r", "\n")

@@ -2,13 +2,11 @@
 dates. What it does like the project list is in tests/test_list_views.py."""
 
 import datetime as dt
-from functools import partial
 
 import pytest
 
 from milestones.models import MilestoneState, MilestoneStatus
 from projects.models.rounds import RoundState
-from tests import lists
 from tests.factories import (
     FicheFactory,
     MilestoneFactory,
@@ -21,16 +19,8 @@ from tests.lists import MILESTONES, days
 pytestmark = pytest.mark.django_db
 
 URL = MILESTONES.url
-rows = partial(lists.rows, MILESTONES)
-names = partial(lists.names, MILESTONES)
-
-
-def export_csv(client, query=""):
-    return lists.export_csv(client, URL, query)
-
-
-def export_xlsx(client, query=""):
-    return lists.export_xlsx(client, URL, query)
+rows, names = MILESTONES.rows, MILESTONES.names
+export_csv, export_xlsx = MILESTONES.export_csv, MILESTONES.export_xlsx
 
 
 @pytest.fixture

@@ -2,7 +2,6 @@
 export's columns. What it does like the milestone list is in tests/test_list_views.py."""
 
 import re
-from functools import partial
 from html import unescape
 
 import pytest
@@ -10,23 +9,14 @@ from django.http import QueryDict
 
 from projects.models import ProjectStatus
 from projects.models.rounds import RoundState
-from tests import lists
 from tests.factories import FicheFactory, ProjectFactory, ReportingRoundFactory
 from tests.lists import PROJECTS, SECRET_STATUS, many_projects
 
 pytestmark = pytest.mark.django_db
 
 URL = PROJECTS.url
-rows = partial(lists.rows, PROJECTS)
-codes = partial(lists.names, PROJECTS)
-
-
-def export_csv(client, query=""):
-    return lists.export_csv(client, URL, query)
-
-
-def export_xlsx(client, query=""):
-    return lists.export_xlsx(client, URL, query)
+rows, codes = PROJECTS.rows, PROJECTS.names
+export_csv, export_xlsx = PROJECTS.export_csv, PROJECTS.export_xlsx
 
 
 @pytest.fixture
