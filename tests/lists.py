@@ -201,36 +201,27 @@ def milestone_plan(domain: Any, other_domain: Any) -> dict[str, Any]:
         project=other, number=1, description="Herstel van waterlopen", deadline=days(-10)
     )
 
-    closed = ReportingRoundFactory(reference_date=days(-200), state=RoundState.DRAFT)
-    for project in (own, other):
-        FicheFactory(round=closed, project=project)
-    MilestoneStatusFactory(
-        round=closed,
-        milestone=own_done,
-        status=MilestoneState.REALISED,
-        realised_on=days(-390),
-    )
-    MilestoneStatusFactory(round=closed, milestone=own_next, status=MilestoneState.FUTURE)
-    MilestoneStatusFactory(round=closed, milestone=other_late, status=MilestoneState.ON_SCHEDULE)
-    closed.close(by=None)
-
-    open_round = ReportingRoundFactory(reference_date=days(40), state=RoundState.OPEN)
-    for project in (own, other):
-        FicheFactory(round=open_round, project=project)
-    MilestoneStatusFactory(
-        round=open_round,
-        milestone=own_done,
-        status=MilestoneState.REALISED,
-        realised_on=days(-390),
-    )
-    MilestoneStatusFactory(round=open_round, milestone=own_next, status=MilestoneState.ON_SCHEDULE)
-    MilestoneStatusFactory(
-        round=open_round,
-        milestone=other_late,
-        status=MilestoneState.DELAYED,
-        forecast_date=dt.date(2031, 3, 31),
-        delay_reason="Vergunning nog niet rond",
-    )
+    realised = {"status": MilestoneState.REALISED, "realised_on": days(-390)}
+    delayed = {
+        "status": MilestoneState.DELAYED,
+        "forecast_date": dt.date(2031, 3, 31),
+        "delay_reason": "Vergunning nog niet rond",
+    }
+    future, on_schedule = {"status": MilestoneState.FUTURE}, {"status": MilestoneState.ON_SCHEDULE}
+    rounds = []
+    for reference_date, state, statuses in (
+        (days(-200), RoundState.DRAFT, [realised, future, on_schedule]),
+        (days(40), RoundState.OPEN, [realised, on_schedule, delayed]),
+    ):
+        reporting_round = ReportingRoundFactory(reference_date=reference_date, state=state)
+        for project in (own, other):
+            FicheFactory(round=reporting_round, project=project)
+        for milestone, fields in zip((own_done, own_next, other_late), statuses, strict=True):
+            MilestoneStatusFactory(round=reporting_round, milestone=milestone, **fields)
+        if state == RoundState.DRAFT:
+            reporting_round.close(by=None)
+        rounds.append(reporting_round)
+    closed, open_round = rounds
     return {"own": own, "other": other, "closed": closed, "open": open_round}
 
 

@@ -115,6 +115,33 @@ def test_an_editor_cannot_count_another_domains_draft_through_a_filter(
     assert case.export_xlsx(client, query).max_row == 1
 
 
+# The export shows the own domain's statuses; of the other domain's row only its name.
+EXPORT_HIDES = {
+    # case: (the own rows' statuses, the other column that stays empty, words never shown)
+    PROJECTS: (["in uitvoering volgens schema"], "Beoordeling", [SECRET_STATUS.label, "ingediend"]),
+    MILESTONES: (["gerealiseerd", "op schema"], "Verwacht", ["in vertraging", "2031"]),
+}
+
+
+@pytest.mark.parametrize("export", ["csv", "xlsx"])
+def test_an_editors_export_leaves_out_another_domains_draft(client, editor, case, plan, export):
+    own_statuses, hidden, secrets = EXPORT_HIDES[case]
+    client.force_login(editor)
+    if export == "csv":
+        table = case.export_csv(client)
+    else:
+        table = [[cell.value for cell in row] for row in case.export_xlsx(client).iter_rows()]
+    header, *body = table
+    status, other_column = header.index("Status"), header.index(hidden)
+    assert [row[status] for row in body[:-1]] == own_statuses
+    assert body[-1][0] == "VV002"
+    assert body[-1][status] in ("", None)
+    assert body[-1][other_column] in ("", None)
+    flat = " ".join(str(value) for row in table for value in row)
+    for secret in secrets:
+        assert str(secret) not in flat
+
+
 @pytest.mark.parametrize(
     ("case", "row"),
     each(

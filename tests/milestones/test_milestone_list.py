@@ -64,24 +64,6 @@ def test_a_coordinator_sees_every_status_of_the_open_round(client, coordinator, 
     assert "milestone-delayed" in response.content.decode()
 
 
-@pytest.mark.parametrize("export", ["csv", "xlsx"])
-def test_an_editors_export_leaves_out_another_domains_draft(client, editor, plan, export):
-    client.force_login(editor)
-    if export == "csv":
-        table = export_csv(client)
-    else:
-        table = [[cell.value for cell in row] for row in export_xlsx(client).iter_rows()]
-    header, *body = table
-    status, forecast = header.index("Status"), header.index("Verwacht")
-    assert [row[status] for row in body][:2] == ["gerealiseerd", "op schema"]
-    assert body[2][0] == "VV002"
-    assert body[2][status] in ("", None)
-    assert body[2][forecast] in ("", None)
-    flat = " ".join(str(value) for row in table for value in row)
-    assert "in vertraging" not in flat
-    assert "2031" not in flat
-
-
 def test_a_status_without_a_fiche_in_the_open_round_is_hidden_from_an_editor(
     client, editor, domain, open_round
 ):

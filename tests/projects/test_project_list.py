@@ -10,7 +10,7 @@ from django.http import QueryDict
 from projects.models import ProjectStatus
 from projects.models.rounds import RoundState
 from tests.factories import FicheFactory, ProjectFactory, ReportingRoundFactory
-from tests.lists import PROJECTS, SECRET_STATUS, many_projects
+from tests.lists import PROJECTS, many_projects
 
 pytestmark = pytest.mark.django_db
 
@@ -62,24 +62,6 @@ def test_a_coordinator_sees_every_draft(client, coordinator, plan):
 def test_an_editor_finds_another_domains_project_among_the_unflagged(client, editor, plan):
     client.force_login(editor)
     assert codes(client.get(f"{URL}?flag=none")) == ["VV001", "VV002"]
-
-
-@pytest.mark.parametrize("export", ["csv", "xlsx"])
-def test_an_editors_export_leaves_out_another_domains_draft(client, editor, plan, export):
-    client.force_login(editor)
-    if export == "csv":
-        table = export_csv(client)
-    else:
-        table = [[cell.value for cell in row] for row in export_xlsx(client).iter_rows()]
-    header, own, other = table
-    status, review = header.index("Status"), header.index("Beoordeling")
-    assert own[status] == "in uitvoering volgens schema"
-    assert other[0] == "VV002"
-    assert other[status] in ("", None)
-    assert other[review] in ("", None)
-    flat = " ".join(str(value) for row in table for value in row)
-    assert str(SECRET_STATUS.label) not in flat
-    assert "ingediend" not in flat
 
 
 def test_a_coordinators_export_has_every_draft(client, coordinator, plan):
