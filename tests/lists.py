@@ -162,7 +162,7 @@ PROJECTS = ListCase(
     crowd=many_projects,
     crowd_query="sort=status",
     crowd_count=lambda size: size,
-    secret_mark="status-action_required",
+    secret_mark=SECRET_STATUS.css_class,
     make_text_row=lambda text: ProjectFactory(code="VV001", title=text, entity=text),
     text_header="Titel",
     text_cell="B2",
@@ -253,7 +253,7 @@ MILESTONES = ListCase(
     crowd=many_milestones,
     crowd_query="overdue=on&sort=status",
     crowd_count=lambda size: size // 2,
-    secret_mark="milestone-delayed",
+    secret_mark=MilestoneState.DELAYED.css_class,
     make_text_row=lambda text: MilestoneFactory(
         project=ProjectFactory(code="VV001"), description=text
     ),

@@ -52,8 +52,8 @@ def test_an_editor_sees_the_own_domains_statuses_but_not_another_domains(client,
         ("VV002/1", None, None),
     ]
     html = response.content.decode()
-    assert "milestone-on_schedule" in html
-    assert "milestone-delayed" not in html
+    assert MilestoneState.ON_SCHEDULE.css_class in html
+    assert MilestoneState.DELAYED.css_class not in html
     assert "31-3-2031" not in html
 
 
@@ -61,7 +61,7 @@ def test_a_coordinator_sees_every_status_of_the_open_round(client, coordinator, 
     client.force_login(coordinator)
     response = client.get(URL)
     assert rows(response)[2] == ("VV002/1", "in vertraging", dt.date(2031, 3, 31))
-    assert "milestone-delayed" in response.content.decode()
+    assert MilestoneState.DELAYED.css_class in response.content.decode()
 
 
 def test_a_status_without_a_fiche_in_the_open_round_is_hidden_from_an_editor(

@@ -47,8 +47,8 @@ def test_an_editor_sees_the_own_domains_draft_but_not_another_domains(client, ed
         ("VV002", None, None),
     ]
     html = response.content.decode()
-    assert "status-in_progress" in html
-    assert "status-action_required" not in html
+    assert ProjectStatus.IN_PROGRESS.css_class in html
+    assert ProjectStatus.ACTION_REQUIRED.css_class not in html
     assert "review-submitted" not in html
 
 
@@ -56,7 +56,7 @@ def test_a_coordinator_sees_every_draft(client, coordinator, plan):
     client.force_login(coordinator)
     response = client.get(URL)
     assert rows(response)[1] == ("VV002", "bijkomende actie noodzakelijk", "ingediend")
-    assert "status-action_required" in response.content.decode()
+    assert ProjectStatus.ACTION_REQUIRED.css_class in response.content.decode()
 
 
 def test_an_editor_finds_another_domains_project_among_the_unflagged(client, editor, plan):
