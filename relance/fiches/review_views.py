@@ -1,0 +1,179 @@
+"""The coordinators' review actions on the fiche page: approve, return, flag, lift or
+confirm a flag, and mark its follow-up actions done. Each is a small POST: authorise, call
+the review service, and show the fiche again (with the error) or redirect to it."""
+
+from __future__ import annotations
+
+from typing import cast
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from projects.http import AuthenticatedRequest
+from projects.models import Fiche, FlagLevel, FollowUpAction
+from projects.permissions import can_review_fiche, can_update_follow_up
+
+from . import review
+from .forms import (
+    VERSION_MAX,
+    BaseFollowUpFormSet,
+    FlagForm,
+    FollowUpFormSet,
+    LiftFlagForm,
+    ReturnForm,
+)
+from .views import open_fiche, render_fiche
+
+
+def _reviewable(request: AuthenticatedRequest, code: str) -> Fiche:
+    """The fiche to review, as the coordinator saw it: a review step posts the version it
+    was decided on, and a fiche changed since then is refused (the service checks it)."""
+    fiche = open_fiche(request, code)
+    if not can_review_fiche(request.user, fiche):
+        raise PermissionDenied
+    return fiche
+
+
+def _seen_version(request: AuthenticatedRequest) -> int:
+    """The version the reviewer saw; 0 (no fiche has it: the step is refused as stale) for
+    anything that is no version, a number past what the column holds included."""
+    value = request.POST.get("version", "")
+    if not (value.isascii() and value.isdigit() and len(value) <= len(str(VERSION_MAX))):
+        return 0
+    number = int(value)
+    return number if number <= VERSION_MAX else 0
+
+
+def _done(request: AuthenticatedRequest, fiche: Fiche, message: str) -> HttpResponse:
+    messages.success(request, message)
+    return redirect(reverse("fiche", args=[fiche.project.code]))
+
+
+@require_POST
+def fiche_approve(request: AuthenticatedRequest, code: str) -> HttpResponse:
+    fiche = _reviewable(request, code)
+    try:
+        review.approve_fiche(fiche=fiche, by=request.user, seen_version=_seen_version(request))
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return render_fiche(request, fiche, status=400)
+    return _done(request, fiche, _("De fiche is goedgekeurd."))
+
+
+@require_POST
+def fiche_return(request: AuthenticatedRequest, code: str) -> HttpResponse:
+    fiche = _reviewable(request, code)
+    form = ReturnForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise ValidationError(_("Zeg de projecteigenaar waarom de fiche teruggaat."))
+        review.return_fiche(
+            fiche=fiche,
+            by=request.user,
+            comment=form.cleaned_data["comment"],
+            seen_version=_seen_version(request),
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return render_fiche(request, fiche, review_forms={"return_form": form}, status=400)
+    return _done(request, fiche, _("De fiche is teruggestuurd naar de projecteigenaar."))
+
+
+@require_POST
+def fiche_flag(request: AuthenticatedRequest, code: str) -> HttpResponse:
+    fiche = _reviewable(request, code)
+    form = FlagForm(request.POST)
+    followups = cast(BaseFollowUpFormSet, FollowUpFormSet(request.POST, prefix="actions"))
+    try:
+        if not (form.is_valid() and followups.is_valid()):
+            raise ValidationError(
+                _("De markering is niet opgeslagen: verbeter de gemarkeerde velden.")
+            )
+        review.flag_project(
+            fiche=fiche,
+            by=request.user,
+            level=FlagLevel(form.cleaned_data["level"]),
+            motivation=form.cleaned_data["motivation"],
+            actions=followups.follow_ups(),
+            seen_version=_seen_version(request),
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return render_fiche(
+            request, fiche, review_forms={"flag_form": form, "followups": followups}, status=400
+        )
+    return _done(request, fiche, _("Het project is gemarkeerd."))
+
+
+@require_POST
+def fiche_unflag(request: AuthenticatedRequest, code: str) -> HttpResponse:
+    fiche = _reviewable(request, code)
+    form = LiftFlagForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise ValidationError(_("Zeg waarom de markering opgeheven wordt."))
+        review.lift_flag(
+            fiche=fiche,
+            by=request.user,
+            reason=form.cleaned_data["reason"],
+            seen_version=_seen_version(request),
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return render_fiche(request, fiche, review_forms={"lift_form": form}, status=400)
+    return _done(request, fiche, _("De markering is opgeheven."))
+
+
+@require_POST
+def fiche_confirm_flag(request: AuthenticatedRequest, code: str) -> HttpResponse:
+    fiche = _reviewable(request, code)
+    try:
+        review.confirm_flag(fiche=fiche, by=request.user, seen_version=_seen_version(request))
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return render_fiche(request, fiche, status=400)
+    return _done(request, fiche, _("De markering is bevestigd."))
+
+
+# -- follow-up actions -----------------------------------------------------------------------
+
+
+def _follow_up(request: AuthenticatedRequest, code: str, pk: int) -> tuple[Fiche, FollowUpAction]:
+    """An action of the flag on the project's fiche of the open round, for those who follow
+    it up."""
+    fiche = open_fiche(request, code)
+    action = get_object_or_404(
+        FollowUpAction.objects.select_related("flag__fiche__round", "flag__fiche__project"),
+        pk=pk,
+        flag__fiche=fiche,
+    )
+    if not can_update_follow_up(request.user, action):
+        raise PermissionDenied
+    return fiche, action
+
+
+@require_POST
+def follow_up_done(request: AuthenticatedRequest, code: str, pk: int) -> HttpResponse:
+    fiche, action = _follow_up(request, code, pk)
+    try:
+        review.complete_follow_up(action=action, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return render_fiche(request, fiche, status=400)
+    return _done(request, fiche, _("De opvolgingsactie is afgerond."))
+
+
+@require_POST
+def follow_up_reopen(request: AuthenticatedRequest, code: str, pk: int) -> HttpResponse:
+    fiche, action = _follow_up(request, code, pk)
+    try:
+        review.reopen_follow_up(action=action, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return render_fiche(request, fiche, status=400)
+    return _done(request, fiche, _("De opvolgingsactie staat weer open."))
