@@ -14,7 +14,6 @@ from typing import Any
 from django import forms
 from django.forms import BaseFormSet, formset_factory
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from milestones.models import Milestone, MilestoneState
@@ -22,6 +21,7 @@ from projects.models import FlagLevel, Indicator, IndicatorKind, ProjectStatus
 from projects.models.indicators import QUANTITY_DECIMAL_PLACES, QUANTITY_MAX_DIGITS
 from relance.forms import DateInput
 
+from .checks import FicheView, MilestoneView, check_milestone
 from .review import FollowUp
 from .services import FicheInput, IndicatorInput, MilestoneInput
 
@@ -79,9 +79,16 @@ class MilestoneStatusForm(forms.Form):
     delay_reason = forms.CharField(label=_("Reden van de vertraging"), required=False)
     note = forms.CharField(label=_("Toelichting"), required=False)
 
-    def __init__(self, *args: Any, milestones: dict[int, Milestone], **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        milestones: dict[int, Milestone],
+        fiche: FicheView,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.milestones = milestones
+        self.fiche = fiche
 
     @property
     def milestone_object(self) -> Milestone | None:
@@ -96,27 +103,25 @@ class MilestoneStatusForm(forms.Form):
         milestone = self.milestones.get(cleaned.get("milestone", -1))
         if milestone is None:
             raise forms.ValidationError(_("Deze mijlpaal hoort niet bij het project."))
-        status = cleaned.get("status")
-        if status == MilestoneState.REALISED:
-            realised_on: dt.date | None = cleaned.get("realised_on")
-            if not realised_on:
-                self.add_error(
-                    "realised_on", _("Geef de datum waarop de mijlpaal gerealiseerd werd.")
-                )
-            elif realised_on > timezone.localdate():
-                self.add_error("realised_on", _("Die datum ligt in de toekomst."))
-        if status == MilestoneState.DELAYED:
-            forecast: dt.date | None = cleaned.get("forecast_date")
-            if not forecast:
-                self.add_error("forecast_date", _("Geef de nieuwe verwachte datum."))
-            elif forecast <= milestone.deadline:
-                self.add_error(
-                    "forecast_date",
-                    _("Een vertraagde mijlpaal valt na de deadline van %(deadline)s.")
-                    % {"deadline": date_format(milestone.deadline, "SHORT_DATE_FORMAT")},
-                )
-            if not cleaned.get("delay_reason", "").strip():
-                self.add_error("delay_reason", _("Geef de reden van de vertraging."))
+        status = cleaned.get("status", "")
+        realised_on: dt.date | None = cleaned.get("realised_on")
+        if status == MilestoneState.REALISED and realised_on and realised_on > timezone.localdate():
+            self.add_error("realised_on", _("Die datum ligt in de toekomst."))
+        # What the entry says is judged by the milestone rules, as everywhere else; an
+        # error there is an entry that cannot be stored, draft or not.
+        entry = MilestoneView(
+            id=milestone.pk,
+            number=milestone.number,
+            description=milestone.description,
+            deadline=milestone.deadline,
+            status=status,
+            realised_on=realised_on,
+            forecast_date=cleaned.get("forecast_date"),
+            delay_reason=cleaned.get("delay_reason", ""),
+        )
+        for finding in check_milestone(self.fiche, entry):
+            if finding.is_error:
+                self.add_error(finding.field, finding.message)
         return cleaned
 
 

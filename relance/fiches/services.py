@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
@@ -33,6 +33,8 @@ from projects.models import (
     ReviewState,
     User,
 )
+
+from .checks import FicheView, MilestoneView, run_checks, snapshot
 
 
 class StaleFicheError(ValidationError):
@@ -62,23 +64,48 @@ class FicheInput:
     indicator_values: Mapping[int, tuple[Decimal | None, str]] = field(default_factory=dict)
 
 
+def input_view(stored: FicheView, data: FicheInput) -> FicheView:
+    """The fiche as it would be with the form's input, for the rules (``checks``): its
+    status follows the owner's unless a flag is raised; a milestone the input gives no
+    status has none."""
+    entries = {entry.milestone.pk: entry for entry in data.milestones if entry.status}
+    return replace(
+        stored,
+        status=ProjectStatus.of_round(data.owner_status, stored.flag),
+        owner_status=data.owner_status,
+        narrative=data.narrative,
+        committed_eur=data.committed_eur,
+        paid_eur=data.paid_eur,
+        milestones=tuple(
+            _milestone_input_view(milestone, entries.get(milestone.id))
+            for milestone in stored.milestones
+        ),
+        indicators=tuple(
+            replace(indicator, value=data.indicator_values[indicator.id][0])
+            if indicator.id in data.indicator_values
+            else indicator
+            for indicator in stored.indicators
+        ),
+    )
+
+
+def _milestone_input_view(stored: MilestoneView, entry: MilestoneInput | None) -> MilestoneView:
+    if entry is None:
+        return MilestoneView(stored.id, stored.number, stored.description, stored.deadline)
+    return replace(
+        stored,
+        status=entry.status,
+        realised_on=entry.realised_on,
+        forecast_date=entry.forecast_date,
+        delay_reason=entry.delay_reason,
+    )
+
+
 def missing_for_submission(fiche: Fiche, data: FicheInput) -> list[str]:
-    """What a fiche still lacks before it can be submitted, each in one sentence."""
-    missing = []
-    if not data.narrative.strip():
-        missing.append(_("De toelichting is leeg."))
-    if data.committed_eur is None:
-        missing.append(_("Het vastgelegde bedrag (VAK) ontbreekt."))
-    if data.paid_eur is None:
-        missing.append(_("Het vereffende bedrag (VEK) ontbreekt."))
-    given = {entry.milestone.pk for entry in data.milestones if entry.status}
-    for milestone in fiche.project.milestones.order_by("number"):
-        if milestone.pk not in given:
-            missing.append(
-                _("Mijlpaal %(number)s (%(description)s) heeft geen status.")
-                % {"number": milestone.number, "description": milestone.description}
-            )
-    return missing
+    """What a fiche still lacks before it can be submitted, each in one sentence: the
+    errors the rules find in it as the input has it."""
+    view = input_view(snapshot(fiche), data)
+    return [finding.message for finding in run_checks(view) if finding.is_error]
 
 
 @transaction.atomic

@@ -29,7 +29,7 @@ from projects.models import (
 )
 from projects.permissions import can_edit_fiche, can_follow_up, can_report_for, can_review_fiche
 
-from . import services
+from . import checks, services
 from .forms import (
     BaseIndicatorFormSet,
     FicheForm,
@@ -68,6 +68,9 @@ class FicheForms:
     def __init__(self, fiche: Fiche, data: Any = None) -> None:
         self.fiche = fiche
         project = fiche.project
+        # The stored fiche as the rules see it: what the page shows them on, and the
+        # context a milestone row's entry is judged in.
+        self.view = checks.snapshot(fiche)
         self.milestones = {
             m.pk: m for m in Milestone.objects.filter(project=project).order_by("number")
         }
@@ -103,7 +106,7 @@ class FicheForms:
         self.milestone_forms = MilestoneStatusFormSet(
             data,
             prefix="ms",
-            form_kwargs={"milestones": self.milestones},
+            form_kwargs={"milestones": self.milestones, "fiche": self.view},
             initial=[_milestone_initial(m, statuses.get(m.pk)) for m in self.milestones.values()],
         )
         self.value_forms = IndicatorValueFormSet(
@@ -204,6 +207,7 @@ def render_fiche(
         "may_follow_up": can_follow_up(request.user, fiche),
         "events": fiche.events.select_related("by")[:20],
         "conflict": conflict,
+        "findings": checks.run_checks(fiche_forms.view),
         "review": {
             "return_form": ReturnForm(),
             "flag_form": FlagForm(initial={"level": FlagLevel.ATTENTION}),
@@ -237,7 +241,9 @@ def fiche_edit(request: AuthenticatedRequest, code: str) -> HttpResponse:
 
     data = fiche_input(fiche_forms.main, fiche_forms.milestone_forms, fiche_forms.value_forms)
     submit = "submit" in request.POST
-    missing = services.missing_for_submission(fiche, data) if submit else []
+    # The rules judge the fiche as the input has it: their errors keep it a draft.
+    findings = checks.run_checks(services.input_view(fiche_forms.view, data))
+    missing = [finding.message for finding in findings if finding.is_error] if submit else []
     cleared = services.cleared_milestones(fiche, data)
     try:
         with transaction.atomic():

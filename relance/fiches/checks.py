@@ -1,0 +1,384 @@
+"""The rules that judge a fiche, alone or against the previous round: one registry.
+
+A rule is a small function registered under its code (the codes of
+``shared/docs/interfaces.md``, "Quality rules", where one is listed there). It takes a
+``FicheView``, a snapshot of what the fiche says (its status, narrative, money, budget,
+milestones and indicator values, with the same project's fiche of the previous round as
+``previous``), and yields ``Finding``s::
+
+    @rule("paid_exceeds_committed")
+    def _paid_exceeds_committed(fiche: FicheView) -> Iterator[Finding]:
+        if fiche.paid_eur is not None and fiche.committed_eur is not None and ...:
+            yield warning("paid_eur", _("..."))
+
+A rule about one milestone's own entry is a ``@milestone_rule``: it takes the fiche and one
+of its milestones, and runs for each of them. An ``error`` blocks submitting the fiche; a
+``warning`` is shown and blocks nothing. A milestone rule's error is an entry that cannot
+be stored (a realised milestone without its date), so the fiche form refuses that row, draft
+or not.
+
+Who runs the registry, each on snapshots, never on its own queries:
+
+- the fiche form: the page shows the stored fiche's findings (``snapshot``); saving checks
+  the input (``services.input_view`` then ``run_checks``): errors keep a submitted fiche a
+  draft, and each milestone row runs ``check_milestone`` on what it was given;
+- the review queue: ``check_fiches(fiches)`` for a round's submitted fiches, a constant
+  number of queries (``snapshots``) however many there are;
+- to come, the workbook preview and ``quality_check``: build the views (``snapshots`` for
+  stored fiches, or ``FicheView(...)`` from a workbook's parsed rows, with ``previous`` the
+  stored fiche of the previous round), then ``run_checks(view)`` for each. A rule about a
+  project without any fiche (``missing_fiche``) is a round's, not a fiche's: it belongs to
+  ``quality_check`` itself.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, replace
+from decimal import Decimal
+from functools import reduce
+from operator import or_
+from typing import Literal
+
+from django.db.models import Q
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from finance.models import FinanceReport
+from milestones.models import Milestone, MilestoneState, MilestoneStatus
+from projects.models import Fiche, Indicator, IndicatorValue, ProjectStatus, ReportingRound
+from projects.models.rounds import RoundState
+
+Level = Literal["error", "warning"]
+
+
+@dataclass(frozen=True)
+class Finding:
+    """What a rule finds: ``field`` names the fiche's field it is about (a milestone's
+    field when ``milestone``, its number, is given)."""
+
+    level: Level
+    field: str | None
+    message: str
+    rule: str = ""
+    milestone: int | None = None
+
+    @property
+    def is_error(self) -> bool:
+        return self.level == "error"
+
+
+def error(field: str | None, message: str) -> Finding:
+    """An error; the registry fills in the rule's code (and the milestone's number)."""
+    return Finding("error", field, message)
+
+
+def warning(field: str | None, message: str) -> Finding:
+    return Finding("warning", field, message)
+
+
+@dataclass(frozen=True)
+class MilestoneView:
+    """A milestone with its status in the fiche's round; ``status`` is "" when it has none."""
+
+    id: int
+    number: int
+    description: str
+    deadline: dt.date
+    status: str = ""
+    realised_on: dt.date | None = None
+    forecast_date: dt.date | None = None
+    delay_reason: str = ""
+
+
+@dataclass(frozen=True)
+class IndicatorView:
+    """One of the project's indicators with its value in the fiche's round (None: none)."""
+
+    id: int
+    code: str
+    value: Decimal | None
+
+
+@dataclass(frozen=True)
+class FicheView:
+    """A fiche as the rules see it. ``status`` is the project's status at the round (the
+    coordinators' flag while one is raised), ``owner_status`` what the owner reported;
+    ``budget_eur`` the project's budget at the round (frozen when it closed);
+    ``previous`` the project's fiche in the previous round (whose own ``previous`` is None),
+    or None when it had none."""
+
+    project: str
+    reference_date: dt.date
+    status: str
+    owner_status: str
+    narrative: str
+    committed_eur: Decimal | None
+    paid_eur: Decimal | None
+    budget_eur: Decimal | None
+    milestones: tuple[MilestoneView, ...] = ()
+    indicators: tuple[IndicatorView, ...] = ()
+    previous: FicheView | None = None
+
+    @property
+    def flag(self) -> str | None:
+        """The level of the coordinators' raised flag, if any (it is then the status)."""
+        return self.status if self.status in ProjectStatus.flags() else None
+
+
+# -- the registry ----------------------------------------------------------------------------
+
+FicheRule = Callable[[FicheView], Iterable[Finding]]
+MilestoneRule = Callable[[FicheView, MilestoneView], Iterable[Finding]]
+
+RULES: dict[str, FicheRule] = {}
+MILESTONE_RULES: dict[str, MilestoneRule] = {}
+
+
+def rule(code: str) -> Callable[[FicheRule], FicheRule]:
+    """Register a rule on the whole fiche under ``code``."""
+
+    def register(function: FicheRule) -> FicheRule:
+        if code in RULES or code in MILESTONE_RULES:
+            raise ValueError(f"Two rules are called {code!r}.")
+        RULES[code] = function
+        return function
+
+    return register
+
+
+def milestone_rule(code: str) -> Callable[[MilestoneRule], MilestoneRule]:
+    """Register a rule on one milestone's entry under ``code``; it runs for each milestone."""
+
+    def register(function: MilestoneRule) -> MilestoneRule:
+        if code in RULES or code in MILESTONE_RULES:
+            raise ValueError(f"Two rules are called {code!r}.")
+        MILESTONE_RULES[code] = function
+        return function
+
+    return register
+
+
+def check_milestone(fiche: FicheView, milestone: MilestoneView) -> list[Finding]:
+    """What the milestone rules find in one milestone's entry."""
+    return [
+        replace(finding, rule=code, milestone=milestone.number)
+        for code, function in MILESTONE_RULES.items()
+        for finding in function(fiche, milestone)
+    ]
+
+
+def run_checks(fiche: FicheView) -> list[Finding]:
+    """Every finding on the fiche: the fiche's rules in the order they were registered, then
+    each milestone's, by milestone."""
+    findings = [
+        replace(finding, rule=code)
+        for code, function in RULES.items()
+        for finding in function(fiche)
+    ]
+    for milestone in fiche.milestones:
+        findings += check_milestone(fiche, milestone)
+    return findings
+
+
+def check_fiches(fiches: Iterable[Fiche]) -> dict[int, list[Finding]]:
+    """The findings of each fiche, by its id, in a constant number of queries."""
+    return {pk: run_checks(view) for pk, view in snapshots(fiches).items()}
+
+
+# -- the rules -------------------------------------------------------------------------------
+
+
+@rule("narrative_empty")
+def _narrative_empty(fiche: FicheView) -> Iterator[Finding]:
+    if not fiche.narrative.strip():
+        yield error("narrative", _("De toelichting is leeg."))
+
+
+@rule("committed_missing")
+def _committed_missing(fiche: FicheView) -> Iterator[Finding]:
+    if fiche.committed_eur is None:
+        yield error("committed_eur", _("Het vastgelegde bedrag (VAK) ontbreekt."))
+
+
+@rule("paid_missing")
+def _paid_missing(fiche: FicheView) -> Iterator[Finding]:
+    if fiche.paid_eur is None:
+        yield error("paid_eur", _("Het vereffende bedrag (VEK) ontbreekt."))
+
+
+@rule("missing_milestone_status")
+def _missing_milestone_status(fiche: FicheView) -> Iterator[Finding]:
+    for milestone in fiche.milestones:
+        if not milestone.status:
+            finding = error(
+                "status",
+                _("Mijlpaal %(number)s (%(description)s) heeft geen status.")
+                % {"number": milestone.number, "description": milestone.description},
+            )
+            yield replace(finding, milestone=milestone.number)
+
+
+@rule("money_decreased")
+def _money_decreased(fiche: FicheView) -> Iterator[Finding]:
+    """VAK and VEK are cumulative: lower than in the previous round is a correction or a
+    mistake, for the coordinators to ask about. Compared only where both rounds give it."""
+    before = fiche.previous
+    if before is None:
+        return
+    for field, now, then, message in (
+        (
+            "committed_eur",
+            fiche.committed_eur,
+            before.committed_eur,
+            _("Het vastgelegde bedrag (VAK) is lager dan in het vorige meetmoment."),
+        ),
+        (
+            "paid_eur",
+            fiche.paid_eur,
+            before.paid_eur,
+            _("Het vereffende bedrag (VEK) is lager dan in het vorige meetmoment."),
+        ),
+    ):
+        if now is not None and then is not None and now < then:
+            yield warning(field, message)
+
+
+@milestone_rule("realised_without_date")
+def _realised_without_date(fiche: FicheView, milestone: MilestoneView) -> Iterator[Finding]:
+    if milestone.status == MilestoneState.REALISED and milestone.realised_on is None:
+        yield error("realised_on", _("Geef de datum waarop de mijlpaal gerealiseerd werd."))
+
+
+@milestone_rule("delayed_without_forecast")
+def _delayed_without_forecast(fiche: FicheView, milestone: MilestoneView) -> Iterator[Finding]:
+    if milestone.status != MilestoneState.DELAYED:
+        return
+    if milestone.forecast_date is None:
+        yield error("forecast_date", _("Geef de nieuwe verwachte datum."))
+    if not milestone.delay_reason.strip():
+        yield error("delay_reason", _("Geef de reden van de vertraging."))
+
+
+@milestone_rule("delayed_forecast_not_later")
+def _delayed_forecast_not_later(fiche: FicheView, milestone: MilestoneView) -> Iterator[Finding]:
+    forecast = milestone.forecast_date
+    if milestone.status == MilestoneState.DELAYED and forecast and forecast <= milestone.deadline:
+        yield error(
+            "forecast_date",
+            _("Een vertraagde mijlpaal valt na de deadline van %(deadline)s.")
+            % {"deadline": date_format(milestone.deadline, "SHORT_DATE_FORMAT")},
+        )
+
+
+# -- snapshots -------------------------------------------------------------------------------
+
+
+def snapshot(fiche: Fiche) -> FicheView:
+    """One fiche's view (see ``snapshots``)."""
+    return snapshots([fiche])[fiche.pk]
+
+
+def snapshots(fiches: Iterable[Fiche]) -> dict[int, FicheView]:
+    """The views of these fiches, by fiche id, each with its project's fiche of the previous
+    round (the closed round before its own). Seven queries, however many fiches; none for none.
+    """
+    ids = [fiche.pk for fiche in fiches]
+    if not ids:
+        return {}
+    current = list(Fiche.objects.filter(pk__in=ids).select_related("round", "project", "finance"))
+    closed = list(
+        ReportingRound.objects.filter(state=RoundState.CLOSED)
+        .order_by("-reference_date")
+        .values_list("pk", "reference_date")
+    )
+    previous_round = {
+        fiche.round_id: next((pk for pk, date in closed if date < fiche.round.reference_date), None)
+        for fiche in current
+    }
+    # One condition per previous round (a handful), not per fiche.
+    projects_before: dict[int, set[int]] = {}
+    for fiche in current:
+        if (round_id := previous_round[fiche.round_id]) is not None:
+            projects_before.setdefault(round_id, set()).add(fiche.project_id)
+    earlier = (
+        list(
+            Fiche.objects.filter(
+                reduce(
+                    or_,
+                    (Q(round_id=r, project_id__in=p) for r, p in projects_before.items()),
+                )
+            ).select_related("round", "project", "finance")
+        )
+        if projects_before
+        else []
+    )
+    every = current + earlier
+    projects = {fiche.project_id for fiche in every}
+    rounds = {fiche.round_id for fiche in every}
+    milestones: dict[int, list[Milestone]] = {}
+    for milestone in Milestone.objects.filter(project_id__in=projects).order_by("number"):
+        milestones.setdefault(milestone.project_id, []).append(milestone)
+    statuses = {
+        (status.round_id, status.milestone_id): status
+        for status in MilestoneStatus.objects.filter(
+            round_id__in=rounds, milestone__project_id__in=projects
+        )
+    }
+    indicators: dict[int, list[Indicator]] = {}
+    for indicator in Indicator.objects.filter(project_id__in=projects).order_by("code"):
+        indicators.setdefault(indicator.project_id, []).append(indicator)
+    values = {
+        (value.round_id, value.indicator_id): value.value
+        for value in IndicatorValue.objects.filter(
+            round_id__in=rounds, indicator__project_id__in=projects
+        )
+    }
+
+    def view(fiche: Fiche, previous: FicheView | None) -> FicheView:
+        finance: FinanceReport | None = getattr(fiche, "finance", None)
+        # A closed round keeps the budget of its moment; an open one counts today's.
+        budget = finance.budget_eur if finance else None
+        return FicheView(
+            project=fiche.project.code,
+            reference_date=fiche.round.reference_date,
+            status=fiche.status,
+            owner_status=fiche.owner_status,
+            narrative=fiche.narrative,
+            committed_eur=finance.committed_eur if finance else None,
+            paid_eur=finance.paid_eur if finance else None,
+            budget_eur=budget if budget is not None else fiche.project.budget_eur,
+            milestones=tuple(
+                _milestone_view(m, statuses.get((fiche.round_id, m.pk)))
+                for m in milestones.get(fiche.project_id, [])
+            ),
+            indicators=tuple(
+                IndicatorView(id=i.pk, code=i.code, value=values.get((fiche.round_id, i.pk)))
+                for i in indicators.get(fiche.project_id, [])
+            ),
+            previous=previous,
+        )
+
+    before = {(fiche.round_id, fiche.project_id): view(fiche, None) for fiche in earlier}
+    return {
+        fiche.pk: view(fiche, before.get((previous_round[fiche.round_id] or 0, fiche.project_id)))
+        for fiche in current
+    }
+
+
+def _milestone_view(milestone: Milestone, status: MilestoneStatus | None) -> MilestoneView:
+    if status is None:
+        return MilestoneView(
+            milestone.pk, milestone.number, milestone.description, milestone.deadline
+        )
+    return MilestoneView(
+        milestone.pk,
+        milestone.number,
+        milestone.description,
+        milestone.deadline,
+        status=status.status,
+        realised_on=status.realised_on,
+        forecast_date=status.forecast_date,
+        delay_reason=status.delay_reason,
+    )
