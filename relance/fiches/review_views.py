@@ -4,7 +4,8 @@ the review service, and show the fiche again (with the error) or redirect to it.
 
 from __future__ import annotations
 
-from typing import cast
+from collections.abc import Callable
+from typing import Any, cast
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -49,27 +50,43 @@ def _seen_version(request: AuthenticatedRequest) -> int:
     return number if number <= VERSION_MAX else 0
 
 
-def _done(request: AuthenticatedRequest, fiche: Fiche, message: str) -> HttpResponse:
-    messages.success(request, message)
+def _step(
+    request: AuthenticatedRequest,
+    fiche: Fiche,
+    step: Callable[[], object],
+    done: str,
+    review_forms: dict[str, Any] | None = None,
+) -> HttpResponse:
+    """Take a review step: done, say so and show the fiche; refused (a ``ValidationError``,
+    from its form or its service), show the fiche with why and with what was typed."""
+    try:
+        step()
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return render_fiche(request, fiche, review_forms=review_forms, status=400)
+    messages.success(request, done)
     return redirect(reverse("fiche", args=[fiche.project.code]))
 
 
 @require_POST
 def fiche_approve(request: AuthenticatedRequest, code: str) -> HttpResponse:
     fiche = _reviewable(request, code)
-    try:
-        review.approve_fiche(fiche=fiche, by=request.user, seen_version=_seen_version(request))
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-        return render_fiche(request, fiche, status=400)
-    return _done(request, fiche, _("De fiche is goedgekeurd."))
+    return _step(
+        request,
+        fiche,
+        lambda: review.approve_fiche(
+            fiche=fiche, by=request.user, seen_version=_seen_version(request)
+        ),
+        _("De fiche is goedgekeurd."),
+    )
 
 
 @require_POST
 def fiche_return(request: AuthenticatedRequest, code: str) -> HttpResponse:
     fiche = _reviewable(request, code)
     form = ReturnForm(request.POST)
-    try:
+
+    def step() -> None:
         if not form.is_valid():
             raise ValidationError(_("Zeg de projecteigenaar waarom de fiche teruggaat."))
         review.return_fiche(
@@ -78,10 +95,9 @@ def fiche_return(request: AuthenticatedRequest, code: str) -> HttpResponse:
             comment=form.cleaned_data["comment"],
             seen_version=_seen_version(request),
         )
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-        return render_fiche(request, fiche, review_forms={"return_form": form}, status=400)
-    return _done(request, fiche, _("De fiche is teruggestuurd naar de projecteigenaar."))
+
+    done = _("De fiche is teruggestuurd naar de projecteigenaar.")
+    return _step(request, fiche, step, done, {"return_form": form})
 
 
 @require_POST
@@ -89,7 +105,8 @@ def fiche_flag(request: AuthenticatedRequest, code: str) -> HttpResponse:
     fiche = _reviewable(request, code)
     form = FlagForm(request.POST)
     followups = cast(BaseFollowUpFormSet, FollowUpFormSet(request.POST, prefix="actions"))
-    try:
+
+    def step() -> None:
         if not (form.is_valid() and followups.is_valid()):
             raise ValidationError(
                 _("De markering is niet opgeslagen: verbeter de gemarkeerde velden.")
@@ -102,19 +119,17 @@ def fiche_flag(request: AuthenticatedRequest, code: str) -> HttpResponse:
             actions=followups.follow_ups(),
             seen_version=_seen_version(request),
         )
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-        return render_fiche(
-            request, fiche, review_forms={"flag_form": form, "followups": followups}, status=400
-        )
-    return _done(request, fiche, _("Het project is gemarkeerd."))
+
+    done = _("Het project is gemarkeerd.")
+    return _step(request, fiche, step, done, {"flag_form": form, "followups": followups})
 
 
 @require_POST
 def fiche_unflag(request: AuthenticatedRequest, code: str) -> HttpResponse:
     fiche = _reviewable(request, code)
     form = LiftFlagForm(request.POST)
-    try:
+
+    def step() -> None:
         if not form.is_valid():
             raise ValidationError(_("Zeg waarom de markering opgeheven wordt."))
         review.lift_flag(
@@ -123,21 +138,21 @@ def fiche_unflag(request: AuthenticatedRequest, code: str) -> HttpResponse:
             reason=form.cleaned_data["reason"],
             seen_version=_seen_version(request),
         )
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-        return render_fiche(request, fiche, review_forms={"lift_form": form}, status=400)
-    return _done(request, fiche, _("De markering is opgeheven."))
+
+    return _step(request, fiche, step, _("De markering is opgeheven."), {"lift_form": form})
 
 
 @require_POST
 def fiche_confirm_flag(request: AuthenticatedRequest, code: str) -> HttpResponse:
     fiche = _reviewable(request, code)
-    try:
-        review.confirm_flag(fiche=fiche, by=request.user, seen_version=_seen_version(request))
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-        return render_fiche(request, fiche, status=400)
-    return _done(request, fiche, _("De markering is bevestigd."))
+    return _step(
+        request,
+        fiche,
+        lambda: review.confirm_flag(
+            fiche=fiche, by=request.user, seen_version=_seen_version(request)
+        ),
+        _("De markering is bevestigd."),
+    )
 
 
 # -- follow-up actions -----------------------------------------------------------------------
@@ -160,20 +175,20 @@ def _follow_up(request: AuthenticatedRequest, code: str, pk: int) -> tuple[Fiche
 @require_POST
 def follow_up_done(request: AuthenticatedRequest, code: str, pk: int) -> HttpResponse:
     fiche, action = _follow_up(request, code, pk)
-    try:
-        review.complete_follow_up(action=action, by=request.user)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-        return render_fiche(request, fiche, status=400)
-    return _done(request, fiche, _("De opvolgingsactie is afgerond."))
+    return _step(
+        request,
+        fiche,
+        lambda: review.complete_follow_up(action=action, by=request.user),
+        _("De opvolgingsactie is afgerond."),
+    )
 
 
 @require_POST
 def follow_up_reopen(request: AuthenticatedRequest, code: str, pk: int) -> HttpResponse:
     fiche, action = _follow_up(request, code, pk)
-    try:
-        review.reopen_follow_up(action=action, by=request.user)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-        return render_fiche(request, fiche, status=400)
-    return _done(request, fiche, _("De opvolgingsactie staat weer open."))
+    return _step(
+        request,
+        fiche,
+        lambda: review.reopen_follow_up(action=action, by=request.user),
+        _("De opvolgingsactie staat weer open."),
+    )
