@@ -167,7 +167,8 @@ def _fiche_from(reporting_round: ReportingRound, project_id: int, source: Fiche 
     return Fiche(
         round=reporting_round,
         project_id=project_id,
-        status=source.owner_status,
+        # No flag yet in the new round: carry_flags raises the ones that carry over.
+        status=ProjectStatus.of_round(source.owner_status, None),
         owner_status=source.owner_status,
         narrative=source.narrative,
     )
