@@ -56,13 +56,16 @@ Level = Literal["error", "warning"]
 @dataclass(frozen=True)
 class Finding:
     """What a rule finds: ``field`` names the fiche's field it is about (a milestone's
-    field when ``milestone``, its number, is given)."""
+    field when ``milestone``, its number, is given). ``subject`` says what the message is
+    about where it is read apart from its field ("Mijlpaal 2" for a milestone rule's), and is
+    empty when the message says so itself."""
 
     level: Level
     field: str | None
     message: str
     rule: str = ""
     milestone: int | None = None
+    subject: str = ""
 
     @property
     def is_error(self) -> bool:
@@ -162,8 +165,9 @@ def milestone_rule(code: str) -> Callable[[MilestoneRule], MilestoneRule]:
 
 def check_milestone(fiche: FicheView, milestone: MilestoneView) -> list[Finding]:
     """What the milestone rules find in one milestone's entry."""
+    subject = _("Mijlpaal %(number)s") % {"number": milestone.number}
     return [
-        replace(finding, rule=code, milestone=milestone.number)
+        replace(finding, rule=code, milestone=milestone.number, subject=subject)
         for code, function in MILESTONE_RULES.items()
         for finding in function(fiche, milestone)
     ]

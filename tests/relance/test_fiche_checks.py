@@ -146,11 +146,14 @@ def test_findings_on_the_fiche_come_before_those_on_its_milestones():
             MilestoneView(2, 2, "Gunning", DEADLINE),
         ),
     )
-    assert [f.rule for f in checks.run_checks(view)] == [
+    findings = checks.run_checks(view)
+    assert [f.rule for f in findings] == [
         "narrative_empty",
         "missing_milestone_status",
         "realised_without_date",
     ]
+    # Read apart from the form, a milestone rule's message says which milestone it is about.
+    assert [f.subject for f in findings] == ["", "", "Mijlpaal 1"]
 
 
 # -- snapshots of stored fiches --------------------------------------------------------------
