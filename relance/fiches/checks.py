@@ -17,7 +17,7 @@ of its milestones, and runs for each of them. An ``error`` blocks submitting the
 be stored (a realised milestone without its date), so the fiche form refuses that row, draft
 or not.
 
-Who runs the registry, each on snapshots, never on its own queries:
+Rules never query: they read the snapshot. Who runs the registry:
 
 - the fiche form: the page shows the stored fiche's findings (``snapshot``); saving checks
   the input (``services.input_view`` then ``run_checks``): errors keep a submitted fiche a

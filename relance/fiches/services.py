@@ -92,12 +92,14 @@ def input_view(stored: FicheView, data: FicheInput) -> FicheView:
 def _milestone_input_view(stored: MilestoneView, entry: MilestoneInput | None) -> MilestoneView:
     if entry is None:
         return MilestoneView(stored.id, stored.number, stored.description, stored.deadline)
+    # As _save_milestones stores it: a date or a reason only where the status has one.
+    delayed = entry.status == MilestoneState.DELAYED
     return replace(
         stored,
         status=entry.status,
-        realised_on=entry.realised_on,
-        forecast_date=entry.forecast_date,
-        delay_reason=entry.delay_reason,
+        realised_on=entry.realised_on if entry.status == MilestoneState.REALISED else None,
+        forecast_date=entry.forecast_date if delayed else None,
+        delay_reason=entry.delay_reason if delayed else "",
     )
 
 
