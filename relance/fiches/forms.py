@@ -21,9 +21,11 @@ from projects.models import FlagLevel, Indicator, IndicatorKind, ProjectStatus
 from projects.models.indicators import QUANTITY_DECIMAL_PLACES, QUANTITY_MAX_DIGITS
 from relance.forms import DateInput
 
-from .checks import FicheView, MilestoneView, check_milestone
+from .checks import check_milestone
+from .indicators import IndicatorInput
 from .review import FollowUp
-from .services import FicheInput, IndicatorInput, MilestoneInput
+from .services import FicheInput, MilestoneInput
+from .snapshots import FicheView, MilestoneView
 
 # A hidden number names a row (an id: a BigAutoField) or a version (a PositiveIntegerField,
 # an integer in PostgreSQL): anything past what its column holds is a form error, so it
@@ -142,7 +144,7 @@ class IndicatorForm(forms.Form):
 
     The code is the indicator's in every round, so it can only be changed while no other
     round knows the indicator; the rest is the open round's definition (see
-    ``services.save_indicator_definitions``)."""
+    ``indicators.save_indicator_definitions``)."""
 
     id = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1, max_value=ID_MAX)
     code = forms.CharField(label=_("Code"), max_length=20, required=False)

@@ -29,7 +29,7 @@ from projects.models import (
 )
 from projects.permissions import can_edit_fiche, can_follow_up, can_report_for, can_review_fiche
 
-from . import checks, services
+from . import checks, indicators, services
 from .forms import (
     BaseIndicatorFormSet,
     FicheForm,
@@ -42,6 +42,7 @@ from .forms import (
     ReturnForm,
     fiche_input,
 )
+from .snapshots import snapshot
 
 
 def open_fiche(request: AuthenticatedRequest, code: str) -> Fiche:
@@ -70,7 +71,7 @@ class FicheForms:
         project = fiche.project
         # The stored fiche as the rules see it: what the page shows them on, and the
         # context a milestone row's entry is judged in.
-        self.view = checks.snapshot(fiche)
+        self.view = snapshot(fiche)
         self.milestones = {
             m.pk: m for m in Milestone.objects.filter(project=project).order_by("number")
         }
@@ -126,12 +127,12 @@ class FicheForms:
             prefix="ind",
             initial=[
                 {"id": d.indicator_id, "code": d.indicator.code}
-                | {name: getattr(d, name) for name in services.DEFINED_FIELDS}
+                | {name: getattr(d, name) for name in indicators.DEFINED_FIELDS}
                 for d in self.definitions
             ],
             form_kwargs={
                 "indicators": {i.pk: i for i in self.indicators},
-                "fixed_codes": services.codes_in_use_elsewhere(project, fiche.round),
+                "fixed_codes": indicators.codes_in_use_elsewhere(project, fiche.round),
             },
         )
 
@@ -250,7 +251,7 @@ def fiche_edit(request: AuthenticatedRequest, code: str) -> HttpResponse:
             services.save_fiche(
                 fiche=fiche, data=data, by=request.user, submit=submit and not missing
             )
-            services.save_indicator_definitions(
+            indicators.save_indicator_definitions(
                 fiche=fiche,
                 entries=cast(BaseIndicatorFormSet, fiche_forms.indicator_forms).entries(),
                 by=request.user,

@@ -11,7 +11,8 @@ from django.urls import reverse
 from milestones.models import MilestoneState
 from projects.models import ProjectStatus, ReviewState
 from relance.fiches import checks
-from relance.fiches.checks import FicheView, Finding, MilestoneView
+from relance.fiches.checks import Finding
+from relance.fiches.snapshots import FicheView, MilestoneView, snapshot, snapshots
 from tests.factories import (
     FicheFactory,
     FinanceReportFactory,
@@ -178,7 +179,7 @@ def history(project):
 
 
 def test_a_snapshot_holds_the_fiche_and_its_previous_round(history):
-    view = checks.snapshot(history)
+    view = snapshot(history)
     assert (view.project, view.narrative, view.committed_eur) == (
         history.project.code,
         "Nu",
@@ -210,7 +211,7 @@ def test_snapshots_take_a_fixed_number_of_queries(open_round, django_assert_num_
         fiches.append(FicheFactory(round=open_round, project=project))
     for size in (2, 20):
         with django_assert_num_queries(7):
-            views = checks.snapshots(fiches[:size])
+            views = snapshots(fiches[:size])
         assert len(views) == size
         assert all(view.previous is not None for view in views.values())
 
@@ -226,7 +227,7 @@ def test_no_fiches_no_queries(django_assert_num_queries):
 def test_the_fiche_page_shows_what_the_registry_finds(client, editor, history):
     client.force_login(editor)
     response = client.get(reverse("fiche", args=[history.project.code]))
-    expected = checks.run_checks(checks.snapshot(history))
+    expected = checks.run_checks(snapshot(history))
     assert response.context["findings"] == expected
     page = response.content.decode()
     for finding in expected:
@@ -241,7 +242,7 @@ def test_submitting_lists_the_registry_errors_and_keeps_a_draft(client, editor, 
     )
     history.refresh_from_db()
     assert history.review_state == ReviewState.DRAFT
-    errors = [f for f in checks.run_checks(checks.snapshot(history)) if f.is_error]
+    errors = [f for f in checks.run_checks(snapshot(history)) if f.is_error]
     assert [f.rule for f in errors] == ["narrative_empty", "missing_milestone_status"]
     warning = [str(m) for m in response.context["messages"] if "concept" in str(m)][0]
     for finding in errors:
@@ -271,7 +272,7 @@ def test_a_milestone_row_shows_the_registry_error_on_its_field(client, editor, h
     entry = MilestoneView(
         0, 2, "Gunning", DEADLINE, MilestoneState.DELAYED, None, dt.date(2030, 1, 1), "x"
     )
-    [finding] = checks.check_milestone(checks.snapshot(history), entry)
+    [finding] = checks.check_milestone(snapshot(history), entry)
     assert row.errors["forecast_date"] == [finding.message]
 
 
