@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, cast
 
+from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
@@ -68,36 +69,49 @@ def _step(
     return redirect(reverse("fiche", args=[fiche.project.code]))
 
 
-@require_POST
-def fiche_approve(request: AuthenticatedRequest, code: str) -> HttpResponse:
+def _cleaned(form: forms.Form, name: str, refusal: str) -> Any:
+    """The form's cleaned ``name``, or the step refused with ``refusal``."""
+    if not form.is_valid():
+        raise ValidationError(refusal)
+    return form.cleaned_data[name]
+
+
+def _decision(
+    request: AuthenticatedRequest, code: str, decide: Callable[..., object], done: str
+) -> HttpResponse:
+    """A review step on the fiche that takes nothing but the version seen."""
     fiche = _reviewable(request, code)
     return _step(
         request,
         fiche,
-        lambda: review.approve_fiche(
-            fiche=fiche, by=request.user, seen_version=_seen_version(request)
-        ),
-        _("De fiche is goedgekeurd."),
+        lambda: decide(fiche=fiche, by=request.user, seen_version=_seen_version(request)),
+        done,
     )
+
+
+@require_POST
+def fiche_approve(request: AuthenticatedRequest, code: str) -> HttpResponse:
+    return _decision(request, code, review.approve_fiche, _("De fiche is goedgekeurd."))
 
 
 @require_POST
 def fiche_return(request: AuthenticatedRequest, code: str) -> HttpResponse:
     fiche = _reviewable(request, code)
     form = ReturnForm(request.POST)
-
-    def step() -> None:
-        if not form.is_valid():
-            raise ValidationError(_("Zeg de projecteigenaar waarom de fiche teruggaat."))
-        review.return_fiche(
+    return _step(
+        request,
+        fiche,
+        lambda: review.return_fiche(
             fiche=fiche,
             by=request.user,
-            comment=form.cleaned_data["comment"],
+            comment=_cleaned(
+                form, "comment", _("Zeg de projecteigenaar waarom de fiche teruggaat.")
+            ),
             seen_version=_seen_version(request),
-        )
-
-    done = _("De fiche is teruggestuurd naar de projecteigenaar.")
-    return _step(request, fiche, step, done, {"return_form": form})
+        ),
+        _("De fiche is teruggestuurd naar de projecteigenaar."),
+        {"return_form": form},
+    )
 
 
 @require_POST
@@ -128,31 +142,23 @@ def fiche_flag(request: AuthenticatedRequest, code: str) -> HttpResponse:
 def fiche_unflag(request: AuthenticatedRequest, code: str) -> HttpResponse:
     fiche = _reviewable(request, code)
     form = LiftFlagForm(request.POST)
-
-    def step() -> None:
-        if not form.is_valid():
-            raise ValidationError(_("Zeg waarom de markering opgeheven wordt."))
-        review.lift_flag(
+    return _step(
+        request,
+        fiche,
+        lambda: review.lift_flag(
             fiche=fiche,
             by=request.user,
-            reason=form.cleaned_data["reason"],
+            reason=_cleaned(form, "reason", _("Zeg waarom de markering opgeheven wordt.")),
             seen_version=_seen_version(request),
-        )
-
-    return _step(request, fiche, step, _("De markering is opgeheven."), {"lift_form": form})
+        ),
+        _("De markering is opgeheven."),
+        {"lift_form": form},
+    )
 
 
 @require_POST
 def fiche_confirm_flag(request: AuthenticatedRequest, code: str) -> HttpResponse:
-    fiche = _reviewable(request, code)
-    return _step(
-        request,
-        fiche,
-        lambda: review.confirm_flag(
-            fiche=fiche, by=request.user, seen_version=_seen_version(request)
-        ),
-        _("De markering is bevestigd."),
-    )
+    return _decision(request, code, review.confirm_flag, _("De markering is bevestigd."))
 
 
 # -- follow-up actions -----------------------------------------------------------------------
@@ -172,23 +178,24 @@ def _follow_up(request: AuthenticatedRequest, code: str, pk: int) -> tuple[Fiche
     return fiche, action
 
 
+def _follow_up_step(
+    request: AuthenticatedRequest,
+    code: str,
+    pk: int,
+    change: Callable[..., object],
+    done: str,
+) -> HttpResponse:
+    fiche, action = _follow_up(request, code, pk)
+    return _step(request, fiche, lambda: change(action=action, by=request.user), done)
+
+
 @require_POST
 def follow_up_done(request: AuthenticatedRequest, code: str, pk: int) -> HttpResponse:
-    fiche, action = _follow_up(request, code, pk)
-    return _step(
-        request,
-        fiche,
-        lambda: review.complete_follow_up(action=action, by=request.user),
-        _("De opvolgingsactie is afgerond."),
-    )
+    done = _("De opvolgingsactie is afgerond.")
+    return _follow_up_step(request, code, pk, review.complete_follow_up, done)
 
 
 @require_POST
 def follow_up_reopen(request: AuthenticatedRequest, code: str, pk: int) -> HttpResponse:
-    fiche, action = _follow_up(request, code, pk)
-    return _step(
-        request,
-        fiche,
-        lambda: review.reopen_follow_up(action=action, by=request.user),
-        _("De opvolgingsactie staat weer open."),
-    )
+    done = _("De opvolgingsactie staat weer open.")
+    return _follow_up_step(request, code, pk, review.reopen_follow_up, done)
