@@ -1,7 +1,8 @@
 from .indicators import Indicator, IndicatorDefinition, IndicatorKind, IndicatorValue
 from .plan import Cluster, PolicyDomain, Project, Speerpunt, TransitionCoefficient
 from .review import FlagLevel, FollowUpAction, ReviewAction, ReviewEvent, StatusFlag
-from .rounds import Fiche, ProjectStatus, ReportingRound, ReviewState
+from .rounds import Fiche, ReportingRound, ReviewState
+from .statuses import ProjectStatus
 from .users import User
 
 __all__ = [

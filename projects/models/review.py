@@ -12,7 +12,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .rounds import Fiche, ProjectStatus
+from .rounds import Fiche
+from .statuses import ProjectStatus
 
 if TYPE_CHECKING:
     from .rounds import ReportingRound
