@@ -1,26 +1,25 @@
-"""Workflows across the plan: opening and closing rounds, saving and submitting fiches.
+"""Workflows across the plan: opening and closing rounds, and a project leaving the plan.
 
 They touch projects, milestones and finance together, so they live here, the one package
 that imports all three. Each is one transaction and raises ``ValidationError`` with a
-message for people when it cannot be done.
+message for people when it cannot be done. Saving a fiche and its review are the fiche's
+own (``relance.fiches``).
 """
 
 from __future__ import annotations
 
-import datetime as dt
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Exists, F, OuterRef, Q, Subquery
+from django.db.models import Count, Exists, OuterRef, Q, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from finance.models import FinanceReport
 from finance.services import freeze_budgets
-from milestones.models import Milestone, MilestoneState, MilestoneStatus, count_postponements
+from milestones.models import MilestoneStatus
 from projects.models import (
     Fiche,
     FollowUpAction,
@@ -30,19 +29,13 @@ from projects.models import (
     Project,
     ProjectStatus,
     ReportingRound,
-    ReviewAction,
     ReviewEvent,
     ReviewState,
     StatusFlag,
     User,
 )
 from projects.models.rounds import RoundState
-from projects.services import carry_flags
-
-
-class StaleFicheError(ValidationError):
-    """Someone saved the fiche after this form was opened."""
-
+from relance.fiches.review import carry_flags
 
 # -- rounds ----------------------------------------------------------------------------------
 
@@ -174,7 +167,8 @@ def _fiche_from(reporting_round: ReportingRound, project_id: int, source: Fiche 
     return Fiche(
         round=reporting_round,
         project_id=project_id,
-        status=source.owner_status,
+        # No flag yet in the new round: carry_flags raises the ones that carry over.
+        status=ProjectStatus.of_round(source.owner_status, None),
         owner_status=source.owner_status,
         narrative=source.narrative,
     )
@@ -357,321 +351,3 @@ def _remove_fiches(fiches: list[Fiche]) -> None:
             round_id=fiche.round_id, indicator__project_id=fiche.project_id
         ).delete()
     Fiche.objects.filter(pk__in=fiche_ids).delete()
-
-
-# -- fiches ----------------------------------------------------------------------------------
-
-
-@dataclass
-class MilestoneInput:
-    milestone: Milestone
-    status: str
-    realised_on: dt.date | None = None
-    forecast_date: dt.date | None = None
-    delay_reason: str = ""
-    note: str = ""
-
-
-@dataclass
-class FicheInput:
-    """What an owner fills in on the fiche form, already checked field by field."""
-
-    version: int
-    owner_status: str
-    narrative: str
-    committed_eur: Decimal | None
-    paid_eur: Decimal | None
-    milestones: list[MilestoneInput] = field(default_factory=list)
-    indicator_values: Mapping[int, tuple[Decimal | None, str]] = field(default_factory=dict)
-
-
-def missing_for_submission(fiche: Fiche, data: FicheInput) -> list[str]:
-    """What a fiche still lacks before it can be submitted, each in one sentence."""
-    missing = []
-    if not data.narrative.strip():
-        missing.append(_("De toelichting is leeg."))
-    if data.committed_eur is None:
-        missing.append(_("Het vastgelegde bedrag (VAK) ontbreekt."))
-    if data.paid_eur is None:
-        missing.append(_("Het vereffende bedrag (VEK) ontbreekt."))
-    given = {entry.milestone.pk for entry in data.milestones if entry.status}
-    for milestone in fiche.project.milestones.order_by("number"):
-        if milestone.pk not in given:
-            missing.append(
-                _("Mijlpaal %(number)s (%(description)s) heeft geen status.")
-                % {"number": milestone.number, "description": milestone.description}
-            )
-    return missing
-
-
-@transaction.atomic
-def save_fiche(*, fiche: Fiche, data: FicheInput, by: User, submit: bool = False) -> Fiche:
-    """Save the owner's fiche (and submit it when asked).
-
-    The version the form started from must still be the fiche's version: otherwise
-    someone saved in between and ``StaleFicheError`` refuses the write. Submitting first
-    checks completeness and lists everything missing.
-    """
-    # Lock the round: a save and the round's closing take turns, so a save never slips in
-    # between closing's readiness check and its commit.
-    reporting_round = ReportingRound.objects.select_for_update().get(pk=fiche.round_id)
-    reporting_round.ensure_changeable()
-    if not reporting_round.is_open:
-        raise ValidationError(_("De fiche kan alleen in het open meetmoment ingevuld worden."))
-    if submit:
-        missing = missing_for_submission(fiche, data)
-        if missing:
-            raise ValidationError(missing, code="incomplete")
-    # Claim the version: one conditional UPDATE, so two saves can never both win.
-    # F() rather than the posted number + 1: a posted version at the column's maximum
-    # must find no row, not overflow the integer in PostgreSQL's UPDATE.
-    claimed = Fiche.objects.filter(pk=fiche.pk, version=data.version).update(
-        version=F("version") + 1
-    )
-    if not claimed:
-        raise StaleFicheError(
-            _("Iemand anders heeft deze fiche intussen opgeslagen."), code="stale"
-        )
-    fiche.refresh_from_db()
-    has_flag = fiche.flags.filter(lifted_at__isnull=True).exists()
-    fiche.owner_status = data.owner_status
-    if not has_flag:
-        fiche.status = data.owner_status
-    fiche.narrative = data.narrative
-    # Changed by hand (a coordinator's, say a project taken up again): no longer a copy.
-    fiche.carried_forward = False
-    fields = ["owner_status", "status", "narrative", "carried_forward", "updated_at"]
-    if submit:
-        fiche.review_state = ReviewState.SUBMITTED
-        fiche.submitted_at, fiche.submitted_by = timezone.now(), by
-        fields += ["review_state", "submitted_at", "submitted_by"]
-    fiche.save(update_fields=fields)
-
-    finance, _created = FinanceReport.objects.get_or_create(fiche=fiche)
-    finance.committed_eur, finance.paid_eur = data.committed_eur, data.paid_eur
-    finance.save(update_fields=["committed_eur", "paid_eur"])
-
-    _save_milestones(fiche, data.milestones)
-    _save_indicator_values(fiche, data.indicator_values)
-    if submit:
-        ReviewEvent.objects.create(fiche=fiche, action=ReviewAction.SUBMITTED, by=by)
-    return fiche
-
-
-def cleared_milestones(fiche: Fiche, data: FicheInput) -> list[Milestone]:
-    """The milestones whose status this save clears: a status in the round now, none in the
-    form. Saving removes their status, so the page says so."""
-    cleared = {entry.milestone.pk for entry in data.milestones if not entry.status}
-    if not cleared:
-        return []
-    return list(
-        Milestone.objects.filter(
-            pk__in=cleared,
-            project=fiche.project,
-            statuses__round=fiche.round,
-        ).order_by("number")
-    )
-
-
-def _save_milestones(fiche: Fiche, entries: Iterable[MilestoneInput]) -> None:
-    """Write the milestones' statuses of the fiche's round as the form has them.
-
-    A status cleared in the form is a draft state: its row goes (the fiche cannot be
-    submitted until it has one again). Postponements are counted from the previous round
-    with ``count_postponements``, never per save: saving twice counts once.
-    """
-    existing = {
-        status.milestone_id: status
-        for status in MilestoneStatus.objects.filter(
-            round=fiche.round, milestone__project=fiche.project
-        )
-    }
-    previous_round = fiche.round.previous()
-    before = (
-        {
-            status.milestone_id: status
-            for status in MilestoneStatus.objects.filter(
-                round=previous_round, milestone__project=fiche.project
-            )
-        }
-        if previous_round
-        else {}
-    )
-    for entry in entries:
-        status = existing.get(entry.milestone.pk)
-        if not entry.status:
-            if status is not None:
-                status.delete()
-            continue
-        status = status or MilestoneStatus(round=fiche.round, milestone=entry.milestone)
-        delayed = entry.status == MilestoneState.DELAYED
-        earlier = before.get(entry.milestone.pk)
-        status.postponements = count_postponements(
-            before=earlier.postponements if earlier else 0,
-            expected_before=earlier.forecast_date if earlier else None,
-            deadline=entry.milestone.deadline,
-            forecast=entry.forecast_date if delayed else None,
-        )
-        status.status = entry.status
-        status.realised_on = entry.realised_on if entry.status == MilestoneState.REALISED else None
-        status.forecast_date = entry.forecast_date if delayed else None
-        status.delay_reason = entry.delay_reason if delayed else ""
-        status.note = entry.note
-        status.save()
-
-
-def _save_indicator_values(fiche: Fiche, values: Mapping[int, tuple[Decimal | None, str]]) -> None:
-    indicators = Indicator.objects.filter(project=fiche.project, pk__in=values)
-    existing = {
-        value.indicator_id: value
-        for value in IndicatorValue.objects.filter(round=fiche.round, indicator__in=indicators)
-    }
-    for indicator in indicators:
-        amount, note = values[indicator.pk]
-        current = existing.get(indicator.pk)
-        if amount is None:
-            if current:
-                current.delete()
-            continue
-        current = current or IndicatorValue(round=fiche.round, indicator=indicator)
-        current.value, current.note = amount, note
-        current.save()
-
-
-# -- indicator definitions -------------------------------------------------------------------
-
-
-@dataclass
-class IndicatorInput:
-    """One indicator as the fiche form defines it for the open round; ``indicator`` is None
-    for a new one."""
-
-    indicator: Indicator | None
-    code: str
-    name: str
-    kind: str
-    unit: str = ""
-    baseline: Decimal | None = None
-    target: Decimal | None = None
-    target_date: dt.date | None = None
-
-
-DEFINED_FIELDS = ("name", "kind", "unit", "baseline", "target", "target_date")
-
-
-def codes_in_use_elsewhere(project: Project, reporting_round: ReportingRound) -> frozenset[int]:
-    """The project's indicators that a round other than ``reporting_round`` knows (by a
-    definition or a value): their code is part of that round's record and stays."""
-    definitions = (
-        IndicatorDefinition.objects.filter(indicator__project=project)
-        .exclude(round=reporting_round)
-        .order_by()
-        .values_list("indicator_id")
-    )
-    values = (
-        IndicatorValue.objects.filter(indicator__project=project)
-        .exclude(round=reporting_round)
-        .order_by()
-        .values_list("indicator_id")
-    )
-    return frozenset(pk for (pk,) in definitions.union(values))
-
-
-@transaction.atomic
-def save_indicator_definitions(
-    *, fiche: Fiche, entries: Iterable[IndicatorInput], by: User | None = None
-) -> int:
-    """Define the fiche's indicators in its round, the open one: add new ones (an
-    ``Indicator`` with its code and its definition in this round) and change the round's
-    definition of existing ones. A definition of another round, closed or pending, is
-    never changed: a changed indicator gets its own definition in this round. Returns the
-    number of definitions written. ``ValidationError`` (nothing written) for a code the
-    project already has, or a code that another round already knows.
-    """
-    reporting_round = ReportingRound.objects.get(pk=fiche.round_id)
-    reporting_round.ensure_changeable()
-    if not reporting_round.is_open:
-        raise ValidationError(_("De fiche kan alleen in het open meetmoment ingevuld worden."))
-    project = fiche.project
-    current = {
-        definition.indicator_id: definition
-        for definition in IndicatorDefinition.objects.as_of(reporting_round).filter(
-            indicator__project=project
-        )
-    }
-    fixed = codes_in_use_elsewhere(project, reporting_round)
-    written = 0
-    for entry in entries:
-        indicator = entry.indicator
-        if indicator is not None and indicator.project_id != project.pk:
-            raise ValidationError(_("Deze indicator hoort niet bij het project."))
-        if indicator is None:
-            indicator = _new_indicator(project, entry.code)
-            definition = None
-        else:
-            if entry.code != indicator.code:
-                if indicator.pk in fixed:
-                    raise ValidationError(
-                        _("De code van indicator %(code)s geldt ook in andere meetmomenten.")
-                        % {"code": indicator.code}
-                    )
-                indicator.code = entry.code
-                _save_code(indicator)
-            definition = current.get(indicator.pk)
-        wanted = {name: getattr(entry, name) for name in DEFINED_FIELDS}
-        if definition is not None and definition.round_id == reporting_round.pk:
-            if all(getattr(definition, name) == value for name, value in wanted.items()):
-                continue
-            for name, value in wanted.items():
-                setattr(definition, name, value)
-            definition._history_user = by  # type: ignore[attr-defined]
-            definition.save(update_fields=list(DEFINED_FIELDS))
-        elif definition is not None and definition.round_id is None:
-            # A pending definition is the next open round's: this round takes it over.
-            for name, value in wanted.items():
-                setattr(definition, name, value)
-            definition.round = reporting_round
-            definition._history_user = by  # type: ignore[attr-defined]
-            definition.save(update_fields=[*DEFINED_FIELDS, "round"])
-        else:
-            if definition is not None and all(
-                getattr(definition, name) == value for name, value in wanted.items()
-            ):
-                continue  # unchanged: the earlier round's definition still holds
-            created = IndicatorDefinition(
-                indicator=indicator,
-                round=reporting_round,
-                rrf_reference=definition.rrf_reference if definition else "",
-                **wanted,
-            )
-            created._history_user = by  # type: ignore[attr-defined]
-            created.save()
-        written += 1
-    return written
-
-
-def _code_taken(code: str) -> ValidationError:
-    return ValidationError(
-        _("Dit project heeft al een indicator %(code)s.") % {"code": code}, code="code_taken"
-    )
-
-
-def _new_indicator(project: Project, code: str) -> Indicator:
-    if Indicator.objects.filter(project=project, code=code).exists():
-        raise _code_taken(code)
-    try:
-        with transaction.atomic():
-            return Indicator.objects.create(project=project, code=code)
-    except IntegrityError as error:  # added by someone else at the same moment
-        raise _code_taken(code) from error
-
-
-def _save_code(indicator: Indicator) -> None:
-    taken = Indicator.objects.filter(project_id=indicator.project_id, code=indicator.code)
-    if taken.exclude(pk=indicator.pk).exists():
-        raise _code_taken(indicator.code)
-    try:
-        with transaction.atomic():
-            indicator.save(update_fields=["code"])
-    except IntegrityError as error:
-        raise _code_taken(indicator.code) from error

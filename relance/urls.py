@@ -7,7 +7,9 @@ from django.views.i18n import set_language
 from milestones import views_reminders
 from relance.views import reports
 
-from .views import fiches, home, projects, rounds
+from .fiches import review_views
+from .fiches import views as fiches
+from .views import home, projects, rounds
 from .workbook import views as workbook
 
 rounds_patterns = [
@@ -39,19 +41,21 @@ urlpatterns = [
         name="project-leave-plan",
     ),
     path("projects/<str:code>/fiche/", fiches.fiche_edit, name="fiche"),
-    path("projects/<str:code>/fiche/approve/", fiches.fiche_approve, name="fiche-approve"),
-    path("projects/<str:code>/fiche/return/", fiches.fiche_return, name="fiche-return"),
-    path("projects/<str:code>/fiche/flag/", fiches.fiche_flag, name="fiche-flag"),
-    path("projects/<str:code>/fiche/unflag/", fiches.fiche_unflag, name="fiche-unflag"),
-    path("projects/<str:code>/fiche/confirm/", fiches.fiche_confirm_flag, name="fiche-confirm"),
+    path("projects/<str:code>/fiche/approve/", review_views.fiche_approve, name="fiche-approve"),
+    path("projects/<str:code>/fiche/return/", review_views.fiche_return, name="fiche-return"),
+    path("projects/<str:code>/fiche/flag/", review_views.fiche_flag, name="fiche-flag"),
+    path("projects/<str:code>/fiche/unflag/", review_views.fiche_unflag, name="fiche-unflag"),
+    path(
+        "projects/<str:code>/fiche/confirm/", review_views.fiche_confirm_flag, name="fiche-confirm"
+    ),
     path(
         "projects/<str:code>/fiche/actions/<int:pk>/done/",
-        fiches.follow_up_done,
+        review_views.follow_up_done,
         name="follow-up-done",
     ),
     path(
         "projects/<str:code>/fiche/actions/<int:pk>/reopen/",
-        fiches.follow_up_reopen,
+        review_views.follow_up_reopen,
         name="follow-up-reopen",
     ),
     path("projects/", include("projects.urls")),

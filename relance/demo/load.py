@@ -285,7 +285,7 @@ class _RoundWriter:
     ) -> dict[int, StatusFlag]:
         """A raised flag for every orange or red fiche, with its follow-up.
 
-        As the application carries them (projects.services.carry_flags): a flag raised at
+        As the application carries them (relance.fiches.review.carry_flags): a flag raised at
         the previous round's close continues where the project stays flagged, with its
         level, motivation and open follow-up actions, and the coordinator confirms it. A
         project no longer flagged simply has no flag in the new round.

@@ -18,6 +18,7 @@ from projects.http import AuthenticatedRequest
 from projects.models import Fiche, FollowUpAction, ReportingRound, ReviewState, StatusFlag
 from projects.permissions import can_manage_rounds, can_review
 from relance import services
+from relance.fiches.checks import check_fiches
 from relance.forms import CloseRoundForm, RoundForm
 
 # Open follow-up actions due within this many days are in the review queue, with the overdue.
@@ -74,6 +75,10 @@ def _render_detail(
         if can_review(request.user)
         else Fiche.objects.none()
     )
+    # What the fiche's rules find in each submitted fiche, in a constant number of queries.
+    findings = check_fiches(queue)
+    for fiche in queue:
+        fiche.findings = findings[fiche.pk]  # type: ignore[attr-defined]
     may_manage = can_manage_rounds(request.user)
     today = timezone.localdate()
     if can_review(request.user) and reporting_round.is_open:

@@ -15,7 +15,6 @@ from milestones.models import MilestoneState, ReminderLog
 from milestones.reminders import collect_digests, editors_by_domain, send_reminders
 from milestones.reminders.due import active_stage
 from milestones.tasks import send_reminders as send_reminders_task
-from projects import services as review
 from projects.models import (
     FlagLevel,
     FollowUpAction,
@@ -26,6 +25,7 @@ from projects.models import (
 )
 from projects.models.rounds import RoundState
 from projects.models.users import Role
+from relance.fiches import review
 from tests.factories import (
     FicheFactory,
     MilestoneFactory,

@@ -14,19 +14,13 @@ from milestones.models import MilestoneState
 from projects.models import Project, ProjectStatus, ReportingRound
 from projects.models.rounds import RoundState
 from tests.factories import (
-    ClusterFactory,
-    FicheFactory,
-    FinanceReportFactory,
     IndicatorDefinitionFactory,
     IndicatorFactory,
     IndicatorValueFactory,
     MilestoneFactory,
     MilestoneStatusFactory,
-    PolicyDomainFactory,
-    ProjectFactory,
-    ReportingRoundFactory,
-    SpeerpuntFactory,
 )
+from tests.plans import PlanBuilder
 
 DRAFT = "ONGEPUBLICEERD-CONCEPT-7f3a"
 PUBLISHED = "Gepubliceerde toelichting"
@@ -45,44 +39,39 @@ class Plan:
 def make_plan(size: int = 3) -> Plan:
     """``size`` projects over two speerpunten and two domains (VV001 is RRF, in MOW and
     speerpunt 1), two milestones and one indicator each, reported in every round."""
-    speerpunten = [SpeerpuntFactory(number=1), SpeerpuntFactory(number=2)]
-    clusters = [ClusterFactory(number=n + 1, speerpunt=speerpunten[n]) for n in range(2)]
-    domains = [PolicyDomainFactory(code="MOW"), PolicyDomainFactory(code="OMG")]
-    projects = [
-        ProjectFactory(
-            code=f"VV{n + 1:03d}",
-            cluster=clusters[n % 2],
-            domain=domains[n % 2],
-            is_rrf=n == 0,
-            rrf_measure="I-2.09" if n == 0 else "",
-            budget_eur=Decimal("1000000.00") * (n + 1),
-        )
-        for n in range(size)
-    ]
+    builder = PlanBuilder.two_speerpunten(
+        clusters=[{"number": 1, "speerpunt": 0}, {"number": 2, "speerpunt": 1}]
+    )
+    projects = builder.add_projects(
+        size,
+        code=lambda n: f"VV{n + 1:03d}",
+        rrf=lambda n: n == 0,
+        rrf_measure="I-2.09",
+        budget=lambda n: Decimal("1000000.00") * (n + 1),
+    )
     milestones = [
         MilestoneFactory(project=project, number=number)
         for project in projects
         for number in (1, 2)
     ]
-    earlier = ReportingRoundFactory(reference_date=dt.date(2022, 12, 31))
-    closed = ReportingRoundFactory(reference_date=dt.date(2023, 12, 31))
+    earlier = builder.round(2022)
+    closed = builder.round(2023)
     indicators = [
         IndicatorFactory(project=project, code="OUT1", defined_in=[earlier, closed])
         for project in projects
     ]
     for reporting_round in (earlier, closed):
         for n, project in enumerate(projects):
-            fiche = FicheFactory(
-                round=reporting_round,
-                project=project,
+            builder.fiche(
+                reporting_round,
+                project,
                 status=STATUSES[n % len(STATUSES)],
                 narrative=f"{PUBLISHED} {project.code} {reporting_round.code}",
-            )
-            FinanceReportFactory(
-                fiche=fiche,
-                budget_eur=project.budget_eur,
-                committed_eur=Decimal("250000.50") * (n + 1),
-                paid_eur=Decimal("1000.05") * (n + 1),
+                finance={
+                    "budget_eur": project.budget_eur,
+                    "committed_eur": Decimal("250000.50") * (n + 1),
+                    "paid_eur": Decimal("1000.05") * (n + 1),
+                },
             )
         for milestone in milestones:
             MilestoneStatusFactory(
@@ -94,12 +83,11 @@ def make_plan(size: int = 3) -> Plan:
             )
         for indicator in indicators:
             IndicatorValueFactory(round=reporting_round, indicator=indicator, value=Decimal("42.5"))
-        reporting_round.close(by=None)
+        builder.close(reporting_round)
 
-    opened = ReportingRoundFactory(reference_date=dt.date(2024, 12, 31), state=RoundState.OPEN)
+    opened = builder.round(2024, state=RoundState.OPEN)
     for project in projects:
-        fiche = FicheFactory(round=opened, project=project, narrative=f"{DRAFT} {project.code}")
-        FinanceReportFactory(fiche=fiche)
+        builder.fiche(opened, project, narrative=f"{DRAFT} {project.code}", finance={})
     for milestone in milestones:
         MilestoneStatusFactory(
             round=opened,
@@ -117,8 +105,8 @@ def make_plan(size: int = 3) -> Plan:
             project=indicator.project, code="OUT2", defined_in=[opened], defined_in__name=DRAFT
         )
 
-    draft = ReportingRoundFactory(reference_date=dt.date(2025, 12, 31), name=f"{DRAFT} ronde")
-    FicheFactory(round=draft, project=projects[0], narrative=DRAFT)
+    draft = builder.round(2025, name=f"{DRAFT} ronde")
+    builder.fiche(draft, projects[0], narrative=DRAFT)
     return Plan(earlier=earlier, closed=closed, opened=opened, draft=draft, projects=projects)
 
 

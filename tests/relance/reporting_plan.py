@@ -19,20 +19,14 @@ from projects.models import (
 from projects.models.rounds import RoundState
 from projects.models.users import Role
 from tests.factories import (
-    ClusterFactory,
-    FicheFactory,
-    FinanceReportFactory,
     IndicatorDefinitionFactory,
     IndicatorFactory,
     IndicatorValueFactory,
     MilestoneFactory,
     MilestoneStatusFactory,
-    PolicyDomainFactory,
-    ProjectFactory,
-    ReportingRoundFactory,
-    SpeerpuntFactory,
     UserFactory,
 )
+from tests.plans import PlanBuilder
 
 S = ProjectStatus
 M = MilestoneState
@@ -83,40 +77,28 @@ def _milestones(project: Project, index: int, first: ReportingRound, second: Rep
 
 
 def build_plan(size: int = 6) -> Plan:
-    speerpunten = [SpeerpuntFactory(number=1), SpeerpuntFactory(number=2)]
-    clusters = [
-        ClusterFactory(speerpunt=speerpunten[0]),
-        ClusterFactory(speerpunt=speerpunten[0]),
-        ClusterFactory(speerpunt=speerpunten[1]),
-    ]
-    domains = [PolicyDomainFactory(code="MOW"), PolicyDomainFactory(code="OMG")]
-    projects = [
-        ProjectFactory(
-            cluster=clusters[i % 3],
-            domain=domains[i % 2],
-            is_rrf=i % 3 == 0,
-            rrf_measure="I-1.01" if i % 3 == 0 else "",
-            budget_eur=Decimal(1_000_000 * (i + 1)),
-        )
-        for i in range(size)
-    ]
-    first = ReportingRoundFactory(reference_date=dt.date(2022, 12, 31))
-    second = ReportingRoundFactory(reference_date=dt.date(2023, 12, 31))
+    builder = PlanBuilder.two_speerpunten(
+        clusters=[{"speerpunt": 0}, {"speerpunt": 0}, {"speerpunt": 1}]
+    )
+    projects = builder.add_projects(
+        size, rrf=lambda i: i % 3 == 0, budget=lambda i: Decimal(1_000_000 * (i + 1))
+    )
+    first = builder.round(2022)
+    second = builder.round(2023)
     coordinator = UserFactory(role=Role.COORDINATOR)
     for index, project in enumerate(projects):
         _milestones(project, index, first, second)
         for reporting_round, statuses, share in ((first, BEFORE, 2), (second, AFTER, 4)):
             status = statuses[index % len(statuses)]
-            fiche = FicheFactory(
-                round=reporting_round,
-                project=project,
+            fiche = builder.fiche(
+                reporting_round,
+                project,
                 status=status,
                 narrative=f"Gepubliceerde toelichting {project.code} {reporting_round.code}",
-            )
-            FinanceReportFactory(
-                fiche=fiche,
-                committed_eur=project.budget_eur * share / 5,
-                paid_eur=project.budget_eur * share / 10,
+                finance={
+                    "committed_eur": project.budget_eur * share / 5,
+                    "paid_eur": project.budget_eur * share / 10,
+                },
             )
             if status == S.ATTENTION:
                 flag = StatusFlag.objects.create(
@@ -130,13 +112,17 @@ def build_plan(size: int = 6) -> Plan:
                 )
     indicator = IndicatorFactory(project=projects[0], code="OUT1", defined_in=[first, second])
     IndicatorValueFactory(round=second, indicator=indicator, value=Decimal("42.5"))
-    first.close(by=None)
-    second.close(by=None)
+    builder.close(first, second)
 
-    opened = ReportingRoundFactory(reference_date=dt.date(2024, 12, 31), state=RoundState.OPEN)
+    opened = builder.round(2024, state=RoundState.OPEN)
     for project in projects:
-        fiche = FicheFactory(round=opened, project=project, status=S.REALISED, narrative=DRAFT)
-        FinanceReportFactory(fiche=fiche, committed_eur=project.budget_eur, paid_eur=Decimal(7))
+        builder.fiche(
+            opened,
+            project,
+            status=S.REALISED,
+            narrative=DRAFT,
+            finance={"committed_eur": project.budget_eur, "paid_eur": Decimal(7)},
+        )
         MilestoneStatusFactory(
             round=opened,
             milestone=project.milestones.get(),

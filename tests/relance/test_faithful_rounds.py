@@ -13,7 +13,6 @@ from django.urls import reverse
 
 from finance.models import FinanceReport
 from milestones.models import MilestoneState, MilestoneStatus
-from projects import services as review
 from projects.models import (
     Fiche,
     IndicatorDefinition,
@@ -28,6 +27,8 @@ from projects.models.users import Role
 from projects.permissions import can_edit_fiche
 from relance import services
 from relance.demo.load import load_demo_plan
+from relance.fiches import review
+from relance.fiches import services as fiche_services
 from relance.forms import RoundForm
 from relance.reporting.comparison import compare_rounds
 from relance.summary import round_summary, summary_text
@@ -86,14 +87,14 @@ def _finish(reporting_round: ReportingRound, project: Project, by, status: str) 
     """The owner reports the project finished, with more money, and it is approved."""
     fiche = Fiche.objects.get(round=reporting_round, project=project)
     finance = FinanceReport.objects.get(fiche=fiche)
-    data = services.FicheInput(
+    data = fiche_services.FicheInput(
         version=fiche.version,
         owner_status=status,
         narrative="Afgerond.",
         committed_eur=finance.committed_eur + 50,
         paid_eur=finance.paid_eur + 100,
         milestones=[
-            services.MilestoneInput(
+            fiche_services.MilestoneInput(
                 milestone=milestone,
                 status=MilestoneState.REALISED,
                 realised_on=reporting_round.reference_date,
@@ -101,7 +102,7 @@ def _finish(reporting_round: ReportingRound, project: Project, by, status: str) 
             for milestone in project.milestones.all()
         ],
     )
-    services.save_fiche(fiche=fiche, data=data, by=by, submit=True)
+    fiche_services.save_fiche(fiche=fiche, data=data, by=by, submit=True)
     review.approve_fiche(fiche=Fiche.objects.get(pk=fiche.pk), by=by)
 
 
@@ -274,14 +275,14 @@ def test_the_round_page_shows_the_carried_fiches(client, carried, coordinator):
 
 
 def test_a_coordinators_change_makes_a_carried_fiche_an_ordinary_one(carried, coordinator):
-    data = services.FicheInput(
+    data = fiche_services.FicheInput(
         version=carried.version,
         owner_status=ProjectStatus.IN_PROGRESS,
         narrative="Opnieuw opgenomen.",
         committed_eur=Decimal("10.00"),
         paid_eur=Decimal("5.00"),
     )
-    services.save_fiche(fiche=carried, data=data, by=coordinator)
+    fiche_services.save_fiche(fiche=carried, data=data, by=coordinator)
     carried.refresh_from_db()
     assert (carried.carried_forward, carried.status) == (False, ProjectStatus.IN_PROGRESS)
 

@@ -212,7 +212,7 @@ def test_a_submitted_fiche_is_read_only_for_its_editor_until_returned(client, ed
 
 
 def test_the_owner_status_never_hides_a_flag(client, editor, coordinator, fiche):
-    from projects.services import FollowUp, flag_project
+    from relance.fiches.review import FollowUp, flag_project
 
     flag_project(
         fiche=fiche, by=coordinator, level="attention", motivation="Vertraging",

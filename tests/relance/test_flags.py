@@ -12,7 +12,6 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from projects import services as review
 from projects.models import (
     Fiche,
     FlagLevel,
@@ -25,6 +24,7 @@ from projects.models import (
 from projects.models.rounds import RoundState
 from projects.models.users import Role
 from relance import services
+from relance.fiches import review
 from tests.factories import (
     FicheFactory,
     FinanceReportFactory,

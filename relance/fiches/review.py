@@ -1,4 +1,4 @@
-"""The coordinators' review of fiches: approve, return, flag, confirm and lift a flag; the
+"""The coordinators' review of a fiche: approve, return, flag, confirm and lift a flag; the
 flags carried into a newly opened round; the follow-up actions of a flag.
 
 Each review function checks that the round is open and the step is allowed from the fiche's
@@ -18,7 +18,7 @@ from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .models import (
+from projects.models import (
     Fiche,
     FlagLevel,
     FollowUpAction,
@@ -127,7 +127,7 @@ def flag_project(
         FollowUpAction(flag=flag, description=a.description, owner=a.owner, due_date=a.due_date)
         for a in actions
     )
-    fiche.status = ProjectStatus(level)
+    fiche.status = ProjectStatus.of_round(fiche.owner_status, flag.level)
     _bump(fiche, ["status"])
     _log(fiche, ReviewAction.FLAGGED, by, f"{flag.get_level_display()}: {motivation}")
     return flag
@@ -147,7 +147,7 @@ def lift_flag(
         raise ReviewError(_("Dit project is niet gemarkeerd."))
     flag.lifted_at, flag.lifted_by, flag.lift_reason = timezone.now(), by, reason
     flag.save(update_fields=["lifted_at", "lifted_by", "lift_reason"])
-    fiche.status = fiche.owner_status
+    fiche.status = ProjectStatus.of_round(fiche.owner_status, None)
     _bump(fiche, ["status"])
     _log(fiche, ReviewAction.FLAG_LIFTED, by, reason)
     return flag
@@ -221,7 +221,7 @@ def carry_flags(*, previous: ReportingRound | None, into: ReportingRound) -> int
         for action in flag.carried_from.open_actions  # type: ignore[union-attr]
     )
     for fiche, flag in zip(fiches, new_flags, strict=True):
-        fiche.status = ProjectStatus(flag.level)
+        fiche.status = ProjectStatus.of_round(fiche.owner_status, flag.level)
     Fiche.objects.bulk_update(fiches, ["status"])
     ReviewEvent.objects.bulk_create(
         ReviewEvent(

@@ -1,5 +1,5 @@
-"""The fiche of the open round (/projects/<code>/fiche/): the owners' form and the
-coordinators' review of it."""
+"""The fiche of the open round (/projects/<code>/fiche/): the owners' form, and the page
+the coordinators review it on (their actions are in ``review_views``)."""
 
 from __future__ import annotations
 
@@ -14,48 +14,38 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods
 
 from finance.models import FinanceReport
 from milestones.models import Milestone, MilestoneStatus
-from projects import services as review
-from projects.forms import (
-    BaseFollowUpFormSet,
-    FlagForm,
-    FollowUpFormSet,
-    LiftFlagForm,
-    ReturnForm,
-)
 from projects.http import AuthenticatedRequest
 from projects.models import (
     Fiche,
     FlagLevel,
-    FollowUpAction,
     IndicatorDefinition,
     IndicatorValue,
     Project,
     ReportingRound,
 )
-from projects.permissions import (
-    can_edit_fiche,
-    can_follow_up,
-    can_report_for,
-    can_review_fiche,
-    can_update_follow_up,
-)
-from relance import services
-from relance.forms import (
-    VERSION_MAX,
+from projects.permissions import can_edit_fiche, can_follow_up, can_report_for, can_review_fiche
+
+from . import checks, indicators, services
+from .forms import (
     BaseIndicatorFormSet,
     FicheForm,
+    FlagForm,
+    FollowUpFormSet,
     IndicatorFormSet,
     IndicatorValueFormSet,
+    LiftFlagForm,
     MilestoneStatusFormSet,
+    ReturnForm,
     fiche_input,
 )
+from .snapshots import snapshot
 
 
-def _open_fiche(request: AuthenticatedRequest, code: str) -> Fiche:
+def open_fiche(request: AuthenticatedRequest, code: str) -> Fiche:
     """The project's fiche in the open round, for those who report for the project."""
     project = get_object_or_404(Project.objects.with_structure(), code=code)
     if not can_report_for(request.user, project):
@@ -79,6 +69,9 @@ class FicheForms:
     def __init__(self, fiche: Fiche, data: Any = None) -> None:
         self.fiche = fiche
         project = fiche.project
+        # The stored fiche as the rules see it: what the page shows them on, and the
+        # context a milestone row's entry is judged in.
+        self.view = snapshot(fiche)
         self.milestones = {
             m.pk: m for m in Milestone.objects.filter(project=project).order_by("number")
         }
@@ -114,7 +107,7 @@ class FicheForms:
         self.milestone_forms = MilestoneStatusFormSet(
             data,
             prefix="ms",
-            form_kwargs={"milestones": self.milestones},
+            form_kwargs={"milestones": self.milestones, "fiche": self.view},
             initial=[_milestone_initial(m, statuses.get(m.pk)) for m in self.milestones.values()],
         )
         self.value_forms = IndicatorValueFormSet(
@@ -134,12 +127,12 @@ class FicheForms:
             prefix="ind",
             initial=[
                 {"id": d.indicator_id, "code": d.indicator.code}
-                | {name: getattr(d, name) for name in services.DEFINED_FIELDS}
+                | {name: getattr(d, name) for name in indicators.DEFINED_FIELDS}
                 for d in self.definitions
             ],
             form_kwargs={
                 "indicators": {i.pk: i for i in self.indicators},
-                "fixed_codes": services.codes_in_use_elsewhere(project, fiche.round),
+                "fixed_codes": indicators.codes_in_use_elsewhere(project, fiche.round),
             },
         )
 
@@ -183,7 +176,7 @@ def _milestone_initial(milestone: Milestone, status: MilestoneStatus | None) -> 
     return initial
 
 
-def _render(
+def render_fiche(
     request: AuthenticatedRequest,
     fiche: Fiche,
     fiche_forms: FicheForms | None = None,
@@ -215,6 +208,7 @@ def _render(
         "may_follow_up": can_follow_up(request.user, fiche),
         "events": fiche.events.select_related("by")[:20],
         "conflict": conflict,
+        "findings": checks.run_checks(fiche_forms.view),
         "review": {
             "return_form": ReturnForm(),
             "flag_form": FlagForm(initial={"level": FlagLevel.ATTENTION}),
@@ -228,9 +222,9 @@ def _render(
 
 @require_http_methods(["GET", "POST"])
 def fiche_edit(request: AuthenticatedRequest, code: str) -> HttpResponse:
-    fiche = _open_fiche(request, code)
+    fiche = open_fiche(request, code)
     if request.method == "GET":
-        return _render(request, fiche)
+        return render_fiche(request, fiche)
     if not can_edit_fiche(request.user, fiche):
         # Submitted or approved meanwhile: refuse the write, but show back what was typed.
         messages.error(
@@ -240,22 +234,24 @@ def fiche_edit(request: AuthenticatedRequest, code: str) -> HttpResponse:
                 "Uw invoer staat hieronder, zodat er niets verloren gaat."
             ),
         )
-        return _render(request, fiche, FicheForms(fiche, request.POST), status=409)
+        return render_fiche(request, fiche, FicheForms(fiche, request.POST), status=409)
     fiche_forms = FicheForms(fiche, request.POST)
     if not fiche_forms.is_valid():
         messages.error(request, _("De fiche is niet opgeslagen: verbeter de gemarkeerde velden."))
-        return _render(request, fiche, fiche_forms, status=400)
+        return render_fiche(request, fiche, fiche_forms, status=400)
 
     data = fiche_input(fiche_forms.main, fiche_forms.milestone_forms, fiche_forms.value_forms)
     submit = "submit" in request.POST
-    missing = services.missing_for_submission(fiche, data) if submit else []
+    # The rules judge the fiche as the input has it: their errors keep it a draft.
+    findings = checks.run_checks(services.input_view(fiche_forms.view, data))
+    missing = [finding.message for finding in findings if finding.is_error] if submit else []
     cleared = services.cleared_milestones(fiche, data)
     try:
         with transaction.atomic():
             services.save_fiche(
                 fiche=fiche, data=data, by=request.user, submit=submit and not missing
             )
-            services.save_indicator_definitions(
+            indicators.save_indicator_definitions(
                 fiche=fiche,
                 entries=cast(BaseIndicatorFormSet, fiche_forms.indicator_forms).entries(),
                 by=request.user,
@@ -272,10 +268,12 @@ def fiche_edit(request: AuthenticatedRequest, code: str) -> HttpResponse:
         # The user's input stays; the next save is a deliberate one over the new version.
         post = request.POST.copy()
         post["fiche-version"] = str(current.version)
-        return _render(request, current, FicheForms(current, post), conflict=current, status=409)
+        return render_fiche(
+            request, current, FicheForms(current, post), conflict=current, status=409
+        )
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
-        return _render(request, fiche, fiche_forms, status=400)
+        return render_fiche(request, fiche, fiche_forms, status=400)
 
     for milestone in cleared:
         messages.warning(
@@ -293,155 +291,3 @@ def fiche_edit(request: AuthenticatedRequest, code: str) -> HttpResponse:
     else:
         messages.success(request, _("De fiche is opgeslagen."))
     return redirect(reverse("fiche", args=[fiche.project.code]))
-
-
-# -- review ----------------------------------------------------------------------------------
-
-
-def _reviewable(request: AuthenticatedRequest, code: str) -> Fiche:
-    """The fiche to review, as the coordinator saw it: a review step posts the version it
-    was decided on, and a fiche changed since then is refused (the service checks it)."""
-    fiche = _open_fiche(request, code)
-    if not can_review_fiche(request.user, fiche):
-        raise PermissionDenied
-    return fiche
-
-
-def _seen_version(request: AuthenticatedRequest) -> int:
-    """The version the reviewer saw; 0 (no fiche has it: the step is refused as stale) for
-    anything that is no version, a number past what the column holds included."""
-    value = request.POST.get("version", "")
-    if not (value.isascii() and value.isdigit() and len(value) <= len(str(VERSION_MAX))):
-        return 0
-    number = int(value)
-    return number if number <= VERSION_MAX else 0
-
-
-def _done(request: AuthenticatedRequest, fiche: Fiche, message: str) -> HttpResponse:
-    messages.success(request, message)
-    return redirect(reverse("fiche", args=[fiche.project.code]))
-
-
-@require_POST
-def fiche_approve(request: AuthenticatedRequest, code: str) -> HttpResponse:
-    fiche = _reviewable(request, code)
-    try:
-        review.approve_fiche(fiche=fiche, by=request.user, seen_version=_seen_version(request))
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-        return _render(request, fiche, status=400)
-    return _done(request, fiche, _("De fiche is goedgekeurd."))
-
-
-@require_POST
-def fiche_return(request: AuthenticatedRequest, code: str) -> HttpResponse:
-    fiche = _reviewable(request, code)
-    form = ReturnForm(request.POST)
-    try:
-        if not form.is_valid():
-            raise ValidationError(_("Zeg de projecteigenaar waarom de fiche teruggaat."))
-        review.return_fiche(
-            fiche=fiche,
-            by=request.user,
-            comment=form.cleaned_data["comment"],
-            seen_version=_seen_version(request),
-        )
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-        return _render(request, fiche, review_forms={"return_form": form}, status=400)
-    return _done(request, fiche, _("De fiche is teruggestuurd naar de projecteigenaar."))
-
-
-@require_POST
-def fiche_flag(request: AuthenticatedRequest, code: str) -> HttpResponse:
-    fiche = _reviewable(request, code)
-    form = FlagForm(request.POST)
-    followups = cast(BaseFollowUpFormSet, FollowUpFormSet(request.POST, prefix="actions"))
-    try:
-        if not (form.is_valid() and followups.is_valid()):
-            raise ValidationError(
-                _("De markering is niet opgeslagen: verbeter de gemarkeerde velden.")
-            )
-        review.flag_project(
-            fiche=fiche,
-            by=request.user,
-            level=FlagLevel(form.cleaned_data["level"]),
-            motivation=form.cleaned_data["motivation"],
-            actions=followups.follow_ups(),
-            seen_version=_seen_version(request),
-        )
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-        return _render(
-            request, fiche, review_forms={"flag_form": form, "followups": followups}, status=400
-        )
-    return _done(request, fiche, _("Het project is gemarkeerd."))
-
-
-@require_POST
-def fiche_unflag(request: AuthenticatedRequest, code: str) -> HttpResponse:
-    fiche = _reviewable(request, code)
-    form = LiftFlagForm(request.POST)
-    try:
-        if not form.is_valid():
-            raise ValidationError(_("Zeg waarom de markering opgeheven wordt."))
-        review.lift_flag(
-            fiche=fiche,
-            by=request.user,
-            reason=form.cleaned_data["reason"],
-            seen_version=_seen_version(request),
-        )
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-        return _render(request, fiche, review_forms={"lift_form": form}, status=400)
-    return _done(request, fiche, _("De markering is opgeheven."))
-
-
-@require_POST
-def fiche_confirm_flag(request: AuthenticatedRequest, code: str) -> HttpResponse:
-    fiche = _reviewable(request, code)
-    try:
-        review.confirm_flag(fiche=fiche, by=request.user, seen_version=_seen_version(request))
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-        return _render(request, fiche, status=400)
-    return _done(request, fiche, _("De markering is bevestigd."))
-
-
-# -- follow-up actions -----------------------------------------------------------------------
-
-
-def _follow_up(request: AuthenticatedRequest, code: str, pk: int) -> tuple[Fiche, FollowUpAction]:
-    """An action of the flag on the project's fiche of the open round, for those who follow
-    it up."""
-    fiche = _open_fiche(request, code)
-    action = get_object_or_404(
-        FollowUpAction.objects.select_related("flag__fiche__round", "flag__fiche__project"),
-        pk=pk,
-        flag__fiche=fiche,
-    )
-    if not can_update_follow_up(request.user, action):
-        raise PermissionDenied
-    return fiche, action
-
-
-@require_POST
-def follow_up_done(request: AuthenticatedRequest, code: str, pk: int) -> HttpResponse:
-    fiche, action = _follow_up(request, code, pk)
-    try:
-        review.complete_follow_up(action=action, by=request.user)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-        return _render(request, fiche, status=400)
-    return _done(request, fiche, _("De opvolgingsactie is afgerond."))
-
-
-@require_POST
-def follow_up_reopen(request: AuthenticatedRequest, code: str, pk: int) -> HttpResponse:
-    fiche, action = _follow_up(request, code, pk)
-    try:
-        review.reopen_follow_up(action=action, by=request.user)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-        return _render(request, fiche, status=400)
-    return _done(request, fiche, _("De opvolgingsactie staat weer open."))

@@ -1,0 +1,222 @@
+"""The rules that judge a fiche, alone or against the previous round: one registry.
+
+A rule is a small function registered under its code (the codes of
+``shared/docs/interfaces.md``, "Quality rules", where one is listed there). It takes a
+``FicheView`` (``snapshots.py``), a snapshot of what the fiche says (its status, narrative,
+money, budget, milestones and indicator values, with the same project's fiche of the
+previous round as ``previous``), and yields ``Finding``s::
+
+    @rule("paid_exceeds_committed")
+    def _paid_exceeds_committed(fiche: FicheView) -> Iterator[Finding]:
+        if fiche.paid_eur is not None and fiche.committed_eur is not None and ...:
+            yield warning("paid_eur", _("..."))
+
+A rule about one milestone's own entry is a ``@milestone_rule``: it takes the fiche and one
+of its milestones, and runs for each of them. An ``error`` blocks submitting the fiche; a
+``warning`` is shown and blocks nothing. A milestone rule's error is an entry that cannot
+be stored (a realised milestone without its date), so the fiche form refuses that row, draft
+or not.
+
+Rules never query: they read the snapshot. Who runs the registry:
+
+- the fiche form: the page shows the stored fiche's findings (``snapshot``); saving checks
+  the input (``services.input_view`` then ``run_checks``): errors keep a submitted fiche a
+  draft, and each milestone row runs ``check_milestone`` on what it was given;
+- the review queue: ``check_fiches(fiches)`` for a round's submitted fiches, a constant
+  number of queries (``snapshots``) however many there are;
+- to come, the workbook preview and ``quality_check``: build the views (``snapshots`` for
+  stored fiches, or ``FicheView(...)`` from a workbook's parsed rows, with ``previous`` the
+  stored fiche of the previous round), then ``run_checks(view)`` for each. A rule about a
+  project without any fiche (``missing_fiche``) is a round's, not a fiche's: it belongs to
+  ``quality_check`` itself.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, replace
+from typing import Literal
+
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from milestones.models import MilestoneState
+from projects.models import Fiche
+
+from .snapshots import FicheView, MilestoneView, snapshots
+
+Level = Literal["error", "warning"]
+
+
+@dataclass(frozen=True)
+class Finding:
+    """What a rule finds: ``field`` names the fiche's field it is about (a milestone's
+    field when ``milestone``, its number, is given). ``subject`` says what the message is
+    about where it is read apart from its field ("Mijlpaal 2" for a milestone rule's), and is
+    empty when the message says so itself."""
+
+    level: Level
+    field: str | None
+    message: str
+    rule: str = ""
+    milestone: int | None = None
+    subject: str = ""
+
+    @property
+    def is_error(self) -> bool:
+        return self.level == "error"
+
+
+def error(field: str | None, message: str) -> Finding:
+    """An error; the registry fills in the rule's code (and the milestone's number)."""
+    return Finding("error", field, message)
+
+
+def warning(field: str | None, message: str) -> Finding:
+    return Finding("warning", field, message)
+
+
+# -- the registry ----------------------------------------------------------------------------
+
+FicheRule = Callable[[FicheView], Iterable[Finding]]
+MilestoneRule = Callable[[FicheView, MilestoneView], Iterable[Finding]]
+
+RULES: dict[str, FicheRule] = {}
+MILESTONE_RULES: dict[str, MilestoneRule] = {}
+
+
+def rule(code: str) -> Callable[[FicheRule], FicheRule]:
+    """Register a rule on the whole fiche under ``code``."""
+
+    def register(function: FicheRule) -> FicheRule:
+        if code in RULES or code in MILESTONE_RULES:
+            raise ValueError(f"Two rules are called {code!r}.")
+        RULES[code] = function
+        return function
+
+    return register
+
+
+def milestone_rule(code: str) -> Callable[[MilestoneRule], MilestoneRule]:
+    """Register a rule on one milestone's entry under ``code``; it runs for each milestone."""
+
+    def register(function: MilestoneRule) -> MilestoneRule:
+        if code in RULES or code in MILESTONE_RULES:
+            raise ValueError(f"Two rules are called {code!r}.")
+        MILESTONE_RULES[code] = function
+        return function
+
+    return register
+
+
+def check_milestone(fiche: FicheView, milestone: MilestoneView) -> list[Finding]:
+    """What the milestone rules find in one milestone's entry."""
+    subject = _("Mijlpaal %(number)s") % {"number": milestone.number}
+    return [
+        replace(finding, rule=code, milestone=milestone.number, subject=subject)
+        for code, function in MILESTONE_RULES.items()
+        for finding in function(fiche, milestone)
+    ]
+
+
+def run_checks(fiche: FicheView) -> list[Finding]:
+    """Every finding on the fiche: the fiche's rules in the order they were registered, then
+    each milestone's, by milestone."""
+    findings = [
+        replace(finding, rule=code)
+        for code, function in RULES.items()
+        for finding in function(fiche)
+    ]
+    for milestone in fiche.milestones:
+        findings += check_milestone(fiche, milestone)
+    return findings
+
+
+def check_fiches(fiches: Iterable[Fiche]) -> dict[int, list[Finding]]:
+    """The findings of each fiche, by its id, in a constant number of queries."""
+    return {pk: run_checks(view) for pk, view in snapshots(fiches).items()}
+
+
+# -- the rules -------------------------------------------------------------------------------
+
+
+@rule("narrative_empty")
+def _narrative_empty(fiche: FicheView) -> Iterator[Finding]:
+    if not fiche.narrative.strip():
+        yield error("narrative", _("De toelichting is leeg."))
+
+
+@rule("committed_missing")
+def _committed_missing(fiche: FicheView) -> Iterator[Finding]:
+    if fiche.committed_eur is None:
+        yield error("committed_eur", _("Het vastgelegde bedrag (VAK) ontbreekt."))
+
+
+@rule("paid_missing")
+def _paid_missing(fiche: FicheView) -> Iterator[Finding]:
+    if fiche.paid_eur is None:
+        yield error("paid_eur", _("Het vereffende bedrag (VEK) ontbreekt."))
+
+
+@rule("missing_milestone_status")
+def _missing_milestone_status(fiche: FicheView) -> Iterator[Finding]:
+    for milestone in fiche.milestones:
+        if not milestone.status:
+            finding = error(
+                "status",
+                _("Mijlpaal %(number)s (%(description)s) heeft geen status.")
+                % {"number": milestone.number, "description": milestone.description},
+            )
+            yield replace(finding, milestone=milestone.number)
+
+
+@rule("money_decreased")
+def _money_decreased(fiche: FicheView) -> Iterator[Finding]:
+    """VAK and VEK are cumulative: lower than in the previous round is a correction or a
+    mistake, for the coordinators to ask about. Compared only where both rounds give it."""
+    before = fiche.previous
+    if before is None:
+        return
+    for field, now, then, message in (
+        (
+            "committed_eur",
+            fiche.committed_eur,
+            before.committed_eur,
+            _("Het vastgelegde bedrag (VAK) is lager dan in het vorige meetmoment."),
+        ),
+        (
+            "paid_eur",
+            fiche.paid_eur,
+            before.paid_eur,
+            _("Het vereffende bedrag (VEK) is lager dan in het vorige meetmoment."),
+        ),
+    ):
+        if now is not None and then is not None and now < then:
+            yield warning(field, message)
+
+
+@milestone_rule("realised_without_date")
+def _realised_without_date(fiche: FicheView, milestone: MilestoneView) -> Iterator[Finding]:
+    if milestone.status == MilestoneState.REALISED and milestone.realised_on is None:
+        yield error("realised_on", _("Geef de datum waarop de mijlpaal gerealiseerd werd."))
+
+
+@milestone_rule("delayed_without_forecast")
+def _delayed_without_forecast(fiche: FicheView, milestone: MilestoneView) -> Iterator[Finding]:
+    if milestone.status != MilestoneState.DELAYED:
+        return
+    if milestone.forecast_date is None:
+        yield error("forecast_date", _("Geef de nieuwe verwachte datum."))
+    if not milestone.delay_reason.strip():
+        yield error("delay_reason", _("Geef de reden van de vertraging."))
+
+
+@milestone_rule("delayed_forecast_not_later")
+def _delayed_forecast_not_later(fiche: FicheView, milestone: MilestoneView) -> Iterator[Finding]:
+    forecast = milestone.forecast_date
+    if milestone.status == MilestoneState.DELAYED and forecast and forecast <= milestone.deadline:
+        yield error(
+            "forecast_date",
+            _("Een vertraagde mijlpaal valt na de deadline van %(deadline)s.")
+            % {"deadline": date_format(milestone.deadline, "SHORT_DATE_FORMAT")},
+        )
