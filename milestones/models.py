@@ -6,12 +6,20 @@ import datetime as dt
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Prefetch, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from projects.models import Project, ReportingRound
+
+
+class MilestoneQuerySet(models.QuerySet["Milestone"]):
+    def prefetch_status_in(self, reporting_round: ReportingRound | None) -> MilestoneQuerySet:
+        """Prefetch each milestone's status in ``reporting_round`` as ``latest``: a list of
+        none or one (none at all without a round)."""
+        statuses = MilestoneStatus.objects.filter(round=reporting_round)
+        return self.prefetch_related(Prefetch("statuses", queryset=statuses, to_attr="latest"))
 
 
 class Milestone(models.Model):
@@ -26,6 +34,8 @@ class Milestone(models.Model):
     rrf_reference = models.CharField(
         _("RRF-referentie"), max_length=50, blank=True, help_text=_("Bijvoorbeeld I-2.09.")
     )
+
+    objects = MilestoneQuerySet.as_manager()
 
     class Meta:
         ordering = ["project", "number"]

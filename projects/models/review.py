@@ -4,6 +4,7 @@ what happened to a fiche."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from django.conf import settings
@@ -212,6 +213,15 @@ class ReviewAction(models.TextChoices):
     IMPORTED = "imported", _("geïmporteerd")
 
 
+class ReviewEventQuerySet(models.QuerySet["ReviewEvent"]):
+    def of_fiches(self, fiches: Iterable[Fiche]) -> ReviewEventQuerySet:
+        return self.filter(fiche__in=[fiche.pk for fiche in fiches])
+
+    def for_history(self) -> ReviewEventQuerySet:
+        """Latest first, with the fiche's round and who acted: a review history."""
+        return self.select_related("fiche__round", "by").order_by("-at", "-pk")
+
+
 class ReviewEvent(models.Model):
     """One step in a fiche's review, for the project's review history."""
 
@@ -229,6 +239,8 @@ class ReviewEvent(models.Model):
     )
     at = models.DateTimeField(_("op"), default=timezone.now)
     comment = models.TextField(_("opmerking"), blank=True)
+
+    objects = ReviewEventQuerySet.as_manager()
 
     class Meta:
         ordering = ["-at", "-pk"]

@@ -8,14 +8,16 @@ from typing import TYPE_CHECKING, Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import BigIntegerField, F, OuterRef, Q, Subquery, Sum
+from django.db.models import BigIntegerField, Count, Exists, F, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Cast, Coalesce, Round
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from .plan import Project, money_field
+from projects.grants import can_manage_rounds, can_read_all_open_fiches, can_read_open_round
+
+from .fields import money_field
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -87,8 +89,6 @@ class ReportingRoundQuerySet(models.QuerySet["ReportingRound"]):
     def visible_to(self, user: User | AnonymousUser) -> ReportingRoundQuerySet:
         """Closed rounds for everyone; the open round for those who report in it; drafts for
         those who prepare them."""
-        from projects.permissions import can_manage_rounds, can_read_open_round
-
         if can_manage_rounds(user):
             return self.all()
         if can_read_open_round(user):
@@ -108,6 +108,19 @@ class ReportingRoundQuerySet(models.QuerySet["ReportingRound"]):
             .values("cents")
         )
         return self.annotate(budget_total_cents=Subquery(total))
+
+    def with_fiche_count(self, user: User | AnonymousUser) -> ReportingRoundQuerySet:
+        """Annotate ``fiche_count``: each round's fiches that ``user`` may read."""
+        readable = Q(fiches__in=Fiche.objects.visible_to(user))
+        return self.annotate(fiche_count=Count("fiches", filter=readable))
+
+    def after_closed(self, fiches: FicheQuerySet) -> ReportingRoundQuerySet:
+        """The rounds after every closed round of ``fiches``: for a project's fiches, the
+        rounds it may leave the plan from (``leave_plan`` refuses the others)."""
+        closed_since = fiches.filter(
+            round__state=RoundState.CLOSED, round__reference_date__gte=OuterRef("reference_date")
+        )
+        return self.exclude(Exists(closed_since))
 
 
 class ReportingRound(models.Model):
@@ -281,7 +294,56 @@ class ReviewState(models.TextChoices):
     RETURNED = "returned", _("teruggestuurd")
 
 
+# A round's fiches by review stage: the round's page counts them in total and per domain.
+REVIEW_COUNTS = {
+    "total": Count("pk"),
+    "draft": Count("pk", filter=Q(review_state=ReviewState.DRAFT)),
+    "submitted": Count("pk", filter=Q(review_state=ReviewState.SUBMITTED)),
+    "approved": Count("pk", filter=Q(review_state=ReviewState.APPROVED)),
+    "returned": Count("pk", filter=Q(review_state=ReviewState.RETURNED)),
+    # Finished projects' fiches carried forward: approved, and needing no work.
+    "carried": Count("pk", filter=Q(carried_forward=True)),
+}
+
+
 class FicheQuerySet(models.QuerySet["Fiche"]):
+    def in_round(self, reporting_round: ReportingRound) -> FicheQuerySet:
+        return self.filter(round=reporting_round)
+
+    def carried(self) -> FicheQuerySet:
+        """Finished projects' fiches carried forward unchanged when their round opened."""
+        return self.filter(carried_forward=True)
+
+    def for_review_queue(self) -> FicheQuerySet:
+        """The submitted fiches, first submitted first, with what the review queue shows."""
+        return (
+            self.filter(review_state=ReviewState.SUBMITTED)
+            .select_related("project__domain", "submitted_by")
+            .order_by("submitted_at")
+        )
+
+    def review_counts(self) -> dict[str, int]:
+        """The fiches per review stage (``REVIEW_COUNTS``), in one query."""
+        return self.aggregate(**REVIEW_COUNTS)
+
+    def review_counts_by_domain(self) -> models.QuerySet[Fiche, dict[str, Any]]:
+        """``review_counts`` per policy domain, in the domains' order: one row each, with
+        ``project__domain__code`` and ``project__domain__name``."""
+        return (
+            self.values("project__domain__code", "project__domain__name")
+            .annotate(**REVIEW_COUNTS)
+            .order_by("project__domain__code")
+        )
+
+    def for_history(self) -> FicheQuerySet:
+        """Latest round first, with the round, the money, and the flags with their follow-up
+        actions: a project's fiches on its page (``StatusFlag.is_raised`` picks the flag)."""
+        return (
+            self.select_related("round", "finance")
+            .prefetch_related("flags__actions")
+            .order_by("-round__reference_date")
+        )
+
     def repeating_a_finished_status(self) -> FicheQuerySet:
         """Fiches of a finished project (realised, stopped) that repeat the status of the
         project's fiche in the round before: what opening a round carries forward, and so
@@ -299,12 +361,6 @@ class FicheQuerySet(models.QuerySet["Fiche"]):
     def visible_to(self, user: User | AnonymousUser) -> FicheQuerySet:
         """Closed rounds for every signed-in user; the open round for its coordinators and the
         editors of the project's domain; draft rounds for the coordinators."""
-        from projects.permissions import (
-            can_manage_rounds,
-            can_read_all_open_fiches,
-            can_read_open_round,
-        )
-
         closed = Q(round__state=RoundState.CLOSED)
         if can_manage_rounds(user):
             return self.all()
@@ -328,7 +384,10 @@ class Fiche(models.Model):
         related_name="fiches",
     )
     project = models.ForeignKey(
-        Project, verbose_name=_("project"), on_delete=models.PROTECT, related_name="fiches"
+        "projects.Project",
+        verbose_name=_("project"),
+        on_delete=models.PROTECT,
+        related_name="fiches",
     )
     # The project's status for the round, as every report counts it: the owner's
     # proposal, or the coordinators' orange or red flag while one is raised.

@@ -11,10 +11,10 @@ from django.utils.translation import gettext as _
 
 from milestones.models import MilestoneState
 from projects.models import ProjectStatus
-from relance.summary.figures import MILESTONE_STATUSES, PROJECT_STATUSES
+from relance.summary.values import MILESTONE_STATUSES, PROJECT_STATUSES
 
 if TYPE_CHECKING:
-    from .dashboard import RoundRow, Scope, SpeerpuntRow
+    from .rows import RoundRow, Scope, SpeerpuntRow
 
 # The colours of the published reports (static/css/relance.css, .status-* and .milestone-*).
 STATUS_COLOURS: dict[str, str] = {
