@@ -15,7 +15,7 @@ from .grants import can_read_all_open_fiches as can_read_all_open_fiches
 from .grants import can_read_open_round as can_read_open_round
 from .grants import can_review as can_review
 from .grants import is_active_user
-from .models.rounds import ReviewState
+from .models.fiches import ReviewState
 
 if TYPE_CHECKING:
     from .models import Fiche, FollowUpAction, Project

@@ -58,10 +58,9 @@ KNOWN_CYCLES: set[frozenset[str]] = {
 
 MAX_LINES = 400
 # Known modules past MAX_LINES, each split by another branch of the same issue: the
-# workbook by the format branch, the fiche's services and views by the fiche branch, the
-# rounds' models by the vocab branch (empty this set after merging them).
+# workbook by the format branch, the fiche's services and views by the fiche branch (empty
+# this set after merging them).
 KNOWN_LONG_MODULES = {
-    "projects/models/rounds.py",
     "relance/services.py",
     "relance/views/fiches.py",
     "relance/workbook/importer.py",

@@ -10,8 +10,8 @@ from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from .fiches import Fiche
 from .fields import money_field
-from .rounds import Fiche
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser

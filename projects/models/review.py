@@ -13,7 +13,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .rounds import Fiche, ProjectStatus
+from .fiches import Fiche
+from .rounds import ProjectStatus
 
 if TYPE_CHECKING:
     from .rounds import ReportingRound
