@@ -13,6 +13,15 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from projects.models import Fiche, Project, ReportingRound
+from projects.models.statuses import (
+    DONKERGROEN,
+    GRIJS,
+    LICHTGROEN,
+    ORANJE,
+    WIT,
+    VocabularyChoices,
+    Wording,
+)
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -120,12 +129,14 @@ class Milestone(models.Model):
         return f"{self.project.code}/{self.number}"
 
 
-class MilestoneState(models.TextChoices):
-    REALISED = "realised", _("gerealiseerd")
-    ON_SCHEDULE = "on_schedule", _("op schema")
-    DELAYED = "delayed", _("in vertraging")
-    FUTURE = "future", _("nog niet aangevat")
-    STOPPED = "stopped", _("geschrapt")
+class MilestoneState(VocabularyChoices):
+    """A milestone's status at a round, with its workbook word and its colour in the charts."""
+
+    REALISED = "realised", Wording(("gerealiseerd",), DONKERGROEN), _("gerealiseerd")
+    ON_SCHEDULE = "on_schedule", Wording(("op schema",), LICHTGROEN), _("op schema")
+    DELAYED = "delayed", Wording(("vertraagd",), ORANJE), _("in vertraging")
+    FUTURE = "future", Wording(("toekomstig",), GRIJS), _("nog niet aangevat")
+    STOPPED = "stopped", Wording(("geschrapt",), WIT), _("geschrapt")
 
     @classmethod
     def open(cls) -> tuple[MilestoneState, ...]:

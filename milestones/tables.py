@@ -14,6 +14,7 @@ from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 
 from projects.tables import TABLE_TEMPLATE, in_choice_order, labelled
+from projects.templatetags.statuses import badge
 
 from .models import Milestone, MilestoneState
 
@@ -127,11 +128,7 @@ class MilestoneTable(tables.Table):
         return value
 
     def render_status(self, value: str) -> SafeString:
-        return format_html(
-            '<span class="badge milestone-{}">{}</span>',
-            value,
-            MilestoneState(value).label.capitalize(),
-        )
+        return badge(MilestoneState(value), "badge-milestone")
 
     def value_status(self, value: str) -> str:
         return str(MilestoneState(value).label)

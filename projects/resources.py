@@ -35,7 +35,6 @@ from .models import (
     ReportingRound,
     Speerpunt,
 )
-from .models.rounds import STATUS_COLOURS
 from .permissions import can_export_workbook, can_import_workbook
 from .spreadsheets import csv_safe, text_cell
 
@@ -158,8 +157,7 @@ class ChoiceWidget(widgets.Widget):
 
 
 def project_status_widget() -> ChoiceWidget:
-    colours = {colour: status for status, colour in STATUS_COLOURS.items()}
-    return ChoiceWidget(ProjectStatus.choices, PROJECT_STATUS_WORDS, colours)
+    return ChoiceWidget(ProjectStatus.choices, PROJECT_STATUS_WORDS, ProjectStatus.reading())
 
 
 class PlanResource(resources.ModelResource):

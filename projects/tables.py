@@ -13,14 +13,13 @@ from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 
 from .models import Project, ProjectStatus, ReviewState
+from .templatetags.statuses import badge
 
 TABLE_TEMPLATE = "includes/_table.html"
 
 
 def status_badge(value: str) -> SafeString:
-    return format_html(
-        '<span class="badge status-{}">{}</span>', value, ProjectStatus(value).label.capitalize()
-    )
+    return badge(ProjectStatus(value))
 
 
 def review_badge(value: str) -> SafeString:

@@ -2,7 +2,8 @@ from .fiches import Fiche, ReviewState
 from .indicators import Indicator, IndicatorDefinition, IndicatorKind, IndicatorValue
 from .plan import Cluster, PolicyDomain, Project, Speerpunt, TransitionCoefficient
 from .review import FlagLevel, FollowUpAction, ReviewAction, ReviewEvent, StatusFlag
-from .rounds import ProjectStatus, ReportingRound
+from .rounds import ReportingRound
+from .statuses import ProjectStatus
 from .users import User
 
 __all__ = [

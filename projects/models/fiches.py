@@ -13,7 +13,8 @@ from simple_history.models import HistoricalRecords
 
 from projects.grants import can_manage_rounds, can_read_all_open_fiches, can_read_open_round
 
-from .rounds import ProjectStatus, ReportingRound, RoundState
+from .rounds import ReportingRound, RoundState
+from .statuses import ProjectStatus
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser

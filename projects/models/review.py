@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .fiches import Fiche
-from .rounds import ProjectStatus
+from .statuses import ProjectStatus
 
 if TYPE_CHECKING:
     from .rounds import ReportingRound

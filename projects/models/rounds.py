@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from projects.grants import can_manage_rounds, can_read_open_round
 
 from .fields import money_field
+from .statuses import VocabularyChoices, Wording
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -24,54 +25,11 @@ if TYPE_CHECKING:
     from .users import User
 
 
-class ProjectStatus(models.TextChoices):
-    """A project's status at a round, in the order and with the colours of the reports."""
-
-    NOT_STARTED = "not_started", _("nog niet gestart")
-    STARTED = "started", _("opgestart")
-    IN_PROGRESS = "in_progress", _("in uitvoering volgens schema")
-    REALISED = "realised", _("gerealiseerd")
-    ATTENTION = "attention", _("bijzondere aandacht nodig")
-    ACTION_REQUIRED = "action_required", _("bijkomende actie noodzakelijk")
-    STOPPED = "stopped", _("stopgezet")
-
-    @classmethod
-    def flags(cls) -> tuple[ProjectStatus, ...]:
-        """Orange and red: set by the coordinators' review, never by an owner."""
-        return (cls.ATTENTION, cls.ACTION_REQUIRED)
-
-    @classmethod
-    def owner_choices(cls) -> list[tuple[str, Any]]:
-        """What an owner may propose; orange and red are the coordinators'."""
-        return [(value, label) for value, label in cls.choices if value not in cls.flags()]
-
-    @classmethod
-    def of_round(cls, owner_status: str, flag: str | None) -> str:
-        """The one rule for a project's status at a round, as every report counts it: the
-        coordinators' orange or red flag while one is raised, else what the owner reported."""
-        return flag or owner_status
-
-    @classmethod
-    def finished(cls) -> tuple[ProjectStatus, ...]:
-        """A project with one of these needs no fiche in a later round."""
-        return (cls.REALISED, cls.STOPPED)
-
-
-STATUS_COLOURS = {
-    ProjectStatus.NOT_STARTED: "grijs",
-    ProjectStatus.STARTED: "lichtgroen",
-    ProjectStatus.IN_PROGRESS: "donkergroen",
-    ProjectStatus.REALISED: "geel",
-    ProjectStatus.ATTENTION: "oranje",
-    ProjectStatus.ACTION_REQUIRED: "rood",
-    ProjectStatus.STOPPED: "",
-}
-
-
-class RoundState(models.TextChoices):
-    DRAFT = "draft", _("in voorbereiding")
-    OPEN = "open", _("open")
-    CLOSED = "closed", _("gesloten")
+class RoundState(VocabularyChoices):
+    # A draft round is written as an empty cell in the workbook.
+    DRAFT = "draft", Wording(("",)), _("in voorbereiding")
+    OPEN = "open", Wording(("open",)), _("open")
+    CLOSED = "closed", Wording(("gesloten",)), _("gesloten")
 
 
 def _fiches() -> Any:

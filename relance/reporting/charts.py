@@ -16,23 +16,7 @@ from relance.summary.values import MILESTONE_STATUSES, PROJECT_STATUSES
 if TYPE_CHECKING:
     from .rows import RoundRow, Scope, SpeerpuntRow
 
-# The colours of the published reports (static/css/relance.css, .status-* and .milestone-*).
-STATUS_COLOURS: dict[str, str] = {
-    ProjectStatus.NOT_STARTED: "#d9dad6",
-    ProjectStatus.STARTED: "#b5e3a8",
-    ProjectStatus.IN_PROGRESS: "#1e6b34",
-    ProjectStatus.REALISED: "#ffed00",
-    ProjectStatus.ATTENTION: "#f39200",
-    ProjectStatus.ACTION_REQUIRED: "#c4122f",
-    ProjectStatus.STOPPED: "#ffffff",
-}
-MILESTONE_COLOURS: dict[str, str] = {
-    MilestoneState.REALISED: "#1e6b34",
-    MilestoneState.ON_SCHEDULE: "#b5e3a8",
-    MilestoneState.DELAYED: "#f39200",
-    MilestoneState.FUTURE: "#d9dad6",
-    MilestoneState.STOPPED: "#ffffff",
-}
+# The statuses take their colours from their vocabulary (projects/models/statuses.py).
 MONEY_COLOURS = {"budget": "#d9dad6", "committed": "#0a3a78", "paid": "#5b9bd5"}
 INK = "#1d1d1b"
 MILLION = Decimal(10**6)
@@ -66,8 +50,8 @@ def charts_data(
                 {
                     "label": status_labels[status],
                     "data": [row.counts[status] for row in history],
-                    "color": STATUS_COLOURS[status],
-                    "border": INK if status == ProjectStatus.STOPPED else "#ffffff",
+                    "color": ProjectStatus(status).hex,
+                    "border": INK if ProjectStatus(status).colour.outlined else "#ffffff",
                 }
                 for status in PROJECT_STATUSES
             ],
@@ -87,8 +71,8 @@ def charts_data(
                     "data": [
                         row.speerpunt.figures.milestones.counts[status] for row in speerpunten
                     ],
-                    "color": MILESTONE_COLOURS[status],
-                    "border": INK if status == MilestoneState.STOPPED else "#ffffff",
+                    "color": MilestoneState(status).hex,
+                    "border": INK if MilestoneState(status).colour.outlined else "#ffffff",
                 }
                 for status in MILESTONE_STATUSES
             ],

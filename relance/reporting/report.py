@@ -14,7 +14,6 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
 
 from django.db.models import Prefetch
 
@@ -28,6 +27,7 @@ from projects.models import (
     Speerpunt,
     StatusFlag,
 )
+from projects.models.statuses import VocabularyChoices
 from relance.summary import RoundSummary, round_summary, summary_text
 from relance.summary.figures import scope
 from relance.summary.values import (
@@ -38,7 +38,7 @@ from relance.summary.values import (
     share,
 )
 
-from .charts import MILESTONE_COLOURS, MONEY_COLOURS, STATUS_COLOURS
+from .charts import MONEY_COLOURS
 
 HUNDRED = Decimal(100)
 
@@ -54,14 +54,16 @@ class Segment:
 
 
 def stacked(
-    counts: Mapping[str, int], order: Iterable[str], colours: Mapping[str, str], labels: Any
+    counts: Mapping[str, int], order: Iterable[str], choices: type[VocabularyChoices]
 ) -> list[Segment]:
+    """A bar of ``counts`` by status, in the statuses' ``order`` and colours."""
     total = sum(counts.values())
     segments, x = [], Decimal(0)
     for key in order:
         width = share(counts.get(key, 0), total) or Decimal(0)
         if width:
-            segments.append(Segment(colours[key], x, width, f"{labels(key)}: {counts[key]}"))
+            status = choices(key)
+            segments.append(Segment(status.hex, x, width, f"{status.label}: {counts[key]}"))
         x += width
     return segments
 
@@ -170,18 +172,8 @@ def _block(number: int | None, name: str, figures: Figures) -> FigureBlock:
         number=number,
         name=name,
         figures=figures,
-        status_bar=stacked(
-            figures.projects.counts,
-            PROJECT_STATUSES,
-            STATUS_COLOURS,
-            lambda s: ProjectStatus(s).label,
-        ),
-        milestone_bar=stacked(
-            figures.milestones.counts,
-            MILESTONE_STATUSES,
-            MILESTONE_COLOURS,
-            lambda s: MilestoneState(s).label,
-        ),
+        status_bar=stacked(figures.projects.counts, PROJECT_STATUSES, ProjectStatus),
+        milestone_bar=stacked(figures.milestones.counts, MILESTONE_STATUSES, MilestoneState),
         money_bars=[
             Bar("Vastgelegd (VAK)", finance.committed_pct, MONEY_COLOURS["committed"]),
             Bar("Vereffend (VEK)", finance.paid_pct, MONEY_COLOURS["paid"]),

@@ -17,31 +17,6 @@ from .values import PROJECT_STATUSES, share
 if TYPE_CHECKING:
     from .values import ProjectFigures, RoundSummary
 
-# How the reports say it, per status: (one project, several projects).
-_PROJECT_PHRASES: dict[str, tuple[str, str]] = {
-    ProjectStatus.NOT_STARTED: ("is nog niet gestart", "zijn nog niet gestart"),
-    ProjectStatus.STARTED: ("is opgestart", "zijn opgestart"),
-    ProjectStatus.IN_PROGRESS: (
-        "is in uitvoering volgens schema",
-        "zijn in uitvoering volgens schema",
-    ),
-    ProjectStatus.REALISED: ("is gerealiseerd", "zijn gerealiseerd"),
-    ProjectStatus.ATTENTION: (
-        "heeft bijzondere aandacht nodig",
-        "hebben bijzondere aandacht nodig",
-    ),
-    ProjectStatus.ACTION_REQUIRED: ("vraagt bijkomende actie", "vragen bijkomende actie"),
-    ProjectStatus.STOPPED: ("is stopgezet", "zijn stopgezet"),
-}
-_SHORT: dict[str, str] = {
-    ProjectStatus.NOT_STARTED: "niet gestart",
-    ProjectStatus.STARTED: "opgestart",
-    ProjectStatus.IN_PROGRESS: "in uitvoering",
-    ProjectStatus.REALISED: "gerealiseerd",
-    ProjectStatus.ATTENTION: "aandacht",
-    ProjectStatus.ACTION_REQUIRED: "actie nodig",
-    ProjectStatus.STOPPED: "stopgezet",
-}
 _MONTHS = (
     "januari", "februari", "maart", "april", "mei", "juni",
     "juli", "augustus", "september", "oktober", "november", "december",
@@ -84,13 +59,12 @@ def _and(parts: list[str]) -> str:
 def _projects_sentence(projects: ProjectFigures) -> str:
     realised = projects.counts[ProjectStatus.REALISED]
     pct = lambda n: dutch_pct(share(n, projects.total), 0)  # noqa: E731
-    one, many = _PROJECT_PHRASES[ProjectStatus.REALISED]
     text = (
         f"{realised} van de {projects.total} relanceprojecten ({pct(realised)}) "
-        f"{one if realised == 1 else many}"
+        f"{ProjectStatus.REALISED.phrase(realised)}"
     )
     others = [
-        f"{n} ({pct(n)}) {_PROJECT_PHRASES[status][0 if n == 1 else 1]}"
+        f"{n} ({pct(n)}) {ProjectStatus(status).phrase(n)}"
         for status in (s for s in PROJECT_STATUSES if s != ProjectStatus.REALISED)
         if (n := projects.counts[status])
     ]
@@ -137,7 +111,7 @@ def summary_text(summary: RoundSummary) -> str:
     for speerpunt in summary.by_speerpunt:
         figures = speerpunt.figures
         counts = ", ".join(
-            f"{n} {_SHORT[status]}"
+            f"{n} {ProjectStatus(status).word}"
             for status in PROJECT_STATUSES
             if (n := figures.projects.counts[status])
         )

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from milestones.models import MilestoneState
 from projects.models import FlagLevel, ProjectStatus
+from projects.templatetags.statuses import badge
 from relance.reporting import numbers
 
 register = template.Library()
@@ -103,6 +104,18 @@ def status_label(value: str | None) -> str:
 @register.filter
 def milestone_label(value: str | None) -> str:
     return str(MilestoneState(value).label) if value else "–"
+
+
+@register.filter
+def milestone_badge(value: str | None) -> str:
+    """A milestone status code as its badge (see projects.templatetags.statuses)."""
+    return badge(MilestoneState(value), "badge-milestone") if value else ""
+
+
+@register.filter
+def milestone_class(value: str | None) -> str:
+    """The CSS class of a milestone status's colour; empty for none."""
+    return MilestoneState(value).css_class if value else ""
 
 
 @register.filter

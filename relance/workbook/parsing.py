@@ -18,11 +18,9 @@ from django.utils.translation import gettext as _
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from milestones.models import MilestoneState
-from milestones.resources import MILESTONE_STATUS_WORDS
 from projects.models import IndicatorKind, ProjectStatus
 from projects.models.indicators import QUANTITY_DECIMAL_PLACES, QUANTITY_MAX_DIGITS
 from projects.models.rounds import RoundState
-from projects.resources import PROJECT_STATUS_WORDS
 
 
 class CellError(ValueError):
@@ -227,45 +225,14 @@ def _words(mapping: Mapping[str, str]) -> dict[str, str]:
     return {word.lower(): code for word, code in mapping.items()}
 
 
-S, M = ProjectStatus, MilestoneState
-
-# The words of workbook.md, then the stored codes, the colours and the labels of the reports.
-_PROJECT_STATUSES = _words(
-    {
-        **{word: code for code, word in PROJECT_STATUS_WORDS.items()},
-        **{code: code for code in S.values},
-        "grijs": S.NOT_STARTED,
-        "lichtgroen": S.STARTED,
-        "donkergroen": S.IN_PROGRESS,
-        "geel": S.REALISED,
-        "oranje": S.ATTENTION,
-        "rood": S.ACTION_REQUIRED,
-        "nog niet gestart": S.NOT_STARTED,
-        "in uitvoering volgens schema": S.IN_PROGRESS,
-        "bijzondere aandacht nodig": S.ATTENTION,
-        "bijkomende actie noodzakelijk": S.ACTION_REQUIRED,
-    }
-)
-
-_MILESTONE_STATUSES = _words(
-    {
-        **{word: code for code, word in MILESTONE_STATUS_WORDS.items()},
-        **{code: code for code in M.values},
-        "in vertraging": M.DELAYED,
-        "nog niet aangevat": M.FUTURE,
-    }
-)
-
-ROUND_STATE_WORDS = {RoundState.DRAFT: "", RoundState.OPEN: "open", RoundState.CLOSED: "gesloten"}
-_ROUND_STATES = _words(
-    {
-        "open": RoundState.OPEN,
-        "gesloten": RoundState.CLOSED,
-        "closed": RoundState.CLOSED,
-        "in voorbereiding": RoundState.DRAFT,
-        "draft": RoundState.DRAFT,
-    }
-)
+# The words of workbook.md, from the statuses' vocabulary (projects/models/statuses.py): the
+# export writes the first; an import reads them all, the stored codes and the labels too.
+PROJECT_STATUS_WORDS = {status.value: status.word for status in ProjectStatus}
+MILESTONE_STATUS_WORDS = {state.value: state.word for state in MilestoneState}
+ROUND_STATE_WORDS = {state.value: state.word for state in RoundState}
+_PROJECT_STATUSES = ProjectStatus.reading()
+_MILESTONE_STATUSES = MilestoneState.reading()
+_ROUND_STATES = RoundState.reading()
 
 _INDICATOR_KINDS = _words({code: code for code in IndicatorKind.values})
 
@@ -315,19 +282,8 @@ def coefficient(value: Any) -> int:
     return number
 
 
-FLAG_WORDS = {S.ATTENTION: "oranje", S.ACTION_REQUIRED: "rood"}
-_FLAGS = _words(
-    {
-        "oranje": S.ATTENTION,
-        "rood": S.ACTION_REQUIRED,
-        PROJECT_STATUS_WORDS[S.ATTENTION]: S.ATTENTION,
-        PROJECT_STATUS_WORDS[S.ACTION_REQUIRED]: S.ACTION_REQUIRED,
-        "bijzondere aandacht nodig": S.ATTENTION,
-        "bijkomende actie noodzakelijk": S.ACTION_REQUIRED,
-        S.ATTENTION.value: S.ATTENTION,
-        S.ACTION_REQUIRED.value: S.ACTION_REQUIRED,
-    }
-)
+FLAG_WORDS = {status.value: status.colour.word for status in ProjectStatus.flags()}
+_FLAGS = ProjectStatus.reading(ProjectStatus.flags())
 
 
 def flag_level(value: Any) -> str:

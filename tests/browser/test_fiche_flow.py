@@ -115,6 +115,6 @@ def test_owner_submits_and_coordinator_returns_approves_and_flags(page, plan):
     page.fill("input[name=actions-0-due_date]", "2025-03-31")
     submit(page, "Markeren")
     assert "Het project is gemarkeerd." in page.content()
-    assert page.locator(".badge.status-attention").first.is_visible()
+    assert page.locator(f".badge.{ProjectStatus.ATTENTION.css_class}").first.is_visible()
     assert Fiche.objects.get(pk=plan.pk).status == ProjectStatus.ATTENTION
     assert page.console_errors == []

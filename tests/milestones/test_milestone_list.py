@@ -186,8 +186,8 @@ def test_an_editor_sees_the_own_domains_statuses_but_not_another_domains(client,
         ("VV002/1", None, None),
     ]
     html = response.content.decode()
-    assert "milestone-on_schedule" in html
-    assert "milestone-delayed" not in html
+    assert MilestoneState.ON_SCHEDULE.css_class in html
+    assert MilestoneState.DELAYED.css_class not in html
     assert "31-3-2031" not in html
 
 
@@ -195,7 +195,7 @@ def test_a_coordinator_sees_every_status_of_the_open_round(client, coordinator, 
     client.force_login(coordinator)
     response = client.get(URL)
     assert rows(response)[2] == ("VV002/1", "in vertraging", dt.date(2031, 3, 31))
-    assert "milestone-delayed" in response.content.decode()
+    assert MilestoneState.DELAYED.css_class in response.content.decode()
 
 
 @pytest.mark.parametrize("query", ["status=delayed", "overdue=on", "status=delayed&domain=OMG"])

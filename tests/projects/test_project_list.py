@@ -154,7 +154,7 @@ def test_a_reader_cannot_choose_the_open_round(client, reader, plan):
     assert response.status_code == 200
     assert response.context["filter"].errors
     assert rows(response) == []
-    assert "status-action_required" not in response.content.decode()
+    assert ProjectStatus.ACTION_REQUIRED.css_class not in response.content.decode()
     assert export_csv(client, f"round={plan['open'].code}")[1:] == []
 
 
@@ -175,8 +175,8 @@ def test_an_editor_sees_the_own_domains_draft_but_not_another_domains(client, ed
         ("VV002", None, None),
     ]
     html = response.content.decode()
-    assert "status-in_progress" in html
-    assert "status-action_required" not in html
+    assert ProjectStatus.IN_PROGRESS.css_class in html
+    assert ProjectStatus.ACTION_REQUIRED.css_class not in html
     assert "review-submitted" not in html
 
 
@@ -184,7 +184,7 @@ def test_a_coordinator_sees_every_draft(client, coordinator, plan):
     client.force_login(coordinator)
     response = client.get(URL)
     assert rows(response)[1] == ("VV002", "bijkomende actie noodzakelijk", "ingediend")
-    assert "status-action_required" in response.content.decode()
+    assert ProjectStatus.ACTION_REQUIRED.css_class in response.content.decode()
 
 
 @pytest.mark.parametrize(

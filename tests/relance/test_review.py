@@ -97,7 +97,7 @@ def test_a_flag_becomes_the_projects_status_until_lifted(client, coordinator, fi
     action = FollowUpAction.objects.get(flag=flag)
     assert (action.owner, action.due_date) == ("Agentschap Wegen en Verkeer", dt.date(2030, 3, 31))
     page = client.get(fiche.project.get_absolute_url()).content.decode()
-    assert "status-action_required" in page  # shows everywhere with its colour
+    assert ProjectStatus.ACTION_REQUIRED.css_class in page  # shows everywhere with its colour
 
     response = act(client, fiche, "unflag", {"reason": ""})
     assert response.status_code == 400
