@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from projects.models import Fiche
-from projects.models.plan import money_field
+from projects.models.fields import money_field
 
 
 class FinanceReport(models.Model):

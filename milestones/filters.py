@@ -6,15 +6,13 @@ from typing import Any
 
 import django_filters
 from django import forms
-from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from projects.filters import RoundFilterSet
 from projects.models import PolicyDomain, ReportingRound, Speerpunt
 
-from . import queries
-from .models import Milestone, MilestoneState
+from .models import MilestoneQuerySet, MilestoneState
 
 DUE_CHOICES = [
     ("30", _("de komende 30 dagen")),
@@ -58,21 +56,19 @@ class MilestoneFilter(RoundFilterSet):
     )
 
     def with_round(
-        self, queryset: QuerySet[Milestone], reporting_round: ReportingRound | None
-    ) -> QuerySet[Milestone]:
-        return queries.with_status_in(queryset, reporting_round, self.user)
+        self, queryset: MilestoneQuerySet, reporting_round: ReportingRound | None
+    ) -> MilestoneQuerySet:
+        return queryset.with_status_in(reporting_round, self.user)  # type: ignore[arg-type]
 
-    def search(self, queryset: QuerySet[Milestone], name: str, value: str) -> QuerySet[Milestone]:
-        return queries.search(queryset, value)
+    def search(self, queryset: MilestoneQuerySet, name: str, value: str) -> MilestoneQuerySet:
+        return queryset.search(value)
 
-    def filter_due(
-        self, queryset: QuerySet[Milestone], name: str, value: str
-    ) -> QuerySet[Milestone]:
-        return queries.due_within(queryset, int(value), today=timezone.localdate())
+    def filter_due(self, queryset: MilestoneQuerySet, name: str, value: str) -> MilestoneQuerySet:
+        return queryset.due_within(int(value), today=timezone.localdate())
 
     def filter_overdue(
-        self, queryset: QuerySet[Milestone], name: str, value: Any
-    ) -> QuerySet[Milestone]:
+        self, queryset: MilestoneQuerySet, name: str, value: Any
+    ) -> MilestoneQuerySet:
         if not value:
             return queryset
-        return queries.overdue(queryset, self.chosen_round, today=timezone.localdate())
+        return queryset.overdue(self.chosen_round, today=timezone.localdate())

@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import CharField, DateField, OuterRef, Prefetch, Q, Subquery, Value
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from projects.models import Project, ReportingRound
+from projects.models import Fiche, Project, ReportingRound
 from projects.models.statuses import (
     DONKERGROEN,
     GRIJS,
@@ -21,6 +22,80 @@ from projects.models.statuses import (
     VocabularyChoices,
     Wording,
 )
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from projects.models import User
+
+
+class MilestoneQuerySet(models.QuerySet["Milestone"]):
+    """Reads of milestones for the lists and the project page.
+
+    A milestone's status in a round is part of its project's fiche: a user reads it exactly
+    when ``Fiche.objects.visible_to(user)`` lets them read that project's fiche in that
+    round. Another domain's draft in the open round stays hidden from an editor: in the
+    table, in its exports and in every count or filter built on ``with_status_in``.
+    """
+
+    def for_table(self) -> MilestoneQuerySet:
+        """With what the table shows beside each milestone, in the plan's order."""
+        return self.select_related("project__cluster__speerpunt", "project__domain").order_by(
+            "project__code", "number"
+        )
+
+    def with_status_in(
+        self, reporting_round: ReportingRound | None, user: User | AnonymousUser
+    ) -> MilestoneQuerySet:
+        """Annotate ``round_status`` and ``round_forecast`` from each milestone's status in
+        ``reporting_round``; None where it has none there or ``user`` may not read it."""
+        if reporting_round is None:
+            return self.annotate(
+                round_status=Value(None, output_field=CharField()),
+                round_forecast=Value(None, output_field=DateField()),
+            )
+        status = MilestoneStatus.objects.readable_in(reporting_round, user).filter(
+            milestone=OuterRef("pk")
+        )
+        return self.annotate(
+            round_status=Subquery(status.values("status")[:1]),
+            round_forecast=Subquery(status.values("forecast_date")[:1]),
+        )
+
+    def due_within(self, days: int, *, today: dt.date) -> MilestoneQuerySet:
+        """Milestones whose deadline falls in the coming ``days`` days, today included."""
+        return self.filter(deadline__gte=today, deadline__lte=today + dt.timedelta(days=days))
+
+    def overdue(
+        self, reporting_round: ReportingRound | None, *, today: dt.date
+    ) -> MilestoneQuerySet:
+        """Milestones past their deadline and still open (on schedule, delayed or not begun)
+        in ``reporting_round``, as annotated by ``with_status_in``.
+
+        A closed round's statuses describe its reference date, so the deadline is compared
+        with that date; the open round's (reference date still ahead) with today.
+        """
+        if reporting_round is None:
+            return self.none()
+        moment = min(today, reporting_round.reference_date)
+        return self.filter(Q(round_status__in=MilestoneState.open()), deadline__lt=moment)
+
+    def search(self, text: str) -> MilestoneQuerySet:
+        """Milestones whose description, or whose project's code or title, contains ``text``."""
+        text = text.strip()
+        if not text:
+            return self
+        return self.filter(
+            Q(description__icontains=text)
+            | Q(project__code__icontains=text)
+            | Q(project__title__icontains=text)
+        )
+
+    def prefetch_status_in(self, reporting_round: ReportingRound | None) -> MilestoneQuerySet:
+        """Prefetch each milestone's status in ``reporting_round`` as ``latest``: a list of
+        none or one (none at all without a round)."""
+        statuses = MilestoneStatus.objects.filter(round=reporting_round)
+        return self.prefetch_related(Prefetch("statuses", queryset=statuses, to_attr="latest"))
 
 
 class Milestone(models.Model):
@@ -35,6 +110,8 @@ class Milestone(models.Model):
     rrf_reference = models.CharField(
         _("RRF-referentie"), max_length=50, blank=True, help_text=_("Bijvoorbeeld I-2.09.")
     )
+
+    objects = MilestoneQuerySet.as_manager()
 
     class Meta:
         ordering = ["project", "number"]
@@ -82,6 +159,16 @@ def count_postponements(
     return before + (forecast > (expected_before or deadline))
 
 
+class MilestoneStatusQuerySet(models.QuerySet["MilestoneStatus"]):
+    def readable_in(
+        self, reporting_round: ReportingRound, user: User | AnonymousUser
+    ) -> MilestoneStatusQuerySet:
+        """The statuses of ``reporting_round`` that ``user`` may read: those of the projects
+        whose fiche in it ``Fiche.objects.visible_to(user)`` lets them read."""
+        readable = Fiche.objects.visible_to(user).filter(round=reporting_round).values("project_id")
+        return self.filter(round=reporting_round, milestone__project_id__in=readable)
+
+
 class MilestoneStatus(models.Model):
     """Where a milestone stands at a round."""
 
@@ -108,6 +195,7 @@ class MilestoneStatus(models.Model):
     postponements = models.PositiveSmallIntegerField(_("aantal keer uitgesteld"), default=0)
     note = models.TextField(_("toelichting"), blank=True)
 
+    objects = MilestoneStatusQuerySet.as_manager()
     history = HistoricalRecords()
 
     class Meta:

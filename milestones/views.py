@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
@@ -10,15 +9,14 @@ from django_tables2.export import ExportMixin
 
 from projects.exports import SafeTableExport
 
-from . import queries
 from .filters import MilestoneFilter
-from .models import Milestone
+from .models import Milestone, MilestoneQuerySet
 from .tables import MilestoneTable
 
 
 class MilestoneListView(ExportMixin, SingleTableMixin, FilterView):
     """Every milestone of the plan; the status columns show only what the user may read of
-    the chosen round (MilestoneFilter joins it through ``queries.with_status_in``)."""
+    the chosen round (MilestoneFilter joins it through ``Milestone.objects.with_status_in``)."""
 
     table_class = MilestoneTable
     filterset_class = MilestoneFilter
@@ -28,5 +26,5 @@ class MilestoneListView(ExportMixin, SingleTableMixin, FilterView):
     export_name = "mijlpalen"
     dataset_kwargs = {"title": _("Mijlpalen")}
 
-    def get_queryset(self) -> QuerySet[Milestone]:
-        return queries.for_table()
+    def get_queryset(self) -> MilestoneQuerySet:
+        return Milestone.objects.for_table()

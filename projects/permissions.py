@@ -1,52 +1,29 @@
 """Who may do what: one predicate per rule, so views and templates never repeat a rule.
 
 Roles are Django groups carrying permissions (see roles.py); editors also carry policy
-domains. Every predicate answers False for an anonymous or inactive user.
+domains. Every predicate answers False for an anonymous or inactive user. The predicates
+read from the user alone, which the querysets' visibility rules need too, are written in
+grants.py (it imports no model) and re-exported here.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from .models.rounds import ReviewState
+from .grants import can_manage_rounds as can_manage_rounds
+from .grants import can_read_all_open_fiches as can_read_all_open_fiches
+from .grants import can_read_open_round as can_read_open_round
+from .grants import can_review as can_review
+from .grants import is_active_user
+from .models.fiches import ReviewState
 
 if TYPE_CHECKING:
     from .models import Fiche, FollowUpAction, Project
 
 
-def _active(user: Any) -> bool:
-    return bool(user and user.is_authenticated and user.is_active)
-
-
-def can_manage_rounds(user: Any) -> bool:
-    """Create, open and close reporting rounds; see draft rounds."""
-    return _active(user) and user.has_perm("projects.manage_round")
-
-
-def can_review(user: Any) -> bool:
-    """Approve or return fiches, flag projects orange or red."""
-    return _active(user) and user.has_perm("projects.review_fiche")
-
-
-def can_read_all_open_fiches(user: Any) -> bool:
-    """Read every domain's fiches of the open round."""
-    return _active(user) and (
-        user.has_perm("projects.edit_any_fiche") or user.has_perm("projects.review_fiche")
-    )
-
-
-def can_read_open_round(user: Any) -> bool:
-    """Read at least some fiches of the open round: coordinators, and editors with a domain."""
-    return can_read_all_open_fiches(user) or (
-        _active(user)
-        and user.has_perm("projects.edit_own_domain_fiche")
-        and bool(user.editable_domain_ids)
-    )
-
-
 def can_report_for(user: Any, project: Project) -> bool:
     """Open this project's fiche form at all: its domain's editors, coordinators, admins."""
-    if not _active(user):
+    if not is_active_user(user):
         return False
     if user.has_perm("projects.edit_any_fiche"):
         return True
@@ -96,8 +73,8 @@ def can_update_follow_up(user: Any, action: FollowUpAction) -> bool:
 
 
 def can_export_workbook(user: Any) -> bool:
-    return _active(user) and user.has_perm("projects.export_workbook")
+    return is_active_user(user) and user.has_perm("projects.export_workbook")
 
 
 def can_import_workbook(user: Any) -> bool:
-    return _active(user) and user.has_perm("projects.import_workbook")
+    return is_active_user(user) and user.has_perm("projects.import_workbook")

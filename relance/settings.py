@@ -281,7 +281,7 @@ SPECTACULAR_SETTINGS = {
     "SERVE_AUTHENTICATION": [],
     "SCHEMA_PATH_PREFIX": "/api/",
     "ENUM_NAME_OVERRIDES": {
-        "ProjectStatusEnum": "projects.models.rounds.ProjectStatus",
+        "ProjectStatusEnum": "projects.models.statuses.ProjectStatus",
         "MilestoneStatusEnum": "milestones.models.MilestoneState",
     },
 }

@@ -301,12 +301,11 @@ def _milestones_due(*, today: dt.date, config: Config) -> list[tuple[Milestone, 
     )
     due: list[tuple[Milestone, Key]] = []
     for milestone in milestones:
-        days_after = (today - milestone.due_on).days
+        due_on: dt.date = milestone.due_on  # type: ignore[attr-defined]
+        days_after = (today - due_on).days
         stage = active_stage(config.milestone, days_after, catch_up=config.catch_up)
         if stage is not None:
-            key = Key(
-                ReminderItem.MILESTONE.value, milestone.pk, stage_name(stage), milestone.due_on
-            )
+            key = Key(ReminderItem.MILESTONE.value, milestone.pk, stage_name(stage), due_on)
             due.append((milestone, key))
     return due
 

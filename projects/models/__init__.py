@@ -1,7 +1,8 @@
+from .fiches import Fiche, ReviewState
 from .indicators import Indicator, IndicatorDefinition, IndicatorKind, IndicatorValue
 from .plan import Cluster, PolicyDomain, Project, Speerpunt, TransitionCoefficient
 from .review import FlagLevel, FollowUpAction, ReviewAction, ReviewEvent, StatusFlag
-from .rounds import Fiche, ReportingRound, ReviewState
+from .rounds import ReportingRound
 from .statuses import ProjectStatus
 from .users import User
 

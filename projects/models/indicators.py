@@ -82,6 +82,16 @@ class IndicatorDefinitionQuerySet(models.QuerySet["IndicatorDefinition"]):
         )
         return self._one_per_indicator(candidates, preference)
 
+    def of_project(self, project: Project) -> IndicatorDefinitionQuerySet:
+        return self.filter(indicator__project=project)
+
+    def with_value_in(self, reporting_round: ReportingRound) -> IndicatorDefinitionQuerySet:
+        """Annotate ``round_value``: the indicator's value in ``reporting_round``, or None."""
+        value = IndicatorValue.objects.filter(
+            round=reporting_round, indicator=OuterRef("indicator")
+        )
+        return self.annotate(round_value=Subquery(value.values("value")[:1]))
+
     def published(self) -> IndicatorDefinitionQuerySet:
         """Each indicator's definition as of the latest closed round that defines it: what
         the public sees. An indicator only a draft or a pending definition knows is absent."""

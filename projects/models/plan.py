@@ -5,21 +5,19 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from django.db import models
-from django.db.models import CharField, F, OuterRef, Q, Subquery, Value
+from django.db.models import CharField, Count, F, OuterRef, Q, Subquery, Sum, Value
 from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+
+from .fiches import Fiche
+from .fields import money_field
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
 
     from .rounds import ReportingRound
     from .users import User
-
-
-def money_field(verbose_name: Any, **options: Any) -> models.DecimalField:
-    """An amount in euro: exact to the cent, up to a thousand billion."""
-    return models.DecimalField(verbose_name, max_digits=15, decimal_places=2, **options)
 
 
 class PolicyDomain(models.Model):
@@ -61,12 +59,25 @@ class PolicyDomain(models.Model):
         return self.name_en if self.name_en and get_language() == "en" else self.name
 
 
+class SpeerpuntQuerySet(models.QuerySet["Speerpunt"]):
+    def with_totals(self) -> SpeerpuntQuerySet:
+        """Annotate ``cluster_count``, ``project_count`` and ``budget_eur`` (None of no
+        project): each speerpunt's part of the plan."""
+        return self.annotate(
+            cluster_count=Count("clusters", distinct=True),
+            project_count=Count("clusters__projects", distinct=True),
+            budget_eur=Sum("clusters__projects__budget_eur"),
+        )
+
+
 class Speerpunt(models.Model):
     """A spearhead of the plan; numbered 1 to 7 in Vlaamse Veerkracht."""
 
     number = models.PositiveSmallIntegerField(_("nummer"), unique=True)
     name = models.CharField(_("naam"), max_length=200)
     name_en = models.CharField(_("naam (Engels)"), max_length=200, blank=True)
+
+    objects = SpeerpuntQuerySet.as_manager()
 
     class Meta:
         ordering = ["number"]
@@ -116,6 +127,15 @@ class TransitionCoefficient(models.IntegerChoices):
 
 
 class ProjectQuerySet(models.QuerySet["Project"]):
+    def totals(self) -> dict[str, Any]:
+        """``cluster_count``, ``project_count`` and ``budget_eur`` (None of no project) of
+        these projects, in one query."""
+        return self.aggregate(
+            cluster_count=Count("cluster", distinct=True),
+            project_count=Count("pk"),
+            budget_eur=Sum("budget_eur"),
+        )
+
     def in_plan_at(self, reporting_round: ReportingRound) -> ProjectQuerySet:
         """Projects still monitored in the plan at ``reporting_round``: those that did not
         leave it in that round or before."""
@@ -138,8 +158,6 @@ class ProjectQuerySet(models.QuerySet["Project"]):
         rule, so that no page, export or count built on this queryset (filters on these
         annotations included) can reveal another domain's draft of the open round.
         """
-        from .rounds import Fiche
-
         if reporting_round is None:
             return self.annotate(
                 round_status=Value(None, output_field=CharField()),

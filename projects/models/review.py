@@ -4,6 +4,7 @@ what happened to a fiche."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from django.conf import settings
@@ -12,7 +13,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .rounds import Fiche
+from .fiches import Fiche
 from .statuses import ProjectStatus
 
 if TYPE_CHECKING:
@@ -213,6 +214,15 @@ class ReviewAction(models.TextChoices):
     IMPORTED = "imported", _("geïmporteerd")
 
 
+class ReviewEventQuerySet(models.QuerySet["ReviewEvent"]):
+    def of_fiches(self, fiches: Iterable[Fiche]) -> ReviewEventQuerySet:
+        return self.filter(fiche__in=[fiche.pk for fiche in fiches])
+
+    def for_history(self) -> ReviewEventQuerySet:
+        """Latest first, with the fiche's round and who acted: a review history."""
+        return self.select_related("fiche__round", "by").order_by("-at", "-pk")
+
+
 class ReviewEvent(models.Model):
     """One step in a fiche's review, for the project's review history."""
 
@@ -230,6 +240,8 @@ class ReviewEvent(models.Model):
     )
     at = models.DateTimeField(_("op"), default=timezone.now)
     comment = models.TextField(_("opmerking"), blank=True)
+
+    objects = ReviewEventQuerySet.as_manager()
 
     class Meta:
         ordering = ["-at", "-pk"]

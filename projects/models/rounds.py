@@ -1,22 +1,23 @@
-"""Reporting rounds (meetmomenten) and the fiche of a project in a round."""
+"""Reporting rounds (meetmomenten); the fiche of a project in a round is in fiches.py."""
 
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import BigIntegerField, F, OuterRef, Q, Subquery, Sum
+from django.db.models import BigIntegerField, Count, Exists, F, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Cast, Coalesce, Round
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
-from .plan import Project, money_field
-from .statuses import ProjectStatus, VocabularyChoices, Wording
+from projects.grants import can_manage_rounds, can_read_open_round
+
+from .fields import money_field
+from .statuses import VocabularyChoices, Wording
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
@@ -29,6 +30,12 @@ class RoundState(VocabularyChoices):
     DRAFT = "draft", Wording(("",)), _("in voorbereiding")
     OPEN = "open", Wording(("open",)), _("open")
     CLOSED = "closed", Wording(("gesloten",)), _("gesloten")
+
+
+def _fiches() -> Any:
+    """The fiche model, reached through the rounds' ``fiches`` relation: fiches.py imports
+    this module, so this one does not import it."""
+    return ReportingRound._meta.get_field("fiches").related_model
 
 
 class RoundClosedError(ValidationError):
@@ -45,8 +52,6 @@ class ReportingRoundQuerySet(models.QuerySet["ReportingRound"]):
     def visible_to(self, user: User | AnonymousUser) -> ReportingRoundQuerySet:
         """Closed rounds for everyone; the open round for those who report in it; drafts for
         those who prepare them."""
-        from projects.permissions import can_manage_rounds, can_read_open_round
-
         if can_manage_rounds(user):
             return self.all()
         if can_read_open_round(user):
@@ -59,13 +64,27 @@ class ReportingRoundQuerySet(models.QuerySet["ReportingRound"]):
         database; None for a round without fiches."""
         budget = Coalesce("finance__budget_eur", "project__budget_eur")
         total = (
-            Fiche.objects.filter(round=OuterRef("pk"))
+            _fiches()
+            .objects.filter(round=OuterRef("pk"))
             .order_by()
             .values("round")
             .annotate(cents=Sum(Cast(Round(budget * 100), BigIntegerField())))
             .values("cents")
         )
         return self.annotate(budget_total_cents=Subquery(total))
+
+    def with_fiche_count(self, user: User | AnonymousUser) -> ReportingRoundQuerySet:
+        """Annotate ``fiche_count``: each round's fiches that ``user`` may read."""
+        readable = Q(fiches__in=_fiches().objects.visible_to(user))
+        return self.annotate(fiche_count=Count("fiches", filter=readable))
+
+    def after_closed(self, fiches: models.QuerySet[Any]) -> ReportingRoundQuerySet:
+        """The rounds after every closed round of ``fiches``: for a project's fiches, the
+        rounds it may leave the plan from (``leave_plan`` refuses the others)."""
+        closed_since = fiches.filter(
+            round__state=RoundState.CLOSED, round__reference_date__gte=OuterRef("reference_date")
+        )
+        return self.exclude(Exists(closed_since))
 
 
 class ReportingRound(models.Model):
@@ -230,144 +249,3 @@ def resolve_envelopes(chain: list[ReportingRound]) -> list[Decimal | None]:
             earlier = (Decimal(cents) / 100).quantize(Decimal("0.01")) if cents else None
         resolved.append(earlier)
     return resolved[::-1]
-
-
-class ReviewState(models.TextChoices):
-    DRAFT = "draft", _("concept")
-    SUBMITTED = "submitted", _("ingediend")
-    APPROVED = "approved", _("goedgekeurd")
-    RETURNED = "returned", _("teruggestuurd")
-
-
-class FicheQuerySet(models.QuerySet["Fiche"]):
-    def repeating_a_finished_status(self) -> FicheQuerySet:
-        """Fiches of a finished project (realised, stopped) that repeat the status of the
-        project's fiche in the round before: what opening a round carries forward, and so
-        what an imported plan's rows of such a project are."""
-        before = (
-            Fiche.objects.filter(
-                project=OuterRef("project"),
-                round__reference_date__lt=OuterRef("round__reference_date"),
-            )
-            .order_by("-round__reference_date")
-            .values("status")[:1]
-        )
-        return self.filter(status__in=ProjectStatus.finished()).filter(status=Subquery(before))
-
-    def visible_to(self, user: User | AnonymousUser) -> FicheQuerySet:
-        """Closed rounds for every signed-in user; the open round for its coordinators and the
-        editors of the project's domain; draft rounds for the coordinators."""
-        from projects.permissions import (
-            can_manage_rounds,
-            can_read_all_open_fiches,
-            can_read_open_round,
-        )
-
-        closed = Q(round__state=RoundState.CLOSED)
-        if can_manage_rounds(user):
-            return self.all()
-        if can_read_all_open_fiches(user):
-            return self.filter(closed | Q(round__state=RoundState.OPEN))
-        if not can_read_open_round(user):
-            # Domains alone give nothing: only an editor reads the own domains' drafts.
-            return self.filter(closed)
-        domains: frozenset[int] = getattr(user, "editable_domain_ids", frozenset())
-        own_open = Q(round__state=RoundState.OPEN, project__domain_id__in=domains)
-        return self.filter(closed | own_open)
-
-
-class Fiche(models.Model):
-    """The report of one project in one round: its status, narrative and review."""
-
-    round = models.ForeignKey(
-        ReportingRound,
-        verbose_name=_("meetmoment"),
-        on_delete=models.PROTECT,
-        related_name="fiches",
-    )
-    project = models.ForeignKey(
-        Project, verbose_name=_("project"), on_delete=models.PROTECT, related_name="fiches"
-    )
-    # The project's status for the round, as every report counts it: the owner's
-    # proposal, or the coordinators' orange or red flag while one is raised.
-    status = models.CharField(
-        _("status"),
-        max_length=20,
-        choices=ProjectStatus.choices,
-        default=ProjectStatus.NOT_STARTED,
-    )
-    owner_status = models.CharField(
-        _("status volgens de projecteigenaar"),
-        max_length=20,
-        choices=ProjectStatus.owner_choices(),
-        default=ProjectStatus.NOT_STARTED,
-    )
-    narrative = models.TextField(_("toelichting"), blank=True)
-    review_state = models.CharField(
-        _("beoordeling"), max_length=10, choices=ReviewState.choices, default=ReviewState.DRAFT
-    )
-    submitted_at = models.DateTimeField(_("ingediend op"), null=True, blank=True)
-    submitted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("ingediend door"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    reviewed_at = models.DateTimeField(_("beoordeeld op"), null=True, blank=True)
-    reviewed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("beoordeeld door"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    review_comment = models.TextField(_("opmerking bij de beoordeling"), blank=True)
-    # A finished (realised or stopped) project's fiche, carried unchanged from the round
-    # before when this round opened: it keeps counting, and needs no work.
-    carried_forward = models.BooleanField(_("overgenomen"), default=False)
-    # Optimistic locking: a save must name the version it started from.
-    version = models.PositiveIntegerField(_("versie"), default=1)
-    updated_at = models.DateTimeField(_("gewijzigd op"), auto_now=True)
-
-    objects = FicheQuerySet.as_manager()
-    history = HistoricalRecords()
-
-    class Meta:
-        ordering = ["round", "project"]
-        verbose_name = _("fiche")
-        verbose_name_plural = _("fiches")
-        permissions = [
-            ("edit_own_domain_fiche", _("Kan de fiches van de eigen beleidsdomeinen invullen")),
-            ("edit_any_fiche", _("Kan elke fiche van het open meetmoment invullen")),
-            ("review_fiche", _("Kan fiches beoordelen en projecten oranje of rood markeren")),
-            ("export_workbook", _("Kan het plan als werkboek exporteren")),
-            ("import_workbook", _("Kan een werkboek van het plan importeren")),
-        ]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["round", "project"], name="fiche_one_per_project_round"
-            ),
-            models.CheckConstraint(
-                condition=Q(status__in=ProjectStatus.values), name="fiche_status_valid"
-            ),
-            models.CheckConstraint(
-                condition=Q(review_state__in=ReviewState.values), name="fiche_review_state_valid"
-            ),
-            models.CheckConstraint(
-                condition=Q(
-                    owner_status__in=[value for value, _label in ProjectStatus.owner_choices()]
-                ),
-                name="fiche_owner_status_not_a_flag",
-            ),
-            models.CheckConstraint(condition=Q(version__gte=1), name="fiche_version_positive"),
-        ]
-        indexes = [models.Index(fields=["round", "status"], name="fiche_round_status_idx")]
-
-    def __str__(self) -> str:
-        return f"{self.project.code} @ {self.round.code}"
-
-    def get_absolute_url(self) -> str:
-        return reverse("project", args=[self.project.code])

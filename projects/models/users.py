@@ -54,13 +54,14 @@ class User(AbstractUser):
     @cached_property
     def editable_domain_ids(self) -> frozenset[int]:
         """The user's domains and every domain merged into one of them."""
-        from .plan import PolicyDomain
-
         if self.pk is None:
             return frozenset()
+        # The model of ``domains``: reached through the relation, so that this module, which
+        # plan.py imports, imports nothing of the plan.
+        domain_model = self.domains.model
         own = (
             Q(members=self)
             | Q(merged_into__members=self)
             | Q(merged_into__merged_into__members=self)
         )
-        return frozenset(PolicyDomain.objects.filter(own).values_list("pk", flat=True))
+        return frozenset(domain_model.objects.filter(own).values_list("pk", flat=True))

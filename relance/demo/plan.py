@@ -8,23 +8,19 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from milestones.models import MilestoneState, count_postponements
 from projects.models import ProjectStatus
 
 from .data import (
     CHOSEN_STATUS,
     CLUSTER_TRANSITIONS,
     CLUSTERS,
-    DELAY_REASONS,
     DONORS_OF_VV181,
     ENTITIES,
     KNOWN_PROJECTS,
     LEAVERS,
     LEAVERS_FROM,
-    MILESTONE_PIVOT,
     MILESTONE_STEPS,
     MILLION,
-    ON_SCHEDULE_OR_REALISED_2023,
     PROJECTS_PER_SPEERPUNT,
     PUBLISHED_STATUS,
     ROUNDS,
@@ -70,19 +66,7 @@ class DemoProject:
         return next((plan for plan in ROUNDS if self.statuses.get(plan.code) in S.finished()), None)
 
 
-@dataclass(frozen=True)
-class MilestoneRow:
-    """A milestone's status in one round."""
-
-    index: int  # into DemoPlan.milestones
-    status: MilestoneState
-    realised_on: dt.date | None = None
-    forecast: dt.date | None = None
-    postponements: int = 0
-    delay_reason: str = ""
-
-
-def _spread(
+def spread(
     total: int, weights: Sequence[float], floors: Sequence[int], caps: Sequence[int]
 ) -> list[int]:
     """Share ``total`` out in whole euros: at least the floor, at most the cap, in proportion
@@ -113,7 +97,7 @@ def _spread(
     return alloc
 
 
-def _days(rng: random.Random, first: dt.date, last: dt.date) -> dt.date:
+def day_between(rng: random.Random, first: dt.date, last: dt.date) -> dt.date:
     """A day between ``first`` and ``last``, both included."""
     return first + dt.timedelta(days=rng.randint(0, max(0, (last - first).days)))
 
@@ -188,7 +172,8 @@ class _Draw:
 
 
 class DemoPlan:
-    """Generates the plan in memory, then load.py writes it in a handful of bulk inserts."""
+    """Generates the plan in memory (progress.py adds its milestone statuses and money),
+    then load.py writes it in a handful of bulk inserts."""
 
     def __init__(self, seed: int = SEED) -> None:
         self.rng = random.Random(seed)
@@ -258,7 +243,7 @@ class DemoPlan:
             rest = millions * MILLION - sum(p.budget for p in fixed)
             # Budgets in thousands of euro, like the plan's tables.
             weights = [rng.lognormvariate(0, 0.9) for _ in free]
-            shares = _spread(rest // 1000, weights, [100] * len(free), [rest] * len(free))
+            shares = spread(rest // 1000, weights, [100] * len(free), [rest] * len(free))
             for p, share in zip(free, shares, strict=True):
                 p.budget = share * 1000
         for p in self.projects:
@@ -329,9 +314,9 @@ class DemoPlan:
                 p.start = dt.date(2022, 9, 1)
             elif waiting:
                 after = waiting[-1].reference_date + dt.timedelta(days=10)
-                p.start = _days(rng, after, active.reference_date - dt.timedelta(days=10))
+                p.start = day_between(rng, after, active.reference_date - dt.timedelta(days=10))
             else:
-                p.start = _days(rng, dt.date(2020, 7, 1), dt.date(2021, 3, 1))
+                p.start = day_between(rng, dt.date(2020, 7, 1), dt.date(2021, 3, 1))
             finished = p.finished_in()
             if finished and p.statuses[finished.code] == S.REALISED:
                 ref = finished.reference_date
@@ -344,7 +329,7 @@ class DemoPlan:
 
     def _milestones(self) -> list[tuple[DemoProject, int, dt.date, str]]:
         rng = self.rng
-        counts = _spread(
+        counts = spread(
             TOTAL_MILESTONES - 5,
             [rng.uniform(0.5, 1.5) for _ in range(180)],
             [4] * 180,
@@ -362,176 +347,3 @@ class DemoPlan:
                 ]
                 milestones.append((p, i + 1, at, step))
         return milestones
-
-    # -- milestone statuses -------------------------------------------------------------------
-
-    def milestone_statuses(self) -> dict[str, list[MilestoneRow]]:
-        """Every round's milestone statuses, from one story per milestone.
-
-        Each milestone gets a realisation date (or none yet); December 2023 is fixed to the
-        published 1483 of 1753 by choosing which milestones are late then, and which have
-        not begun. Every round then reads the same story at its reference date, so a
-        realised milestone stays realised with its date, and a delayed one's expected date
-        only moves later (counted with count_postponements).
-        """
-        rng = self.rng
-        pivot = ROUND_BY_CODE[MILESTONE_PIVOT].reference_date
-        last = ROUNDS[-1]
-        realised_on: dict[int, dt.date] = {}
-        delayed_candidates, future_candidates = [], []
-        for index, (p, _number, deadline, _step) in enumerate(self.milestones):
-            finished = p.finished_in()
-            if finished and p.statuses[finished.code] == S.REALISED:
-                realised_on[index] = min(
-                    max(deadline + dt.timedelta(days=rng.randrange(-20, 20)), p.start), p.end
-                )
-                if finished.reference_date > pivot and deadline <= pivot:
-                    realised_on[index] = min(realised_on[index], pivot)
-                    delayed_candidates.append(index)
-            elif deadline <= pivot:
-                realised_on[index] = min(
-                    max(deadline + dt.timedelta(days=rng.randrange(-30, 150)), p.start), pivot
-                )
-                if p.statuses[MILESTONE_PIVOT] not in S.finished():
-                    delayed_candidates.append(index)
-            elif p.statuses.get(last.code, S.STOPPED) not in S.finished():
-                if deadline <= last.reference_date:
-                    realised_on[index] = deadline + dt.timedelta(days=rng.randrange(-30, 150))
-                else:
-                    future_candidates.append(index)
-        stopped = sum(
-            1
-            for index, (p, *_rest) in enumerate(self.milestones)
-            if p.statuses[MILESTONE_PIVOT] == S.STOPPED and index not in realised_on
-        )
-        missing = len(self.milestones) - ON_SCHEDULE_OR_REALISED_2023 - stopped
-        flagged = {p.number for p in self.projects if p.statuses[MILESTONE_PIVOT] in S.flags()}
-        delayed_candidates.sort(
-            key=lambda i: (self.milestones[i][0].number not in flagged, rng.random())
-        )
-        delayed = delayed_candidates[: int(missing * 0.7)]
-        future_candidates.sort(key=lambda i: self.milestones[i][2], reverse=True)
-        self.future = set(future_candidates[: missing - len(delayed)])
-        for index in delayed:
-            p = self.milestones[index][0]
-            finished = p.finished_in()
-            if finished:  # realised in 2024: late, but before the project's end
-                realised_on[index] = _days(rng, pivot + dt.timedelta(days=10), p.end)
-            elif p.left_plan or rng.random() < 0.5:
-                realised_on.pop(index, None)
-            else:
-                realised_on[index] = _days(
-                    rng, pivot + dt.timedelta(days=10), dt.date(2024, 11, 30)
-                )
-        slips = {index: rng.randrange(120, 300) for index in range(len(self.milestones))}
-        reasons = {index: rng.choice(DELAY_REASONS) for index in range(len(self.milestones))}
-
-        by_round: dict[str, list[MilestoneRow]] = {}
-        before: dict[int, MilestoneRow] = {}
-        for plan in ROUNDS:
-            rows = []
-            for index, (p, _number, deadline, _step) in enumerate(self.milestones):
-                if plan.code not in p.statuses:
-                    continue
-                status, on, forecast = self._status_at(
-                    plan, p, index, deadline, realised_on.get(index), slips[index]
-                )
-                previous = before.get(index)
-                count = count_postponements(
-                    before=previous.postponements if previous else 0,
-                    expected_before=previous.forecast if previous else None,
-                    deadline=deadline,
-                    forecast=forecast,
-                )
-                row = MilestoneRow(
-                    index=index,
-                    status=status,
-                    realised_on=on,
-                    forecast=forecast,
-                    postponements=count,
-                    delay_reason=reasons[index] if forecast else "",
-                )
-                rows.append(row)
-                before[index] = row
-            by_round[plan.code] = rows
-        return by_round
-
-    def _status_at(
-        self,
-        plan: RoundPlan,
-        project: DemoProject,
-        index: int,
-        deadline: dt.date,
-        realised_on: dt.date | None,
-        slip: int,
-    ) -> tuple[MilestoneState, dt.date | None, dt.date | None]:
-        ref = plan.reference_date
-        if realised_on and realised_on <= ref:
-            return MilestoneState.REALISED, realised_on, None
-        finished = project.finished_in()
-        if finished and finished.reference_date <= ref:
-            return MilestoneState.STOPPED, None, None
-        if index in self.future or project.statuses[plan.code] == S.NOT_STARTED:
-            return MilestoneState.FUTURE, None, None
-        if deadline <= ref:
-            if realised_on:
-                return MilestoneState.DELAYED, None, realised_on
-            # Not realised yet: the expected date moves a slip later each time it is passed.
-            expected = deadline + dt.timedelta(days=slip)
-            while expected <= ref + dt.timedelta(days=30):
-                expected += dt.timedelta(days=slip)
-            return MilestoneState.DELAYED, None, expected
-        return MilestoneState.ON_SCHEDULE, None, None
-
-    # -- money -------------------------------------------------------------------------------
-
-    def finance(self) -> dict[str, dict[int, tuple[int, int, int]]]:
-        """Per round and project number: (budget at the round, VAK, VEK), cumulative.
-
-        VAK and VEK never fall; a finished project's stay as they were; VEK ≤ VAK ≤ the
-        project's budget (the lower one where money moved to VV181)."""
-        rng = self.rng
-        appetite = {p.number: rng.uniform(0.6, 1.4) for p in self.projects}
-        progress = {S.NOT_STARTED: 0.0, S.STARTED: 0.5, S.REALISED: 3.0, S.STOPPED: 0.1}
-        before_vv181 = ROUND_BY_CODE[VV181_FROM].reference_date
-        previous: dict[int, tuple[int, int, int]] = {}
-        result = {}
-        for plan in ROUNDS:
-            members = self.members(plan.code)
-            budgets = [
-                p.budget_2021 if plan.reference_date < before_vv181 else p.budget for p in members
-            ]
-            done = [
-                p.number in previous and p.finished_in() is not None
-                and p.finished_in().reference_date < plan.reference_date  # type: ignore[union-attr]
-                for p in members
-            ]  # fmt: skip
-            weights = [
-                0.0 if stays else p.budget * appetite[p.number] * progress.get(
-                    p.statuses[plan.code], 1.0
-                )
-                for p, stays in zip(members, done, strict=True)
-            ]  # fmt: skip
-            floors = [previous.get(p.number, (0, 0, 0))[1] for p in members]
-            caps = [
-                floor if stays else p.budget
-                for p, floor, stays in zip(members, floors, done, strict=True)
-            ]
-            committed = _spread(plan.committed_eur, weights, floors, caps)
-            paid_floors = [previous.get(p.number, (0, 0, 0))[2] for p in members]
-            paid_caps = [
-                floor if stays else c
-                for floor, c, stays in zip(paid_floors, committed, done, strict=True)
-            ]
-            paid = _spread(
-                plan.paid_eur,
-                [w * rng.uniform(0.5, 1.5) for w in weights],
-                paid_floors,
-                paid_caps,
-            )
-            result[plan.code] = {
-                p.number: (b, c, v)
-                for p, b, c, v in zip(members, budgets, committed, paid, strict=True)
-            }
-            previous = {**previous, **result[plan.code]}
-        return result

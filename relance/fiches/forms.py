@@ -32,7 +32,7 @@ from .snapshots import FicheView, MilestoneView
 # never reaches the database (where SQLite would raise OverflowError).
 ID_MAX = 9_223_372_036_854_775_807
 VERSION_MAX = 2_147_483_647
-# Money as projects.models.plan.money_field stores it.
+# Money as projects.models.fields.money_field stores it.
 MONEY_MAX_DIGITS, MONEY_DECIMAL_PLACES = 15, 2
 
 

@@ -11,10 +11,10 @@ from django.utils.translation import gettext as _
 
 from milestones.models import MilestoneState
 from projects.models import ProjectStatus
-from relance.summary.figures import MILESTONE_STATUSES, PROJECT_STATUSES
+from relance.summary.values import MILESTONE_STATUSES, PROJECT_STATUSES
 
 if TYPE_CHECKING:
-    from .dashboard import RoundRow, Scope, SpeerpuntRow
+    from .rows import RoundRow, Scope, SpeerpuntRow
 
 # The statuses take their colours from their vocabulary (projects/models/statuses.py).
 MONEY_COLOURS = {"budget": "#d9dad6", "committed": "#0a3a78", "paid": "#5b9bd5"}

@@ -18,7 +18,7 @@ from django.db.models.functions import Coalesce
 from milestones.models import Milestone, MilestoneState
 from projects.models import Project, ProjectStatus, ReportingRound, StatusFlag
 from relance.summary import RoundSummary, round_summary
-from relance.summary.figures import PROJECT_STATUSES
+from relance.summary.values import PROJECT_STATUSES
 
 NONE = ""  # a project without a fiche in one of the two rounds
 

@@ -29,12 +29,12 @@ from projects.models import (
 )
 from projects.models.statuses import VocabularyChoices
 from relance.summary import RoundSummary, round_summary, summary_text
-from relance.summary.figures import (
+from relance.summary.figures import scope
+from relance.summary.values import (
     MILESTONE_STATUSES,
     PROJECT_STATUSES,
     Figures,
     round_half_up,
-    scope,
     share,
 )
 

@@ -20,16 +20,16 @@ The figures are aggregated in SQL, in five queries whatever the plan's size. Amo
 summed as whole cents, so that SQLite (which sums decimals as floats) is exact too.
 """
 
-from .figures import (
+from .figures import round_summary
+from .text import dutch_euro, dutch_number, dutch_pct, summary_text
+from .values import (
     Figures,
     MilestoneFigures,
     MoneyFigures,
     ProjectFigures,
     RoundSummary,
     SpeerpuntFigures,
-    round_summary,
 )
-from .text import dutch_euro, dutch_number, dutch_pct, summary_text
 
 __all__ = [
     "Figures",

@@ -12,10 +12,10 @@ from typing import TYPE_CHECKING
 
 from projects.models import ProjectStatus
 
-from .figures import PROJECT_STATUSES, share
+from .values import PROJECT_STATUSES, share
 
 if TYPE_CHECKING:
-    from .figures import ProjectFigures, RoundSummary
+    from .values import ProjectFigures, RoundSummary
 
 _MONTHS = (
     "januari", "februari", "maart", "april", "mei", "juni",

@@ -1,7 +1,6 @@
 """Plan-wide pages: the dashboard and the health check."""
 
 from django.contrib.auth.decorators import login_not_required
-from django.db.models import Count, Sum
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
@@ -19,18 +18,8 @@ def home(request: AuthenticatedRequest) -> HttpResponse:
     """The dashboard of a round (``?round=CODE``, the latest closed one by default), for the
     whole plan or part of it (``speerpunt``, ``domain``, ``rrf``); below it, the plan's
     structure and its rounds."""
-    speerpunten = list(
-        Speerpunt.objects.annotate(
-            cluster_count=Count("clusters", distinct=True),
-            project_count=Count("clusters__projects", distinct=True),
-            budget_eur=Sum("clusters__projects__budget_eur"),
-        ).order_by("number")
-    )
-    totals = Project.objects.aggregate(
-        cluster_count=Count("cluster", distinct=True),
-        project_count=Count("pk"),
-        budget_eur=Sum("budget_eur"),
-    )
+    speerpunten = list(Speerpunt.objects.with_totals().order_by("number"))
+    totals = Project.objects.totals()
     shown = list(reportable_rounds(request.user))
     form = DashboardFilterForm(
         request.GET,

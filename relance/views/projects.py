@@ -9,7 +9,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import OuterRef, Prefetch, Subquery
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.formats import number_format
@@ -17,18 +16,14 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_POST
 
-from milestones.models import MilestoneStatus
 from projects.http import AuthenticatedRequest
 from projects.models import (
     Fiche,
     IndicatorDefinition,
-    IndicatorValue,
     Project,
     ReportingRound,
     ReviewEvent,
-    StatusFlag,
 )
-from projects.models.rounds import RoundState
 from projects.permissions import can_report_for, can_take_out_of_plan
 from relance import services
 from relance.forms import LeavePlanForm
@@ -65,59 +60,29 @@ def project_detail(request: AuthenticatedRequest, code: str) -> HttpResponse:
     project = get_object_or_404(
         Project.objects.with_structure().select_related("left_plan_from"), code=code
     )
-    fiches = list(
-        Fiche.objects.visible_to(request.user)
-        .filter(project=project)
-        .select_related("round", "finance")
-        .prefetch_related(
-            Prefetch(
-                "flags",
-                queryset=StatusFlag.objects.filter(lifted_at__isnull=True).prefetch_related(
-                    "actions"
-                ),
-                to_attr="all_flags",
-            )
-        )
-        .order_by("-round__reference_date")
-    )
+    fiches = list(project.fiches.visible_to(request.user).for_history())
     rows = [
         {
             "fiche": fiche,
             "changes": _changes(fiche, older),
-            "flag": next(iter(fiche.all_flags), None),  # type: ignore[attr-defined]
+            "flag": next((flag for flag in fiche.flags.all() if flag.is_raised), None),
         }
         for fiche, older in zip(fiches, [*fiches[1:], None], strict=True)
     ]
     latest_round = fiches[0].round if fiches else None
-    milestones = project.milestones.order_by("number").prefetch_related(
-        Prefetch(
-            "statuses",
-            queryset=MilestoneStatus.objects.filter(round=latest_round),
-            to_attr="latest",
-        )
-    )
+    milestones = project.milestones.prefetch_status_in(latest_round).order_by("number")
     # The indicators as the latest round shown defines them, with their value in it: a
     # draft's change shows only to those who see the open round.
     indicators = (
         IndicatorDefinition.objects.as_of(latest_round)
-        .filter(indicator__project=project)
+        .of_project(project)
+        .with_value_in(latest_round)
         .select_related("indicator")
-        .annotate(
-            round_value=Subquery(
-                IndicatorValue.objects.filter(
-                    round=latest_round, indicator=OuterRef("indicator")
-                ).values("value")[:1]
-            )
-        )
         .order_by("indicator__code")
         if latest_round is not None
         else IndicatorDefinition.objects.none()
     )
-    events = (
-        ReviewEvent.objects.filter(fiche__in=[fiche.pk for fiche in fiches])
-        .select_related("fiche__round", "by")
-        .order_by("-at", "-pk")
-    )
+    events = ReviewEvent.objects.of_fiches(fiches).for_history()
     open_round = ReportingRound.objects.open().first()
     may_report = (
         open_round is not None
@@ -144,15 +109,7 @@ def project_detail(request: AuthenticatedRequest, code: str) -> HttpResponse:
 def _leave_form(project: Project) -> LeavePlanForm:
     """The form offers the rounds the project may leave from: those after its last fiche
     in a closed round (leave_plan refuses the others)."""
-    last_closed = (
-        Fiche.objects.filter(project=project, round__state=RoundState.CLOSED)
-        .order_by("-round__reference_date")
-        .values_list("round__reference_date", flat=True)
-        .first()
-    )
-    rounds = ReportingRound.objects.all()
-    if last_closed is not None:
-        rounds = rounds.filter(reference_date__gt=last_closed)
+    rounds = ReportingRound.objects.after_closed(project.fiches.all())
     return LeavePlanForm(rounds=rounds, initial={"from_round": project.left_plan_from_id})
 
 

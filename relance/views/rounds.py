@@ -7,7 +7,6 @@ import datetime as dt
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -15,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from projects.http import AuthenticatedRequest
-from projects.models import Fiche, FollowUpAction, ReportingRound, ReviewState, StatusFlag
+from projects.models import Fiche, FollowUpAction, ReportingRound, StatusFlag
 from projects.permissions import can_manage_rounds, can_review
 from relance import services
 from relance.fiches.checks import check_fiches
@@ -24,16 +23,6 @@ from relance.forms import CloseRoundForm, RoundForm
 # Open follow-up actions due within this many days are in the review queue, with the overdue.
 FOLLOW_UP_HORIZON_DAYS = 14
 
-REVIEW_COUNTS = {
-    "total": Count("pk"),
-    "draft": Count("pk", filter=Q(review_state=ReviewState.DRAFT)),
-    "submitted": Count("pk", filter=Q(review_state=ReviewState.SUBMITTED)),
-    "approved": Count("pk", filter=Q(review_state=ReviewState.APPROVED)),
-    "returned": Count("pk", filter=Q(review_state=ReviewState.RETURNED)),
-    # Finished projects' fiches carried forward: approved, and needing no work.
-    "carried": Count("pk", filter=Q(carried_forward=True)),
-}
-
 
 def _visible_round(request: AuthenticatedRequest, code: str) -> ReportingRound:
     return get_object_or_404(ReportingRound.objects.visible_to(request.user), code=code)
@@ -41,9 +30,7 @@ def _visible_round(request: AuthenticatedRequest, code: str) -> ReportingRound:
 
 @require_GET
 def round_list(request: AuthenticatedRequest) -> HttpResponse:
-    rounds = ReportingRound.objects.visible_to(request.user).annotate(
-        fiche_count=Count("fiches", filter=Q(fiches__in=Fiche.objects.visible_to(request.user)))
-    )
+    rounds = ReportingRound.objects.visible_to(request.user).with_fiche_count(request.user)
     return render(
         request,
         "relance/round_list.html",
@@ -62,19 +49,9 @@ def _render_detail(
     close_form: CloseRoundForm,
     status: int = 200,
 ) -> HttpResponse:
-    fiches = Fiche.objects.visible_to(request.user).filter(round=reporting_round)
-    per_domain = (
-        fiches.values("project__domain__code", "project__domain__name")
-        .annotate(**REVIEW_COUNTS)
-        .order_by("project__domain__code")
-    )
-    queue = (
-        fiches.filter(review_state=ReviewState.SUBMITTED)
-        .select_related("project__domain", "submitted_by")
-        .order_by("submitted_at")
-        if can_review(request.user)
-        else Fiche.objects.none()
-    )
+    fiches = Fiche.objects.visible_to(request.user).in_round(reporting_round)
+    per_domain = fiches.review_counts_by_domain()
+    queue = fiches.for_review_queue() if can_review(request.user) else Fiche.objects.none()
     # What the fiche's rules find in each submitted fiche, in a constant number of queries.
     findings = check_fiches(queue)
     for fiche in queue:
@@ -94,7 +71,7 @@ def _render_detail(
         to_confirm, follow_ups = StatusFlag.objects.none(), FollowUpAction.objects.none()
     context = {
         "round": reporting_round,
-        "totals": fiches.aggregate(**REVIEW_COUNTS),
+        "totals": fiches.review_counts(),
         "per_domain": per_domain,
         "queue": queue,
         "may_manage": may_manage,
@@ -130,7 +107,7 @@ def round_open(request: AuthenticatedRequest, code: str) -> HttpResponse:
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
-        carried = Fiche.objects.filter(round=reporting_round, carried_forward=True).count()
+        carried = Fiche.objects.in_round(reporting_round).carried().count()
         messages.success(
             request,
             _(

@@ -32,7 +32,8 @@ from projects.models import (
     StatusFlag,
     User,
 )
-from projects.models.rounds import ReviewState, RoundState
+from projects.models.fiches import ReviewState
+from projects.models.rounds import RoundState
 from projects.models.users import Role
 from relance.summary import round_summary
 
