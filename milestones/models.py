@@ -13,6 +13,8 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from projects.models import Fiche, Project, ReportingRound
+from projects.models.fields import in_choices
+from projects.models.rounds import round_field
 from projects.models.statuses import (
     DONKERGROEN,
     GRIJS,
@@ -172,12 +174,7 @@ class MilestoneStatusQuerySet(models.QuerySet["MilestoneStatus"]):
 class MilestoneStatus(models.Model):
     """Where a milestone stands at a round."""
 
-    round = models.ForeignKey(
-        ReportingRound,
-        verbose_name=_("meetmoment"),
-        on_delete=models.PROTECT,
-        related_name="milestone_statuses",
-    )
+    round = round_field("milestone_statuses")
     milestone = models.ForeignKey(
         Milestone, verbose_name=_("mijlpaal"), on_delete=models.PROTECT, related_name="statuses"
     )
@@ -206,9 +203,7 @@ class MilestoneStatus(models.Model):
             models.UniqueConstraint(
                 fields=["round", "milestone"], name="milestonestatus_one_per_round"
             ),
-            models.CheckConstraint(
-                condition=Q(status__in=MilestoneState.values), name="milestonestatus_status_valid"
-            ),
+            in_choices("status", MilestoneState, name="milestonestatus_status_valid"),
             models.CheckConstraint(
                 condition=~Q(status=MilestoneState.REALISED) | Q(realised_on__isnull=False),
                 name="milestonestatus_realised_has_date",
@@ -260,9 +255,7 @@ class ReminderLog(models.Model):
                 fields=["recipient", "item_kind", "item_id", "stage", "due_on"],
                 name="reminderlog_once_per_recipient_item_stage",
             ),
-            models.CheckConstraint(
-                condition=Q(item_kind__in=ReminderItem.values), name="reminderlog_item_kind_valid"
-            ),
+            in_choices("item_kind", ReminderItem, name="reminderlog_item_kind_valid"),
             models.CheckConstraint(
                 condition=Q(stage__regex=r"^(d[+-][0-9]{1,3}|returned|submitted)$"),
                 name="reminderlog_stage_format",

@@ -125,15 +125,23 @@ def _run(connection: BaseDatabaseWrapper, statements: list[str]) -> None:
             cursor.execute(statement)
 
 
+def _all_statements(vendor: str, tables: set[str]) -> tuple[list[str], list[str]]:
+    """What installs, and what removes, the rounds' guard and the guard of each registered
+    table among ``tables``."""
+    create, drop = _rounds_statements(vendor)
+    for guard in GUARDS.values():
+        if guard.table in tables:
+            guard_create, guard_drop = _guard_statements(vendor, guard)
+            create += guard_create
+            drop += guard_drop
+    return create, drop
+
+
 def remove_guards(connection: BaseDatabaseWrapper) -> None:
     tables = set(connection.introspection.table_names())
     if ROUNDS not in tables:
         return
-    statements = _rounds_statements(connection.vendor)[1]
-    for guard in GUARDS.values():
-        if guard.table in tables:
-            statements += _guard_statements(connection.vendor, guard)[1]
-    _run(connection, statements)
+    _run(connection, _all_statements(connection.vendor, tables)[1])
 
 
 def install_guards(connection: BaseDatabaseWrapper) -> None:
@@ -142,11 +150,7 @@ def install_guards(connection: BaseDatabaseWrapper) -> None:
     tables = set(connection.introspection.table_names())
     if not {ROUNDS, LIFTED} <= tables:
         return
-    statements = _rounds_statements(connection.vendor)[0]
-    for guard in GUARDS.values():
-        if guard.table in tables:
-            statements += _guard_statements(connection.vendor, guard)[0]
-    _run(connection, statements)
+    _run(connection, _all_statements(connection.vendor, tables)[0])
 
 
 def before_migrate(sender: Any, using: str = "default", **kwargs: Any) -> None:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from django.conf import settings
 from django.db import models
 from django.db.models import Count, OuterRef, Q, Subquery
 from django.urls import reverse
@@ -13,7 +12,8 @@ from simple_history.models import HistoricalRecords
 
 from projects.grants import can_manage_rounds, can_read_all_open_fiches, can_read_open_round
 
-from .rounds import ReportingRound, RoundState
+from .fields import actor_field, in_choices
+from .rounds import ReportingRound, RoundState, round_field
 from .statuses import ProjectStatus
 
 if TYPE_CHECKING:
@@ -109,12 +109,7 @@ class FicheQuerySet(models.QuerySet["Fiche"]):
 class Fiche(models.Model):
     """The report of one project in one round: its status, narrative and review."""
 
-    round = models.ForeignKey(
-        ReportingRound,
-        verbose_name=_("meetmoment"),
-        on_delete=models.PROTECT,
-        related_name="fiches",
-    )
+    round = round_field("fiches")
     project = models.ForeignKey(
         "projects.Project",
         verbose_name=_("project"),
@@ -140,23 +135,9 @@ class Fiche(models.Model):
         _("beoordeling"), max_length=10, choices=ReviewState.choices, default=ReviewState.DRAFT
     )
     submitted_at = models.DateTimeField(_("ingediend op"), null=True, blank=True)
-    submitted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("ingediend door"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    submitted_by = actor_field(_("ingediend door"))
     reviewed_at = models.DateTimeField(_("beoordeeld op"), null=True, blank=True)
-    reviewed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("beoordeeld door"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    reviewed_by = actor_field(_("beoordeeld door"))
     review_comment = models.TextField(_("opmerking bij de beoordeling"), blank=True)
     # A finished (realised or stopped) project's fiche, carried unchanged from the round
     # before when this round opened: it keeps counting, and needs no work.
@@ -183,12 +164,8 @@ class Fiche(models.Model):
             models.UniqueConstraint(
                 fields=["round", "project"], name="fiche_one_per_project_round"
             ),
-            models.CheckConstraint(
-                condition=Q(status__in=ProjectStatus.values), name="fiche_status_valid"
-            ),
-            models.CheckConstraint(
-                condition=Q(review_state__in=ReviewState.values), name="fiche_review_state_valid"
-            ),
+            in_choices("status", ProjectStatus, name="fiche_status_valid"),
+            in_choices("review_state", ReviewState, name="fiche_review_state_valid"),
             models.CheckConstraint(
                 condition=Q(
                     owner_status__in=[value for value, _label in ProjectStatus.owner_choices()]

@@ -9,8 +9,9 @@ from django.db.models import Case, IntegerField, OuterRef, Q, Subquery, Value, W
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from .fields import in_choices
 from .plan import Project
-from .rounds import ReportingRound, RoundState
+from .rounds import ReportingRound, RoundState, round_field
 
 # Fifteen significant digits: what PostgreSQL and SQLite (which keeps a decimal as a binary
 # float) both store and give back exactly.
@@ -158,9 +159,7 @@ class IndicatorDefinition(models.Model):
                 condition=Q(round__isnull=True),
                 name="indicatordefinition_one_pending",
             ),
-            models.CheckConstraint(
-                condition=Q(kind__in=IndicatorKind.values), name="indicatordefinition_kind_valid"
-            ),
+            in_choices("kind", IndicatorKind, name="indicatordefinition_kind_valid"),
             models.CheckConstraint(
                 condition=~Q(name=""), name="indicatordefinition_name_not_empty"
             ),
@@ -174,12 +173,7 @@ class IndicatorDefinition(models.Model):
 class IndicatorValue(models.Model):
     """An indicator's value as reported at a round."""
 
-    round = models.ForeignKey(
-        ReportingRound,
-        verbose_name=_("meetmoment"),
-        on_delete=models.PROTECT,
-        related_name="indicator_values",
-    )
+    round = round_field("indicator_values")
     indicator = models.ForeignKey(
         Indicator, verbose_name=_("indicator"), on_delete=models.PROTECT, related_name="values"
     )

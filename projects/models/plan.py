@@ -20,7 +20,18 @@ if TYPE_CHECKING:
     from .users import User
 
 
-class PolicyDomain(models.Model):
+class BilingualName:
+    """A name in Dutch and, where given, in English: shown in the reader's language."""
+
+    name: str
+    name_en: str
+
+    @property
+    def display_name(self) -> str:
+        return self.name_en if self.name_en and get_language() == "en" else self.name
+
+
+class PolicyDomain(BilingualName, models.Model):
     """A beleidsdomein: the part of the administration whose entity carries out a project."""
 
     code = models.CharField(_("code"), max_length=10, unique=True)
@@ -54,10 +65,6 @@ class PolicyDomain(models.Model):
     def __str__(self) -> str:
         return f"{self.code} – {self.display_name}"
 
-    @property
-    def display_name(self) -> str:
-        return self.name_en if self.name_en and get_language() == "en" else self.name
-
 
 class SpeerpuntQuerySet(models.QuerySet["Speerpunt"]):
     def with_totals(self) -> SpeerpuntQuerySet:
@@ -70,7 +77,7 @@ class SpeerpuntQuerySet(models.QuerySet["Speerpunt"]):
         )
 
 
-class Speerpunt(models.Model):
+class Speerpunt(BilingualName, models.Model):
     """A spearhead of the plan; numbered 1 to 7 in Vlaamse Veerkracht."""
 
     number = models.PositiveSmallIntegerField(_("nummer"), unique=True)
@@ -91,10 +98,6 @@ class Speerpunt(models.Model):
 
     def __str__(self) -> str:
         return f"{self.number}. {self.display_name}"
-
-    @property
-    def display_name(self) -> str:
-        return self.name_en if self.name_en and get_language() == "en" else self.name
 
 
 class Cluster(models.Model):

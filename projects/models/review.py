@@ -7,13 +7,13 @@ import datetime as dt
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
-from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .fiches import Fiche
+from .fields import actor_field, in_choices
 from .statuses import ProjectStatus
 
 if TYPE_CHECKING:
@@ -59,14 +59,7 @@ class StatusFlag(models.Model):
     level = models.CharField(_("niveau"), max_length=20, choices=FlagLevel.choices)
     motivation = models.TextField(_("motivering"))
     # Empty for a flag that a workbook import without a user raised.
-    raised_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("gemarkeerd door"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    raised_by = actor_field(_("gemarkeerd door"))
     raised_at = models.DateTimeField(_("gemarkeerd op"), default=timezone.now)
     # A flag still raised when a round closes is carried into the next round, where the
     # coordinators confirm or lift it; until confirmed it waits in their review queue.
@@ -78,23 +71,9 @@ class StatusFlag(models.Model):
         on_delete=models.PROTECT,
         related_name="carried_into",
     )
-    confirmed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("bevestigd door"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    confirmed_by = actor_field(_("bevestigd door"))
     confirmed_at = models.DateTimeField(_("bevestigd op"), null=True, blank=True)
-    lifted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("opgeheven door"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    lifted_by = actor_field(_("opgeheven door"))
     lifted_at = models.DateTimeField(_("opgeheven op"), null=True, blank=True)
     lift_reason = models.TextField(_("reden van opheffing"), blank=True)
 
@@ -110,9 +89,7 @@ class StatusFlag(models.Model):
                 condition=Q(lifted_at__isnull=True),
                 name="statusflag_one_raised_per_fiche",
             ),
-            models.CheckConstraint(
-                condition=Q(level__in=FlagLevel.values), name="statusflag_level_valid"
-            ),
+            in_choices("level", FlagLevel, name="statusflag_level_valid"),
             models.CheckConstraint(
                 condition=~Q(motivation=""), name="statusflag_motivation_required"
             ),
@@ -168,14 +145,7 @@ class FollowUpAction(models.Model):
     owner = models.CharField(_("verantwoordelijke"), max_length=200)
     due_date = models.DateField(_("uiterlijk op"))
     done_at = models.DateTimeField(_("afgerond op"), null=True, blank=True)
-    done_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("afgerond door"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    done_by = actor_field(_("afgerond door"))
 
     objects = FollowUpActionQuerySet.as_manager()
 
@@ -230,14 +200,7 @@ class ReviewEvent(models.Model):
         Fiche, verbose_name=_("fiche"), on_delete=models.PROTECT, related_name="events"
     )
     action = models.CharField(_("actie"), max_length=20, choices=ReviewAction.choices)
-    by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("door"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    by = actor_field(_("door"))
     at = models.DateTimeField(_("op"), default=timezone.now)
     comment = models.TextField(_("opmerking"), blank=True)
 
@@ -248,9 +211,7 @@ class ReviewEvent(models.Model):
         verbose_name = _("beoordelingsstap")
         verbose_name_plural = _("beoordelingsstappen")
         constraints = [
-            models.CheckConstraint(
-                condition=Q(action__in=ReviewAction.values), name="reviewevent_action_valid"
-            ),
+            in_choices("action", ReviewAction, name="reviewevent_action_valid"),
         ]
 
     def __str__(self) -> str:

@@ -5,7 +5,6 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import BigIntegerField, Count, Exists, F, OuterRef, Q, Subquery, Sum
@@ -16,11 +15,12 @@ from django.utils.translation import gettext_lazy as _
 
 from projects.grants import can_manage_rounds, can_read_open_round
 
-from .fields import money_field
+from .fields import actor_field, in_choices, money_field
 from .statuses import VocabularyChoices, Wording
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
+    from django.db.models.expressions import Combinable
 
     from .users import User
 
@@ -101,14 +101,7 @@ class ReportingRound(models.Model):
         _("toestand"), max_length=10, choices=RoundState.choices, default=RoundState.DRAFT
     )
     closed_at = models.DateTimeField(_("gesloten op"), null=True, blank=True)
-    closed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("gesloten door"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    closed_by = actor_field(_("gesloten door"))
     envelope_eur = money_field(
         _("envelop (euro)"),
         null=True,
@@ -139,9 +132,7 @@ class ReportingRound(models.Model):
             models.CheckConstraint(
                 condition=Q(code__regex=r"^[0-9]{4}-(0[1-9]|1[0-2])$"), name="round_code_format"
             ),
-            models.CheckConstraint(
-                condition=Q(state__in=RoundState.values), name="round_state_valid"
-            ),
+            in_choices("state", RoundState, name="round_state_valid"),
             models.UniqueConstraint(
                 fields=["state"],
                 condition=Q(state=RoundState.OPEN),
@@ -249,3 +240,15 @@ def resolve_envelopes(chain: list[ReportingRound]) -> list[Decimal | None]:
             earlier = (Decimal(cents) / 100).quantize(Decimal("0.01")) if cents else None
         resolved.append(earlier)
     return resolved[::-1]
+
+
+def round_field(
+    related_name: str,
+) -> models.ForeignKey[ReportingRound | Combinable, ReportingRound]:
+    """The round a record reports in: a round with records is never deleted."""
+    return models.ForeignKey(
+        ReportingRound,
+        verbose_name=_("meetmoment"),
+        on_delete=models.PROTECT,
+        related_name=related_name,
+    )
