@@ -89,6 +89,36 @@ def _decision(
     )
 
 
+def _explained(
+    request: AuthenticatedRequest,
+    code: str,
+    decide: Callable[..., object],
+    done: str,
+    *,
+    form: tuple[str, type[forms.Form]],
+    field: str,
+    missing: str,
+) -> HttpResponse:
+    """A review step that takes the version seen and one text from its form (the form's
+    ``field``, named so in the step): refused with ``missing`` while the form is invalid.
+    ``form`` is the form's class and its name in the fiche page's context."""
+    fiche = _reviewable(request, code)
+    name, form_class = form
+    bound = form_class(request.POST)
+    return _step(
+        request,
+        fiche,
+        lambda: decide(
+            fiche=fiche,
+            by=request.user,
+            seen_version=_seen_version(request),
+            **{field: _cleaned(bound, field, missing)},
+        ),
+        done,
+        {name: bound},
+    )
+
+
 @require_POST
 def fiche_approve(request: AuthenticatedRequest, code: str) -> HttpResponse:
     return _decision(request, code, review.approve_fiche, _("De fiche is goedgekeurd."))
@@ -96,21 +126,14 @@ def fiche_approve(request: AuthenticatedRequest, code: str) -> HttpResponse:
 
 @require_POST
 def fiche_return(request: AuthenticatedRequest, code: str) -> HttpResponse:
-    fiche = _reviewable(request, code)
-    form = ReturnForm(request.POST)
-    return _step(
+    return _explained(
         request,
-        fiche,
-        lambda: review.return_fiche(
-            fiche=fiche,
-            by=request.user,
-            comment=_cleaned(
-                form, "comment", _("Zeg de projecteigenaar waarom de fiche teruggaat.")
-            ),
-            seen_version=_seen_version(request),
-        ),
+        code,
+        review.return_fiche,
         _("De fiche is teruggestuurd naar de projecteigenaar."),
-        {"return_form": form},
+        form=("return_form", ReturnForm),
+        field="comment",
+        missing=_("Zeg de projecteigenaar waarom de fiche teruggaat."),
     )
 
 
@@ -140,19 +163,14 @@ def fiche_flag(request: AuthenticatedRequest, code: str) -> HttpResponse:
 
 @require_POST
 def fiche_unflag(request: AuthenticatedRequest, code: str) -> HttpResponse:
-    fiche = _reviewable(request, code)
-    form = LiftFlagForm(request.POST)
-    return _step(
+    return _explained(
         request,
-        fiche,
-        lambda: review.lift_flag(
-            fiche=fiche,
-            by=request.user,
-            reason=_cleaned(form, "reason", _("Zeg waarom de markering opgeheven wordt.")),
-            seen_version=_seen_version(request),
-        ),
+        code,
+        review.lift_flag,
         _("De markering is opgeheven."),
-        {"lift_form": form},
+        form=("lift_form", LiftFlagForm),
+        field="reason",
+        missing=_("Zeg waarom de markering opgeheven wordt."),
     )
 
 
