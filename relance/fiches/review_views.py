@@ -93,17 +93,15 @@ def _explained(
     request: AuthenticatedRequest,
     code: str,
     decide: Callable[..., object],
-    done: str,
-    *,
-    form: tuple[str, type[forms.Form]],
-    field: str,
+    form: tuple[str, type[forms.Form], str],
     missing: str,
+    done: str,
 ) -> HttpResponse:
-    """A review step that takes the version seen and one text from its form (the form's
-    ``field``, named so in the step): refused with ``missing`` while the form is invalid.
-    ``form`` is the form's class and its name in the fiche page's context."""
+    """A review step that takes the version seen and one text from its form, refused with
+    ``missing`` while the form is invalid. ``form`` is the form's name on the fiche page, its
+    class, and the text's field (named so in the step too)."""
     fiche = _reviewable(request, code)
-    name, form_class = form
+    name, form_class, field = form
     bound = form_class(request.POST)
     return _step(
         request,
@@ -126,15 +124,10 @@ def fiche_approve(request: AuthenticatedRequest, code: str) -> HttpResponse:
 
 @require_POST
 def fiche_return(request: AuthenticatedRequest, code: str) -> HttpResponse:
-    return _explained(
-        request,
-        code,
-        review.return_fiche,
-        _("De fiche is teruggestuurd naar de projecteigenaar."),
-        form=("return_form", ReturnForm),
-        field="comment",
-        missing=_("Zeg de projecteigenaar waarom de fiche teruggaat."),
-    )
+    missing = _("Zeg de projecteigenaar waarom de fiche teruggaat.")
+    done = _("De fiche is teruggestuurd naar de projecteigenaar.")
+    form = ("return_form", ReturnForm, "comment")
+    return _explained(request, code, review.return_fiche, form, missing, done)
 
 
 @require_POST
@@ -163,15 +156,10 @@ def fiche_flag(request: AuthenticatedRequest, code: str) -> HttpResponse:
 
 @require_POST
 def fiche_unflag(request: AuthenticatedRequest, code: str) -> HttpResponse:
-    return _explained(
-        request,
-        code,
-        review.lift_flag,
-        _("De markering is opgeheven."),
-        form=("lift_form", LiftFlagForm),
-        field="reason",
-        missing=_("Zeg waarom de markering opgeheven wordt."),
-    )
+    missing = _("Zeg waarom de markering opgeheven wordt.")
+    done = _("De markering is opgeheven.")
+    form = ("lift_form", LiftFlagForm, "reason")
+    return _explained(request, code, review.lift_flag, form, missing, done)
 
 
 @require_POST
