@@ -8,12 +8,14 @@ own (``relance.fiches``).
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any, TypeVar
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Exists, OuterRef, Q, Subquery
+from django.db.models import Count, Exists, Model, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -36,6 +38,8 @@ from projects.models import (
 )
 from projects.models.rounds import RoundState
 from relance.fiches.review import carry_flags
+
+R = TypeVar("R", bound=Model)
 
 # -- rounds ----------------------------------------------------------------------------------
 
@@ -69,13 +73,7 @@ def open_round(*, reporting_round: ReportingRound, by: User) -> int:
     # Each project's latest closed fiche before this round, in whichever round it was: an
     # imported history may lack a finished project's fiche in the rounds after it finished.
     latest_fiche = Subquery(
-        Fiche.objects.filter(
-            project=OuterRef("pk"),
-            round__state=RoundState.CLOSED,
-            round__reference_date__lt=reporting_round.reference_date,
-        )
-        .order_by("-round__reference_date")
-        .values("pk")[:1]
+        _latest_closed_before(reporting_round, Fiche.objects.filter(project=OuterRef("pk")))
     )
     in_plan = list(
         Project.objects.in_plan_at(reporting_round)
@@ -112,23 +110,10 @@ def open_round(*, reporting_round: ReportingRound, by: User) -> int:
             milestones |= Q(round_id=round_id, milestone__project_id__in=project_ids)
             values |= Q(round_id=round_id, indicator__project_id__in=project_ids)
         MilestoneStatus.objects.bulk_create(
-            MilestoneStatus(
-                round=reporting_round,
-                milestone_id=status.milestone_id,
-                status=status.status,
-                realised_on=status.realised_on,
-                forecast_date=status.forecast_date,
-                delay_reason=status.delay_reason,
-                postponements=status.postponements,
-                note=status.note,
-            )
-            for status in MilestoneStatus.objects.filter(milestones)
+            copied_into(reporting_round, MilestoneStatus.objects.filter(milestones))
         )
         IndicatorValue.objects.bulk_create(
-            IndicatorValue(
-                round=reporting_round, indicator_id=v.indicator_id, value=v.value, note=v.note
-            )
-            for v in IndicatorValue.objects.filter(values)
+            copied_into(reporting_round, IndicatorValue.objects.filter(values))
         )
     _define_indicators(reporting_round, [project_id for project_id, _latest in in_plan])
     carry_flags(previous=reporting_round.previous(), into=reporting_round)
@@ -174,10 +159,33 @@ def _fiche_from(reporting_round: ReportingRound, project_id: int, source: Fiche 
     )
 
 
-# What a round's copy of an indicator definition takes over from the one before.
-_DEFINITION_FIELDS = [
-    f.attname for f in IndicatorDefinition._meta.concrete_fields if f.name not in ("id", "round")
-]
+def copied_into(reporting_round: ReportingRound, rows: Iterable[R]) -> list[R]:
+    """Unsaved copies of another round's ``rows`` (milestone statuses, indicator values or
+    definitions) for ``reporting_round``: every field taken over but the key and the round."""
+    return [
+        type(row)(
+            round=reporting_round,
+            **{
+                f.attname: getattr(row, f.attname)
+                for f in row._meta.concrete_fields
+                if not f.primary_key and f.name != "round"
+            },
+        )
+        for row in rows
+    ]
+
+
+def _latest_closed_before(reporting_round: ReportingRound, rows: QuerySet[Any]) -> QuerySet[Any]:
+    """The key of the one of ``rows`` in the latest closed round before ``reporting_round``,
+    to use as a subquery."""
+    return (
+        rows.filter(
+            round__state=RoundState.CLOSED,
+            round__reference_date__lt=reporting_round.reference_date,
+        )
+        .order_by("-round__reference_date")
+        .values("pk")[:1]
+    )
 
 
 def _define_indicators(reporting_round: ReportingRound, project_ids: list[int]) -> None:
@@ -190,14 +198,8 @@ def _define_indicators(reporting_round: ReportingRound, project_ids: list[int]) 
     IndicatorDefinition.objects.filter(
         round__isnull=True, indicator__project_id__in=project_ids
     ).alias(has_one=Exists(has_one)).filter(has_one=False).update(round=reporting_round)
-    latest = (
-        IndicatorDefinition.objects.filter(
-            indicator=OuterRef("pk"),
-            round__state=RoundState.CLOSED,
-            round__reference_date__lt=reporting_round.reference_date,
-        )
-        .order_by("-round__reference_date")
-        .values("pk")[:1]
+    latest = _latest_closed_before(
+        reporting_round, IndicatorDefinition.objects.filter(indicator=OuterRef("pk"))
     )
     to_copy = (
         Indicator.objects.filter(project_id__in=project_ids)
@@ -206,10 +208,7 @@ def _define_indicators(reporting_round: ReportingRound, project_ids: list[int]) 
         .values("latest")
     )
     IndicatorDefinition.objects.bulk_create(
-        IndicatorDefinition(
-            round=reporting_round, **{name: getattr(d, name) for name in _DEFINITION_FIELDS}
-        )
-        for d in IndicatorDefinition.objects.filter(pk__in=to_copy)
+        copied_into(reporting_round, IndicatorDefinition.objects.filter(pk__in=to_copy))
     )
 
 

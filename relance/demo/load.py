@@ -26,7 +26,7 @@ from projects.models import (
     User,
 )
 from projects.models.rounds import RoundState
-from relance.services import open_round
+from relance.services import copied_into, open_round
 
 from .data import (
     CLUSTERS,
@@ -149,19 +149,7 @@ def _open_round(
         )
     )
     IndicatorDefinition.objects.bulk_create(
-        IndicatorDefinition(
-            indicator_id=d.indicator_id,
-            round=reporting_round,
-            name=d.name,
-            kind=d.kind,
-            unit=d.unit,
-            baseline=d.baseline,
-            target=d.target,
-            target_date=d.target_date,
-            rrf_reference=d.rrf_reference,
-        )
-        for d in last
-        if d.indicator_id not in have
+        copied_into(reporting_round, (d for d in last if d.indicator_id not in have))
     )
     in_plan = Project.objects.in_plan_at(reporting_round)
     running = list(

@@ -89,6 +89,34 @@ def _decision(
     )
 
 
+def _explained(
+    request: AuthenticatedRequest,
+    code: str,
+    decide: Callable[..., object],
+    form: tuple[str, type[forms.Form], str],
+    missing: str,
+    done: str,
+) -> HttpResponse:
+    """A review step that takes the version seen and one text from its form, refused with
+    ``missing`` while the form is invalid. ``form`` is the form's name on the fiche page, its
+    class, and the text's field (named so in the step too)."""
+    fiche = _reviewable(request, code)
+    name, form_class, field = form
+    bound = form_class(request.POST)
+    return _step(
+        request,
+        fiche,
+        lambda: decide(
+            fiche=fiche,
+            by=request.user,
+            seen_version=_seen_version(request),
+            **{field: _cleaned(bound, field, missing)},
+        ),
+        done,
+        {name: bound},
+    )
+
+
 @require_POST
 def fiche_approve(request: AuthenticatedRequest, code: str) -> HttpResponse:
     return _decision(request, code, review.approve_fiche, _("De fiche is goedgekeurd."))
@@ -96,22 +124,10 @@ def fiche_approve(request: AuthenticatedRequest, code: str) -> HttpResponse:
 
 @require_POST
 def fiche_return(request: AuthenticatedRequest, code: str) -> HttpResponse:
-    fiche = _reviewable(request, code)
-    form = ReturnForm(request.POST)
-    return _step(
-        request,
-        fiche,
-        lambda: review.return_fiche(
-            fiche=fiche,
-            by=request.user,
-            comment=_cleaned(
-                form, "comment", _("Zeg de projecteigenaar waarom de fiche teruggaat.")
-            ),
-            seen_version=_seen_version(request),
-        ),
-        _("De fiche is teruggestuurd naar de projecteigenaar."),
-        {"return_form": form},
-    )
+    missing = _("Zeg de projecteigenaar waarom de fiche teruggaat.")
+    done = _("De fiche is teruggestuurd naar de projecteigenaar.")
+    form = ("return_form", ReturnForm, "comment")
+    return _explained(request, code, review.return_fiche, form, missing, done)
 
 
 @require_POST
@@ -140,20 +156,10 @@ def fiche_flag(request: AuthenticatedRequest, code: str) -> HttpResponse:
 
 @require_POST
 def fiche_unflag(request: AuthenticatedRequest, code: str) -> HttpResponse:
-    fiche = _reviewable(request, code)
-    form = LiftFlagForm(request.POST)
-    return _step(
-        request,
-        fiche,
-        lambda: review.lift_flag(
-            fiche=fiche,
-            by=request.user,
-            reason=_cleaned(form, "reason", _("Zeg waarom de markering opgeheven wordt.")),
-            seen_version=_seen_version(request),
-        ),
-        _("De markering is opgeheven."),
-        {"lift_form": form},
-    )
+    missing = _("Zeg waarom de markering opgeheven wordt.")
+    done = _("De markering is opgeheven.")
+    form = ("lift_form", LiftFlagForm, "reason")
+    return _explained(request, code, review.lift_flag, form, missing, done)
 
 
 @require_POST
