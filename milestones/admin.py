@@ -1,9 +1,6 @@
-from typing import Any
-
 from django.contrib import admin
-from django.http import HttpRequest
 
-from projects.admin import PlanAdmin, RoundDataReadOnly
+from projects.admin import PlanAdmin, ReadOnlyAdmin, RoundDataReadOnly
 
 from .models import Milestone, MilestoneStatus, ReminderLog
 
@@ -28,7 +25,7 @@ class MilestoneStatusAdmin(RoundDataReadOnly, PlanAdmin):
 
 
 @admin.register(ReminderLog)
-class ReminderLogAdmin(admin.ModelAdmin):
+class ReminderLogAdmin(ReadOnlyAdmin, admin.ModelAdmin):
     """The reminders sent, as the scan wrote them; the log is what keeps them once-only, so
     nobody edits it here."""
 
@@ -37,12 +34,3 @@ class ReminderLogAdmin(admin.ModelAdmin):
     list_select_related = ["recipient"]
     search_fields = ["recipient__username", "recipient__email"]
     date_hierarchy = "sent_on"
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False

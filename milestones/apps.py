@@ -9,6 +9,4 @@ class MilestonesConfig(AppConfig):
     def ready(self) -> None:
         from projects import closed_rounds
 
-        closed_rounds.register(
-            closed_rounds.Guard(table="milestones_milestonestatus", round_id="{row}.round_id")
-        )
+        closed_rounds.guard("milestones_milestonestatus")

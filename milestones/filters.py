@@ -9,8 +9,14 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from projects.filters import RoundFilterSet
-from projects.models import PolicyDomain, ReportingRound, Speerpunt
+from projects.filters import (
+    RoundFilterSet,
+    choice_filter,
+    domain_filter,
+    round_status_filter,
+    speerpunt_filter,
+)
+from projects.models import ReportingRound
 
 from .models import MilestoneQuerySet, MilestoneState
 
@@ -22,10 +28,9 @@ DUE_CHOICES = [
 
 
 class MilestoneFilter(RoundFilterSet):
-    q = django_filters.CharFilter(label=_("Zoeken"), method="search")
-    due = django_filters.ChoiceFilter(
-        label=_("Deadline valt in"),
-        choices=DUE_CHOICES,
+    due = choice_filter(
+        _("Deadline valt in"),
+        DUE_CHOICES,
         method="filter_due",
         empty_label=_("Om het even wanneer"),
     )
@@ -34,34 +39,14 @@ class MilestoneFilter(RoundFilterSet):
         method="filter_overdue",
         widget=forms.CheckboxInput,
     )
-    status = django_filters.ChoiceFilter(
-        label=_("Status"),
-        field_name="round_status",
-        choices=MilestoneState.choices,
-        empty_label=_("Alle statussen"),
-    )
-    domain = django_filters.ModelChoiceFilter(
-        label=_("Beleidsdomein"),
-        field_name="project__domain",
-        queryset=PolicyDomain.objects.order_by("code"),
-        to_field_name="code",
-        empty_label=_("Alle beleidsdomeinen"),
-    )
-    speerpunt = django_filters.ModelChoiceFilter(
-        label=_("Speerpunt"),
-        field_name="project__cluster__speerpunt",
-        queryset=Speerpunt.objects.order_by("number"),
-        to_field_name="number",
-        empty_label=_("Alle speerpunten"),
-    )
+    status = round_status_filter(MilestoneState.choices)
+    domain = domain_filter("project__domain")
+    speerpunt = speerpunt_filter("project__cluster__speerpunt")
 
     def with_round(
         self, queryset: MilestoneQuerySet, reporting_round: ReportingRound | None
     ) -> MilestoneQuerySet:
         return queryset.with_status_in(reporting_round, self.user)  # type: ignore[arg-type]
-
-    def search(self, queryset: MilestoneQuerySet, name: str, value: str) -> MilestoneQuerySet:
-        return queryset.search(value)
 
     def filter_due(self, queryset: MilestoneQuerySet, name: str, value: str) -> MilestoneQuerySet:
         return queryset.due_within(int(value), today=timezone.localdate())

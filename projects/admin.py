@@ -27,11 +27,9 @@ class PlanAdmin(admin.ModelAdmin):
         return can_export_workbook(request.user)
 
 
-class RoundDataReadOnly:
-    """Admin mixin, first in the bases: what a round reports (fiches, their money,
-    milestone statuses) is looked at here and exported, never written. It changes through
-    the fiche form, which checks versions and logs the review, or through the workbook
-    import, which is all or nothing."""
+class ReadOnlyAdmin:
+    """Admin mixin, first in the bases: rows looked at here, never added, changed or
+    deleted."""
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
@@ -41,6 +39,12 @@ class RoundDataReadOnly:
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+
+class RoundDataReadOnly(ReadOnlyAdmin):
+    """What a round reports (fiches, their money, milestone statuses) is looked at here and
+    exported, never written. It changes through the fiche form, which checks versions and
+    logs the review, or through the workbook import, which is all or nothing."""
 
 
 @admin.register(PolicyDomain)

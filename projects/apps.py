@@ -11,20 +11,16 @@ class ProjectsConfig(AppConfig):
         from . import closed_rounds
         from .roles import sync_roles_after_migrate
 
-        closed_rounds.register(
-            closed_rounds.Guard(table="projects_fiche", round_id="{row}.round_id")
+        closed_rounds.guard(
+            "projects_fiche", "projects_indicatorvalue", "projects_indicatordefinition"
         )
-        for table in ("projects_indicatorvalue", "projects_indicatordefinition"):
-            closed_rounds.register(closed_rounds.Guard(table=table, round_id="{row}.round_id"))
-        fiche_round = "SELECT f.round_id FROM projects_fiche f WHERE f.id = {row}.fiche_id"
-        for table in ("projects_statusflag", "projects_reviewevent"):
-            closed_rounds.register(closed_rounds.Guard(table=table, round_id=fiche_round))
-        closed_rounds.register(
-            closed_rounds.Guard(
-                table="projects_followupaction",
-                round_id="SELECT f.round_id FROM projects_fiche f "
-                "JOIN projects_statusflag s ON s.fiche_id = f.id WHERE s.id = {row}.flag_id",
-            )
+        closed_rounds.guard(
+            "projects_statusflag", "projects_reviewevent", round_id=closed_rounds.FICHE_ROUND
+        )
+        closed_rounds.guard(
+            "projects_followupaction",
+            round_id="SELECT f.round_id FROM projects_fiche f "
+            "JOIN projects_statusflag s ON s.fiche_id = f.id WHERE s.id = {row}.flag_id",
         )
         # Schema plumbing, not business logic: the closed-round triggers are rebuilt around
         # every migrate, and the role groups follow the permissions that migrate creates.

@@ -45,8 +45,20 @@ class Guard:
 GUARDS: dict[str, Guard] = {}
 
 
+# A row that names its round itself.
+OWN_ROUND = "{row}.round_id"
+# A row of a fiche, through the fiche's round.
+FICHE_ROUND = "SELECT f.round_id FROM projects_fiche f WHERE f.id = {row}.fiche_id"
+
+
 def register(guard: Guard) -> None:
     GUARDS[guard.table] = guard
+
+
+def guard(*tables: str, round_id: str = OWN_ROUND) -> None:
+    """Guard ``tables``, whose rows reach their round by ``round_id``."""
+    for table in tables:
+        register(Guard(table=table, round_id=round_id))
 
 
 def _raise_pg(table_expr: str) -> str:

@@ -1,4 +1,5 @@
-"""The filters of the project table; ``RoundFilterSet`` also serves the milestone table."""
+"""The filters of the project table; ``RoundFilterSet`` and the filter helpers also serve the
+milestone table."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ from typing import Any
 
 import django_filters
 from django import forms
-from django.db.models import Q, QuerySet
+from django.db.models import Model, Q, QuerySet
 from django.http import HttpRequest, QueryDict
 from django.utils.translation import gettext_lazy as _
 
@@ -41,6 +42,50 @@ class RoundChoiceFilter(django_filters.ModelChoiceFilter):
     field_class = RoundChoiceField
 
 
+EVERY = _("Alle")
+
+
+def choice_filter(
+    label: Any, choices: Any, *, empty_label: Any = EVERY, **lookup: Any
+) -> django_filters.ChoiceFilter:
+    """One of ``choices``, or every row; ``lookup`` names the field or the method."""
+    return django_filters.ChoiceFilter(
+        label=label, choices=choices, empty_label=empty_label, **lookup
+    )
+
+
+def round_status_filter(choices: Any) -> django_filters.ChoiceFilter:
+    """The status in the chosen round (``with_round`` annotates it)."""
+    return choice_filter(
+        _("Status"), choices, field_name="round_status", empty_label=_("Alle statussen")
+    )
+
+
+def by_key(
+    label: Any, field_name: str, model: type[Model], key: str, empty_label: Any
+) -> django_filters.ModelChoiceFilter:
+    """A record of ``model``, named by ``key`` in the URL, or every row."""
+    return django_filters.ModelChoiceFilter(
+        label=label,
+        field_name=field_name,
+        queryset=model._default_manager.order_by(key),
+        to_field_name=key,
+        empty_label=empty_label,
+    )
+
+
+def speerpunt_filter(field_name: str) -> django_filters.ModelChoiceFilter:
+    return by_key(_("Speerpunt"), field_name, Speerpunt, "number", _("Alle speerpunten"))
+
+
+def domain_filter(field_name: str) -> django_filters.ModelChoiceFilter:
+    return by_key(_("Beleidsdomein"), field_name, PolicyDomain, "code", _("Alle beleidsdomeinen"))
+
+
+FLAG_CHOICES = [("orange", _("oranje")), ("red", _("rood")), ("none", _("geen"))]
+YES_NO_CHOICES = [("yes", _("ja")), ("no", _("nee"))]
+
+
 class RoundFilterSet(django_filters.FilterSet):
     """A filter set whose rows carry the status of one round: the chosen one, among the
     rounds the user may see, or ``default_round``.
@@ -59,6 +104,7 @@ class RoundFilterSet(django_filters.FilterSet):
         empty_label=None,
         method="choose_round",
     )
+    q = django_filters.CharFilter(label=_("Zoeken"), method="search")
 
     def __init__(
         self,
@@ -93,64 +139,23 @@ class RoundFilterSet(django_filters.FilterSet):
         # Already applied by with_round.
         return queryset
 
+    def search(self, queryset: Any, name: str, value: str) -> Any:
+        return queryset.search(value)
+
 
 class ProjectFilter(RoundFilterSet):
-    q = django_filters.CharFilter(label=_("Zoeken"), method="search")
-    speerpunt = django_filters.ModelChoiceFilter(
-        label=_("Speerpunt"),
-        field_name="cluster__speerpunt",
-        queryset=Speerpunt.objects.order_by("number"),
-        to_field_name="number",
-        empty_label=_("Alle speerpunten"),
-    )
-    cluster = django_filters.ModelChoiceFilter(
-        label=_("Cluster"),
-        queryset=Cluster.objects.order_by("number"),
-        to_field_name="number",
-        empty_label=_("Alle clusters"),
-    )
-    domain = django_filters.ModelChoiceFilter(
-        label=_("Beleidsdomein"),
-        queryset=PolicyDomain.objects.order_by("code"),
-        to_field_name="code",
-        empty_label=_("Alle beleidsdomeinen"),
-    )
-    status = django_filters.ChoiceFilter(
-        label=_("Status"),
-        field_name="round_status",
-        choices=ProjectStatus.choices,
-        empty_label=_("Alle statussen"),
-    )
-    flag = django_filters.ChoiceFilter(
-        label=_("Markering"),
-        method="filter_flag",
-        choices=[
-            ("orange", _("oranje")),
-            ("red", _("rood")),
-            ("none", _("geen")),
-        ],
-        empty_label=_("Alle"),
-    )
-    review = django_filters.ChoiceFilter(
-        label=_("Beoordeling"),
-        field_name="round_review",
-        choices=ReviewState.choices,
-        empty_label=_("Alle"),
-    )
-    rrf = django_filters.ChoiceFilter(
-        label=_("RRF-project"),
-        method="filter_rrf",
-        choices=[("yes", _("ja")), ("no", _("nee"))],
-        empty_label=_("Alle"),
-    )
+    speerpunt = speerpunt_filter("cluster__speerpunt")
+    cluster = by_key(_("Cluster"), "cluster", Cluster, "number", _("Alle clusters"))
+    domain = domain_filter("domain")
+    status = round_status_filter(ProjectStatus.choices)
+    flag = choice_filter(_("Markering"), FLAG_CHOICES, method="filter_flag")
+    review = choice_filter(_("Beoordeling"), ReviewState.choices, field_name="round_review")
+    rrf = choice_filter(_("RRF-project"), YES_NO_CHOICES, method="filter_rrf")
 
     def with_round(
         self, queryset: ProjectQuerySet, reporting_round: ReportingRound | None
     ) -> ProjectQuerySet:
         return queryset.with_fiche_in(reporting_round, self.user)  # type: ignore[arg-type]
-
-    def search(self, queryset: ProjectQuerySet, name: str, value: str) -> ProjectQuerySet:
-        return queryset.search(value)
 
     def filter_flag(self, queryset: ProjectQuerySet, name: str, value: str) -> ProjectQuerySet:
         if value == "orange":

@@ -50,6 +50,16 @@ def labelled(label: Any, css: str = "", *, pair: bool = False) -> dict[str, Any]
     return {"th": {"class": css}, "td": {"data-label": label, "class": cell}}
 
 
+def sorted_pair(label: Any, accessor: str, css: str = "") -> tables.Column:
+    """A column half the width on a phone, sorted by its value and then by project code."""
+    return tables.Column(
+        verbose_name=label,
+        accessor=accessor,
+        order_by=(accessor, "code"),
+        attrs=labelled(label, css, pair=True),
+    )
+
+
 class ProjectTable(tables.Table):
     code = tables.Column(
         verbose_name=_("Code"), linkify=True, attrs=labelled(_("Code"), "text-nowrap")
@@ -57,36 +67,11 @@ class ProjectTable(tables.Table):
     title = tables.Column(
         verbose_name=_("Titel"), order_by=("title", "code"), attrs=labelled(_("Titel"))
     )
-    speerpunt = tables.Column(
-        verbose_name=_("Speerpunt"),
-        accessor="cluster__speerpunt__number",
-        order_by=("cluster__speerpunt__number", "code"),
-        attrs=labelled(_("Speerpunt"), "cell-center", pair=True),
-    )
-    cluster = tables.Column(
-        verbose_name=_("Cluster"),
-        accessor="cluster__number",
-        order_by=("cluster__number", "code"),
-        attrs=labelled(_("Cluster"), "cell-center", pair=True),
-    )
-    domain = tables.Column(
-        verbose_name=_("Domein"),
-        accessor="domain__code",
-        order_by=("domain__code", "code"),
-        attrs=labelled(_("Domein"), pair=True),
-    )
-    budget = tables.Column(
-        verbose_name=_("Budget (€)"),
-        accessor="budget_eur",
-        order_by=("budget_eur", "code"),
-        attrs=labelled(_("Budget (€)"), "num", pair=True),
-    )
-    rrf = tables.Column(
-        verbose_name=_("RRF"),
-        accessor="is_rrf",
-        order_by=("is_rrf", "code"),
-        attrs=labelled(_("RRF"), pair=True),
-    )
+    speerpunt = sorted_pair(_("Speerpunt"), "cluster__speerpunt__number", "cell-center")
+    cluster = sorted_pair(_("Cluster"), "cluster__number", "cell-center")
+    domain = sorted_pair(_("Domein"), "domain__code")
+    budget = sorted_pair(_("Budget (€)"), "budget_eur", "num")
+    rrf = sorted_pair(_("RRF"), "is_rrf")
     status = tables.Column(
         verbose_name=_("Status"), accessor="round_status", attrs=labelled(_("Status"), pair=True)
     )

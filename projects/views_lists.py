@@ -14,15 +14,21 @@ from .models.plan import ProjectQuerySet
 from .tables import ProjectTable
 
 
-class ProjectListView(ExportMixin, SingleTableMixin, FilterView):
+class PlanTableView(ExportMixin, SingleTableMixin, FilterView):
+    """A table of the plan: filtered, sorted, in pages, and exported as it is shown (CSV or
+    xlsx, formula-safe). Its template is ``<app>/<model>_list.html``, as a ListView's."""
+
+    template_name_suffix = "_list"
+    export_class = SafeTableExport
+    export_formats = (SafeTableExport.XLSX, SafeTableExport.CSV)
+
+
+class ProjectListView(PlanTableView):
     """Every project of the plan; the status columns show only fiches the user may read
     (ProjectFilter joins them through ``Project.objects.with_fiche_in``)."""
 
     table_class = ProjectTable
     filterset_class = ProjectFilter
-    template_name = "projects/project_list.html"
-    export_class = SafeTableExport
-    export_formats = (SafeTableExport.XLSX, SafeTableExport.CSV)
     export_name = "projecten"
     dataset_kwargs = {"title": _("Projecten")}
 

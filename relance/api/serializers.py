@@ -33,6 +33,31 @@ class QuantityField(serializers.Field):
         return f"{value.normalize():f}"
 
 
+class RoundRowSerializer(serializers.ModelSerializer):
+    """A row of one round (a fiche, a milestone's status): the round's code, the status's
+    label."""
+
+    round = serializers.CharField(source="round.code", read_only=True)
+    status_label = serializers.CharField(source="get_status_display", read_only=True)
+
+
+class FicheReportSerializer(RoundRowSerializer):
+    """What a fiche reports at its round: the status, the narrative, the money."""
+
+    budget_eur = _amount(
+        source="round_budget_eur", help_text="The budget frozen when the round closed."
+    )
+    committed_eur = _amount(
+        source="finance.committed_eur", allow_null=True, help_text="VAK, cumulative."
+    )
+    paid_eur = _amount(source="finance.paid_eur", allow_null=True, help_text="VEK, cumulative.")
+
+    class Meta:
+        model = Fiche
+        fields = ["status", "status_label", "narrative", "budget_eur", "committed_eur", "paid_eur"]
+        read_only_fields = fields
+
+
 class ProjectSerializer(serializers.ModelSerializer):
     url = serializers.HyperlinkedIdentityField(view_name="api:project-detail", lookup_field="code")
     speerpunt = serializers.IntegerField(source="cluster.speerpunt.number", read_only=True)
@@ -96,30 +121,13 @@ class IndicatorSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class ProjectFicheSerializer(serializers.ModelSerializer):
+class ProjectFicheSerializer(FicheReportSerializer):
     """A project's fiche of one closed round, inside the project."""
 
-    round = serializers.CharField(source="round.code", read_only=True)
     reference_date = serializers.DateField(source="round.reference_date", read_only=True)
-    status_label = serializers.CharField(source="get_status_display", read_only=True)
-    budget_eur = _amount(
-        source="round_budget_eur", help_text="The budget frozen when the round closed."
-    )
-    committed_eur = _amount(source="finance.committed_eur", allow_null=True)
-    paid_eur = _amount(source="finance.paid_eur", allow_null=True)
 
-    class Meta:
-        model = Fiche
-        fields = [
-            "round",
-            "reference_date",
-            "status",
-            "status_label",
-            "narrative",
-            "budget_eur",
-            "committed_eur",
-            "paid_eur",
-        ]
+    class Meta(FicheReportSerializer.Meta):
+        fields = ["round", "reference_date", *FicheReportSerializer.Meta.fields]
         read_only_fields = fields
 
 
@@ -179,27 +187,17 @@ class RoundSerializer(serializers.ModelSerializer):
         return self._link("api:round-milestones", reporting_round)
 
 
-class FicheSerializer(serializers.ModelSerializer):
+class FicheSerializer(FicheReportSerializer):
     """A fiche of the round: the project's status, narrative and money at the round."""
 
-    round = serializers.CharField(source="round.code", read_only=True)
     project = serializers.CharField(source="project.code", read_only=True)
     project_title = serializers.CharField(source="project.title", read_only=True)
     speerpunt = serializers.IntegerField(source="project.cluster.speerpunt.number", read_only=True)
     cluster = serializers.IntegerField(source="project.cluster.number", read_only=True)
     domain = serializers.CharField(source="project.domain.code", read_only=True)
     rrf = serializers.BooleanField(source="project.is_rrf", read_only=True)
-    status_label = serializers.CharField(source="get_status_display", read_only=True)
-    budget_eur = _amount(
-        source="round_budget_eur", help_text="The budget frozen when the round closed."
-    )
-    committed_eur = _amount(
-        source="finance.committed_eur", allow_null=True, help_text="VAK, cumulative."
-    )
-    paid_eur = _amount(source="finance.paid_eur", allow_null=True, help_text="VEK, cumulative.")
 
-    class Meta:
-        model = Fiche
+    class Meta(FicheReportSerializer.Meta):
         fields = [
             "round",
             "project",
@@ -208,20 +206,14 @@ class FicheSerializer(serializers.ModelSerializer):
             "cluster",
             "domain",
             "rrf",
-            "status",
-            "status_label",
-            "narrative",
-            "budget_eur",
-            "committed_eur",
-            "paid_eur",
+            *FicheReportSerializer.Meta.fields,
         ]
         read_only_fields = fields
 
 
-class MilestoneStatusSerializer(serializers.ModelSerializer):
+class MilestoneStatusSerializer(RoundRowSerializer):
     """Where a milestone stood at the round."""
 
-    round = serializers.CharField(source="round.code", read_only=True)
     project = serializers.CharField(source="milestone.project.code", read_only=True)
     milestone = serializers.IntegerField(source="milestone.number", read_only=True)
     description = serializers.CharField(source="milestone.description", read_only=True)
@@ -229,7 +221,6 @@ class MilestoneStatusSerializer(serializers.ModelSerializer):
         source="milestone.deadline", read_only=True, help_text="The original deadline."
     )
     rrf_reference = serializers.CharField(source="milestone.rrf_reference", read_only=True)
-    status_label = serializers.CharField(source="get_status_display", read_only=True)
 
     class Meta:
         model = MilestoneStatus

@@ -32,6 +32,12 @@ def project_column(path: str) -> Column:
     return required("project", project_code, path, repeats=True, public=public)
 
 
+def project_ref(field: str | None = None) -> Ref:
+    """The project a row is of, a row of the projects' sheet (``field``: the foreign key the
+    import writes, if any)."""
+    return Ref(("project",), "projecten", _lazy("onbekend project: %(value)s"), field)
+
+
 DOMAINS = Sheet(
     "beleidsdomeinen",
     PolicyDomain,
@@ -167,5 +173,5 @@ MILESTONES = Sheet(
             public=Public("RRF-referentie (bv. I-2.09).", "RRF reference (e.g. I-2.09)."),
         ),
     ),
-    refs=(Ref(("project",), "projecten", _lazy("onbekend project: %(value)s"), "project_id"),),
+    refs=(project_ref("project_id"),),
 )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.db import models
@@ -43,13 +44,14 @@ from ..schema import (
     Public,
     Ref,
     Sheet,
+    as_stored,
     number_between,
     optional_text,
     required,
     round_code,
     text,
 )
-from .plan import project_column
+from .plan import project_column, project_ref
 
 ROUND = Public("Code van het meetmoment (JJJJ-MM).", "Code of the reporting round (YYYY-MM).")
 NOTE = Public("Toelichting.", "Note.")
@@ -64,8 +66,32 @@ UNMOTIVATED = "Markering uit een werkboek, zonder motivering."
 IN_ROUND = required("meetmoment", round_code, "round__code", repeats=True, public=ROUND)
 
 
-def _round_ref(field: str | None = "round_id") -> Ref:
-    return Ref(("meetmoment",), "meetmomenten", _lazy("onbekend meetmoment: %(value)s"), field)
+def _round_sheet(
+    name: str,
+    model: type[models.Model],
+    *,
+    project: str,
+    key: tuple[str, ...],
+    columns: tuple[Column, ...],
+    refs: tuple[Ref, ...],
+    in_round: Column = IN_ROUND,
+    read: Callable[[models.QuerySet[Any]], models.QuerySet[Any]] = as_stored,
+) -> Sheet:
+    """A sheet of what a round reports per project: the round (``in_round``, a row of the
+    rounds' sheet) and the project (by ``project``, its code's path) lead the key and the
+    columns."""
+    in_rounds = Ref(
+        ("meetmoment",), "meetmomenten", _lazy("onbekend meetmoment: %(value)s"), "round_id"
+    )
+    return Sheet(
+        name,
+        model,
+        key=("meetmoment", "project", *key),
+        columns=(in_round, project_column(project), *columns),
+        refs=(in_rounds, *refs),
+        round_column="meetmoment",
+        read=read,
+    )
 
 
 ROUNDS = Sheet(
@@ -127,13 +153,12 @@ def _fiche_as_reported(queryset: models.QuerySet[Any]) -> models.QuerySet[Any]:
     )
 
 
-FICHES = Sheet(
+FICHES = _round_sheet(
     "rapportering",
     Fiche,
-    key=("meetmoment", "project"),
+    project="project__code",
+    key=(),
     columns=(
-        IN_ROUND,
-        project_column("project__code"),
         # What the owner reported; the flag is the coordinators' (tables/fiches.py).
         required(
             "status",
@@ -178,20 +203,15 @@ FICHES = Sheet(
         ),
         optional_text("motivatie", "flag_motivation", since=2, written=False),
     ),
-    refs=(
-        _round_ref(),
-        Ref(("project",), "projecten", _lazy("onbekend project: %(value)s"), "project_id"),
-    ),
-    round_column="meetmoment",
+    refs=(project_ref("project_id"),),
     read=_fiche_as_reported,
 )
-MILESTONE_STATUSES = Sheet(
+MILESTONE_STATUSES = _round_sheet(
     "mijlpaalstatus",
     MilestoneStatus,
-    key=("meetmoment", "project", "mijlpaal"),
+    project="milestone__project__code",
+    key=("mijlpaal",),
     columns=(
-        IN_ROUND,
-        project_column("milestone__project__code"),
         required(
             "mijlpaal",
             MILESTONE_NUMBER,
@@ -247,7 +267,6 @@ MILESTONE_STATUSES = Sheet(
         ),
     ),
     refs=(
-        _round_ref(),
         Ref(
             ("project", "mijlpaal"),
             "mijlpalen",
@@ -255,17 +274,16 @@ MILESTONE_STATUSES = Sheet(
             "milestone_id",
         ),
     ),
-    round_column="meetmoment",
 )
-INDICATORS = Sheet(
+INDICATORS = _round_sheet(
     "indicatoren",
     IndicatorDefinition,
     # Without a meetmoment: the open round's definition, or with no round open, the one the
     # next round to open takes over (the key's meetmoment is then None).
-    key=("meetmoment", "project", "code"),
+    in_round=Column("meetmoment", round_code, "round__code", since=2, repeats=True),
+    project="indicator__project__code",
+    key=("code",),
     columns=(
-        Column("meetmoment", round_code, "round__code", since=2, repeats=True),
-        project_column("indicator__project__code"),
         required(
             "code",
             INDICATOR_CODE,
@@ -302,19 +320,14 @@ INDICATORS = Sheet(
         ),
     ),
     # The indicator (project and code) is made when first named: tables/rounds.py.
-    refs=(
-        _round_ref(),
-        Ref(("project",), "projecten", _lazy("onbekend project: %(value)s")),
-    ),
-    round_column="meetmoment",
+    refs=(project_ref(),),
 )
-INDICATOR_VALUES = Sheet(
+INDICATOR_VALUES = _round_sheet(
     "indicatorwaarden",
     IndicatorValue,
-    key=("meetmoment", "project", "indicator"),
+    project="indicator__project__code",
+    key=("indicator",),
     columns=(
-        IN_ROUND,
-        project_column("indicator__project__code"),
         required(
             "indicator",
             INDICATOR_CODE,
@@ -326,7 +339,6 @@ INDICATOR_VALUES = Sheet(
         optional_text("toelichting", "note", public=NOTE),
     ),
     refs=(
-        _round_ref(),
         Ref(
             ("project", "indicator"),
             "indicator",
@@ -334,5 +346,4 @@ INDICATOR_VALUES = Sheet(
             "indicator_id",
         ),
     ),
-    round_column="meetmoment",
 )
