@@ -9,9 +9,4 @@ class FinanceConfig(AppConfig):
     def ready(self) -> None:
         from projects import closed_rounds
 
-        closed_rounds.register(
-            closed_rounds.Guard(
-                table="finance_financereport",
-                round_id="SELECT f.round_id FROM projects_fiche f WHERE f.id = {row}.fiche_id",
-            )
-        )
+        closed_rounds.guard("finance_financereport", round_id=closed_rounds.FICHE_ROUND)
