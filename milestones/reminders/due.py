@@ -291,6 +291,8 @@ def _milestones_due(*, today: dt.date, config: Config) -> list[tuple[Milestone, 
                 output_field=DateField(),
             )
         )
+        # A project that left the plan (from a round that is open or closed) reports no more.
+        .exclude(project__left_plan_from__state__in=[RoundState.OPEN, RoundState.CLOSED])
         .filter(
             Q(current_status__isnull=True) | Q(current_status__in=MilestoneState.open()),
             due_on__gt=today - dt.timedelta(days=last),
@@ -313,13 +315,11 @@ def _milestones_due(*, today: dt.date, config: Config) -> list[tuple[Milestone, 
 def _follow_ups_due(
     reporting_round: ReportingRound | None, *, today: dt.date, config: Config
 ) -> list[tuple[FollowUpAction, Key]]:
-    """The open follow-up actions of the flags raised in the latest round (the open one,
-    else the last closed one), at a stage before or after their due date. An action carried
-    into a new round is a new action there; the closed round's copy is no longer reminded."""
+    """The open follow-up actions of the flags raised in the open round, at a stage before
+    or after their due date. Between rounds nothing is reminded: a closed round's action
+    can no longer be marked done, and it is carried (a new action) into the next round."""
     if reporting_round is None:
-        reporting_round = ReportingRound.objects.closed().order_by("-reference_date").first()
-        if reporting_round is None:
-            return []
+        return []
     first, last = _reach(config.follow_up, catch_up=config.catch_up)
     actions = (
         FollowUpAction.objects.in_round(reporting_round)

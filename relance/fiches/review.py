@@ -65,8 +65,13 @@ def _log(fiche: Fiche, action: ReviewAction, by: User, comment: str = "") -> Non
 
 
 def _bump(fiche: Fiche, fields: list[str]) -> None:
-    """Save a review change; it moves the version on, so an open form goes stale."""
+    """Save a review change; it moves the version on, so an open form goes stale. A carried
+    fiche that a coordinator reviews (returns, flags) is an ordinary fiche from then on, as
+    when one is saved: its owners can work on it again."""
     fiche.version += 1
+    if fiche.carried_forward:
+        fiche.carried_forward = False
+        fields = [*fields, "carried_forward"]
     fiche.save(update_fields=[*fields, "version", "updated_at"])
 
 

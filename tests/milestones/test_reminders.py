@@ -18,6 +18,7 @@ from milestones.tasks import send_reminders as send_reminders_task
 from projects.models import (
     FlagLevel,
     FollowUpAction,
+    ReportingRound,
     ReviewAction,
     ReviewEvent,
     ReviewState,
@@ -662,3 +663,26 @@ def test_the_follow_up_reminder_is_in_the_recipients_language(plan, follow_up, e
     assert "Follow-up actions past their date, not yet done" in english.body
     assert "Follow-up actions past their date, not yet done" in html(english)
     assert "(yesterday)" in english.body
+
+
+def test_a_project_that_left_the_plan_gets_no_milestone_reminders(domain, editor, open_round):
+    project = ProjectFactory(domain=domain)
+    MilestoneFactory(project=project, deadline=MILESTONE_DEADLINE)
+    assert daily_scans(PROBES, since=MILESTONE_DEADLINE).get(editor.email) == [-14, 1]
+    ReminderLog.objects.all().delete()
+    project.left_plan_from, project.left_plan_reason = open_round, "Reguliere middelen"
+    project.save()
+    assert daily_scans(PROBES, since=MILESTONE_DEADLINE).get(editor.email) is None
+
+
+def test_follow_up_actions_are_not_reminded_between_rounds(
+    plan, follow_up, editor, coordinator, open_round
+):
+    """A closed round's action cannot be marked done any more, and its fiche page is gone
+    with the open round: only the open round's actions are reminded."""
+    ReportingRound.objects.filter(pk=open_round.pk).update(
+        state=RoundState.CLOSED, closed_at=timezone.now()
+    )
+    received = daily_scans(range(8, 30))
+    assert editor.email not in received
+    assert coordinator.email not in received

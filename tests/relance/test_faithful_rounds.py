@@ -287,6 +287,14 @@ def test_a_coordinators_change_makes_a_carried_fiche_an_ordinary_one(carried, co
     assert (carried.carried_forward, carried.status) == (False, ProjectStatus.IN_PROGRESS)
 
 
+def test_a_returned_carried_fiche_is_its_editors_to_work_on_again(carried, editor, coordinator):
+    review.return_fiche(fiche=carried, by=coordinator, comment="Het project loopt toch nog.")
+    carried.refresh_from_db()
+    assert (carried.carried_forward, carried.review_state) == (False, ReviewState.RETURNED)
+    assert can_edit_fiche(editor, carried)
+    assert round_summary(carried.round).as_json()["projects"]["carried_forward"] == 0
+
+
 # -- leaving the plan ------------------------------------------------------------------------
 
 

@@ -11,6 +11,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.db import transaction
+from django.utils import timezone
 from openpyxl import load_workbook
 
 from finance.models import FinanceReport
@@ -27,6 +28,7 @@ from projects.models import (
     ReportingRound,
     ReviewAction,
     ReviewEvent,
+    ReviewState,
     StatusFlag,
 )
 from projects.models.rounds import RoundState
@@ -697,3 +699,50 @@ def test_the_upload_page_names_the_file_and_the_admin_in_the_review_history(
     assert "Minder ernstig" in event.comment
     red.refresh_from_db()
     assert red.status == S.ATTENTION
+
+
+def test_importing_new_rows_leaves_the_reviews_of_the_rounds_other_fiches_alone(open_round):
+    """A new row of a round marks only itself carried; a draft that repeats its project's
+    finished status stays its owners' draft."""
+    closed = ReportingRoundFactory(
+        reference_date=open_round.reference_date - dt.timedelta(days=365)
+    )
+    done = ProjectFactory(code="VV001")
+    _fiche(closed, done, status=S.REALISED)
+    ReportingRound.objects.filter(pk=closed.pk).update(
+        state=RoundState.CLOSED, closed_at=timezone.now()
+    )
+    draft = _fiche(open_round, done, status=S.REALISED)
+    newcomer = ProjectFactory(code="VV002")
+
+    header = HEADERS["rapportering"][:6]
+    row = [open_round.code, newcomer.code, "in uitvoering", None, None, None]
+    result = import_workbook(xlsx({"rapportering": [header, row]}, headers=False))
+
+    assert result.ok, errors(result)
+    draft.refresh_from_db()
+    assert (draft.carried_forward, draft.review_state) == (False, ReviewState.DRAFT)
+
+
+def test_a_project_holding_a_fiche_from_the_round_it_would_leave_is_refused(open_round):
+    fiche = _fiche(open_round, ProjectFactory(code="VV001"))
+    rows = export()
+    book = load_workbook(io.BytesIO(rows))
+    sheet = book["projecten"]
+    names = [cell.value for cell in sheet[1]]
+    sheet.cell(2, names.index("buiten_plan_vanaf") + 1, open_round.code)
+    sheet.cell(2, names.index("reden_buiten_plan") + 1, "Reguliere middelen")
+    changed = io.BytesIO()
+    book.save(changed)
+    changed.seek(0)
+    before = snapshot()
+
+    result = import_workbook(changed)
+
+    assert errors(result) == [
+        f"projecten!2: buiten_plan_vanaf: VV001 heeft een fiche in meetmoment {open_round.code}: "
+        "het verlaat het plan ten vroegste na dat meetmoment (de actie 'Buiten het plan' op de "
+        "projectpagina verwijdert een conceptfiche van het open meetmoment)"
+    ]
+    assert snapshot() == before
+    assert Fiche.objects.filter(pk=fiche.pk).exists()

@@ -131,13 +131,15 @@ class Fiches(Table):
         if creates:
             projects, rounds = job.ids("projecten"), job.ids("meetmomenten")
             fiche_ids = job.fiche_ids({m.meetmoment for m in creates})
+            created = []
             for m in creates:
                 fiche_id = fiche_ids[(rounds[(m.meetmoment,)], projects[(m.project,)])]
+                created.append(fiche_id)
                 new_money.append(FinanceReport(fiche_id=fiche_id, **money_of(m)))
                 flags.change(fiche_id, m, None, None)
-            # A finished project's row that repeats its finished status is the fiche that
-            # opening the round would have carried forward: it needs no work.
-            created = list(fiche_ids.values())
+            # A finished project's new row that repeats its finished status is the fiche that
+            # opening the round would have carried forward: it needs no work. (Only the
+            # fiches this import creates: an existing one keeps its review.)
             for start in range(0, len(created), 2000):
                 Fiche.objects.filter(pk__in=created[start : start + 2000]).filter(
                     carried_forward=False

@@ -7,7 +7,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-from projects.models import Project
+from projects.models import Fiche, Project
 
 from ..rows import Old
 from ..sheets import CLUSTERS, DOMAINS, MILESTONES, PROJECTS, SPEERPUNTEN
@@ -47,6 +47,29 @@ class Projects(Table):
             )
         if m.buiten_plan_vanaf and not m.reden_buiten_plan:
             yield "reden_buiten_plan", _("verplicht voor een project dat het plan verlaat")
+        leaves = m.buiten_plan_vanaf
+        if leaves in job.round_dates and (old is None or old.values.buiten_plan_vanaf != leaves):
+            # The rounds from the one it leaves on must not hold its fiche (one query per
+            # project that newly leaves: a handful). The project page's action removes an
+            # open round's draft; a closed round keeps its fiche for good.
+            held = (
+                Fiche.objects.filter(
+                    project__code=m.code, round__reference_date__gte=job.round_dates[leaves]
+                )
+                .order_by("round__reference_date")
+                .values_list("round__code", flat=True)
+                .first()
+            )
+            if held:
+                yield (
+                    "buiten_plan_vanaf",
+                    _(
+                        "%(project)s heeft een fiche in meetmoment %(round)s: het verlaat het "
+                        "plan ten vroegste na dat meetmoment (de actie 'Buiten het plan' op de "
+                        "projectpagina verwijdert een conceptfiche van het open meetmoment)"
+                    )
+                    % {"project": m.code, "round": held},
+                )
         if old is not None:
             # Leaving the plan from a closed round, or no longer, would change what that
             # round holds.
