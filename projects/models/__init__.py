@@ -1,4 +1,5 @@
 from .fiches import Fiche, ReviewState
+from .findings import FindingNote, NoteKind
 from .indicators import Indicator, IndicatorDefinition, IndicatorKind, IndicatorValue
 from .plan import Cluster, PolicyDomain, Project, Speerpunt, TransitionCoefficient
 from .review import FlagLevel, FollowUpAction, ReviewAction, ReviewEvent, StatusFlag
@@ -9,6 +10,8 @@ from .users import User
 __all__ = [
     "Cluster",
     "Fiche",
+    "FindingNote",
+    "NoteKind",
     "FlagLevel",
     "FollowUpAction",
     "ReviewAction",

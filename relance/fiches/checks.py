@@ -61,19 +61,23 @@ class Finding:
     rule: str = ""
     milestone: int | None = None
     subject: str = ""
+    # The facts that triggered it, as strings that compare across rounds and languages
+    # (the figures: ``("VEK=70000000.00", "VAK=65200000.00")``; a suggestion's reason
+    # codes). A coordinator's note on the finding holds while they do (``FindingNote``).
+    facts: tuple[str, ...] = ()
 
     @property
     def is_error(self) -> bool:
         return self.level == "error"
 
 
-def error(field: str | None, message: str) -> Finding:
+def error(field: str | None, message: str, *, facts: tuple[str, ...] = ()) -> Finding:
     """An error; the registry fills in the rule's code (and the milestone's number)."""
-    return Finding("error", field, message)
+    return Finding("error", field, message, facts=facts)
 
 
-def warning(field: str | None, message: str) -> Finding:
-    return Finding("warning", field, message)
+def warning(field: str | None, message: str, *, facts: tuple[str, ...] = ()) -> Finding:
+    return Finding("warning", field, message, facts=facts)
 
 
 # -- the registry ----------------------------------------------------------------------------
