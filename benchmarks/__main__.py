@@ -9,7 +9,12 @@ For each size, in throwaway databases (SQLite files in a temporary directory, or
 - import: ``import_workbook`` of the workbook into an empty database: reading, checking
   and writing, all or nothing; the target is at most 3x raw, under 1 GB at 100x;
 - again: the same workbook a second time (everything compared, nothing written);
-- export: ``export_workbook`` of the imported plan, streamed: its memory stays flat.
+- export: ``export_workbook`` of the imported plan, streamed: its memory stays flat;
+- pages: every page's median server time and query count, and the round's computations
+  (``round_summary``, the reminder scan, ``quality_check``), on the imported plan
+  (``pages.py``).
+
+The tables are printed and written to ``benchmarks/results.md`` with the machine they ran on.
 
 Each step runs in a process of its own, so that its peak memory (ru_maxrss) is its own.
 ``BENCH_SCALES=1,10`` runs fewer sizes.
@@ -89,7 +94,8 @@ def step(name: str, scale: int, workbook: Path, database_url: str) -> dict:
     completed = subprocess.run(
         [sys.executable, "-m", "benchmarks.steps", name, str(scale), str(workbook)],
         cwd=ROOT,
-        env={**os.environ, "DATABASE_URL": database_url, "LOG_LEVEL": "WARNING"},
+        # As in production: no debug cursor, no debug toolbar of any kind on the clock.
+        env={**os.environ, "DATABASE_URL": database_url, "LOG_LEVEL": "WARNING", "DEBUG": "0"},
         capture_output=True,
         text=True,
     )
@@ -111,7 +117,11 @@ def run(scale: int, databases: Databases) -> dict:
     print(f"{scale}x: import again, and export …", flush=True)
     again = step("reimport", scale, workbook, imported_url)
     exported = step("export", scale, databases.workdir / f"export-{scale}x.xlsx", imported_url)
+    print(f"{scale}x: pages and commands …", flush=True)
+    measured = step("pages", scale, workbook, imported_url)
     return {
+        "pages": measured["pages"],
+        "commands": measured["commands"],
         "scale": scale,
         "generated": generated,
         "raw": raw,
@@ -147,6 +157,56 @@ def table(results: list[dict]) -> list[str]:
     return lines
 
 
+def speed_table(results: list[dict]) -> list[str]:
+    """Each page's and command's median time (ms) and queries per size, and the largest
+    size's time as a multiple of the smallest's."""
+    scales = [r["scale"] for r in results]
+    header = f"{'page':<34}" + "".join(f"{f'{s}x ms':>10}{'q':>5}" for s in scales)
+    header += f"{'ratio':>7}"
+    lines = [header, "-" * len(header)]
+    for index, page in enumerate(results[0]["pages"]):
+        row = f"{page['page']:<34}"
+        cells = [r["pages"][index] for r in results]
+        if any(cell["status"] != 200 for cell in cells):
+            lines.append(row + "  (not in this version: 404)")
+            continue
+        row += "".join(f"{cell['ms']:>10.0f}{cell['queries']:>5}" for cell in cells)
+        lines.append(row + f"{cells[-1]['ms'] / cells[0]['ms']:>7.1f}")
+    lines.append("")
+    for index, command in enumerate(results[0]["commands"]):
+        cells = [r["commands"][index]["ms"] for r in results]
+        row = f"{command['command']:<34}" + "".join(f"{ms:>10.0f}{'':>5}" for ms in cells)
+        lines.append(row + f"{cells[-1] / cells[0]:>7.1f}")
+    return lines
+
+
+def machine() -> str:
+    import platform
+
+    memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
+    return (
+        f"{platform.node()}: {os.cpu_count()} CPUs ({platform.processor() or platform.machine()}), "
+        f"{memory:.0f} GB, Python {platform.python_version()}, {platform.system()} "
+        f"{platform.release()}"
+    )
+
+
+def write_results(backend: str, lines: list[str]) -> None:
+    import datetime as dt
+
+    text = [
+        "# Benchmark results",
+        "",
+        f"`make bench` on {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC, {backend}, {machine()}.",
+        "",
+        "```",
+        *lines,
+        "```",
+        "",
+    ]
+    (ROOT / "benchmarks" / "results.md").write_text("\n".join(text), encoding="utf-8")
+
+
 def main() -> None:
     scales = [int(s) for s in os.environ.get("BENCH_SCALES", "1,10,100").split(",")]
     with tempfile.TemporaryDirectory(prefix="relance-bench-") as workdir:
@@ -158,7 +218,16 @@ def main() -> None:
     backend = "PostgreSQL" if databases.postgres else "SQLite"
     print()
     print(f"Plan workbook benchmarks ({backend}; peak = the step's own process, ru_maxrss)")
-    print("\n".join(table(results)))
+    workbook_lines = table(results)
+    print("\n".join(workbook_lines))
+    print()
+    speed_lines = speed_table(results)
+    print("Pages (median of 5 in the test client, queries of one request) and commands (ms)")
+    print("\n".join(speed_lines))
+    write_results(
+        backend,
+        [f"Plan workbook ({backend})", *workbook_lines, "", "Pages and commands", *speed_lines],
+    )
     largest = results[-1]
     ratio = largest["import"]["seconds"] / largest["raw"]["seconds"]
     peak = largest["import"]["peak_mb"]

@@ -188,12 +188,19 @@ def export(scale: int, workbook: str) -> dict:
     return {"seconds": time.perf_counter() - start, "rows": Plan(scale).rows}
 
 
+def pages(scale: int, workbook: str) -> dict:
+    from .pages import pages as measure
+
+    return measure(scale, workbook)
+
+
 STEPS: dict[str, Callable[[int, str], dict]] = {
     "generate": generate,
     "raw": raw_bulk_create,
     "import": import_,
     "reimport": reimport,
     "export": export,
+    "pages": pages,
 }
 
 
