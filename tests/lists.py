@@ -67,10 +67,11 @@ class ListCase:
         return [name for name, _status, _third in self.rows(response)]
 
     def export_csv(self, client: Any, query: str = "") -> list[list[str]]:
+        """The CSV export, in the Belgian dialect it is written in by default (``;``)."""
         response = client.get(f"{self.url}?{query}&_export=csv")
         assert response.status_code == 200
         assert response["Content-Type"].startswith("text/csv")
-        return list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+        return list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
 
     def export_xlsx(self, client: Any, query: str = "") -> Any:
         response = client.get(f"{self.url}?{query}&_export=xlsx")

@@ -289,3 +289,16 @@ _FLAGS = ProjectStatus.reading(ProjectStatus.flags())
 def flag_level(value: Any) -> str:
     """The coordinators' flag: oranje or rood (also aandacht, actie nodig and the codes)."""
     return _choice(_FLAGS, value, _("geen markering (oranje of rood): %(value)s"))
+
+
+# The words a vocabulary column offers in the exported workbook's drop-downs: those the
+# export writes (an import also reads the synonyms and codes).
+CHOICE_WORDS: dict[Parser, tuple[str, ...]] = {
+    project_status: tuple(PROJECT_STATUS_WORDS.values()),
+    milestone_status: tuple(MILESTONE_STATUS_WORDS.values()),
+    round_state: tuple(word for word in ROUND_STATE_WORDS.values() if word),
+    flag_level: tuple(FLAG_WORDS.values()),
+    indicator_kind: tuple(IndicatorKind.values),
+    yes_no: ("ja", "nee"),
+    coefficient: tuple(str(number) for number in sorted(_COEFFICIENTS)),
+}

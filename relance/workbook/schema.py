@@ -23,6 +23,7 @@ from django.db import models
 from django.utils.translation import gettext as _
 
 from .parsing import (
+    CHOICE_WORDS,
     CellError,
     Parser,
     amount,
@@ -195,6 +196,12 @@ class Column:
     def value_kind(self) -> Kind:
         return self.kind or _KINDS.get(self.parse, Kind.TEXT)
 
+    @property
+    def words(self) -> tuple[str, ...]:
+        """The words a cell of this column takes from a list (the export's drop-down), if
+        its values are a vocabulary; the import reads their synonyms too."""
+        return CHOICE_WORDS.get(self.parse, ())
+
     def cell(self, value: Any) -> Any:
         return self.show(value) if self.show and value is not None else value
 
@@ -233,6 +240,8 @@ class Sheet:
     refs: tuple[Ref, ...] = ()
     round_column: str | None = None
     read: Callable[[models.QuerySet[Any]], models.QuerySet[Any]] = field(default=as_stored)
+    # What a row of the sheet is, for people (the exported workbook's first sheet).
+    about: Any = ""
 
     def __post_init__(self) -> None:
         names = set(self.names)

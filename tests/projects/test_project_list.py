@@ -1,11 +1,14 @@
 """/projects/: what only the project table does: its review and flag columns, its pages, its
 export's columns. What it does like the milestone list is in tests/test_list_views.py."""
 
+import io
 import re
 from html import unescape
 
+import openpyxl
 import pytest
 from django.http import QueryDict
+from django.utils import timezone
 
 from projects.models import ProjectStatus
 from projects.models.rounds import RoundState
@@ -128,13 +131,16 @@ def test_the_export_links_carry_the_filters_and_sorting_but_not_the_page(
     client.force_login(coordinator)
     html = client.get(f"{URL}?domain=MOW&sort=-budget&page=2").content.decode()
     links = re.findall(r'href="(\?[^"]*_export=[^"]*)"', html)
-    assert len(links) == 2
+    assert len(links) == 3
     for link in links:
         query = QueryDict(unescape(link)[1:])
         assert query["domain"] == "MOW"
         assert query["sort"] == "-budget"
         assert "page" not in query
-    assert {QueryDict(unescape(link)[1:])["_export"] for link in links} == {"xlsx", "csv"}
+    assert [
+        (query["_export"], query.get("dialect"))
+        for query in (QueryDict(unescape(link)[1:]) for link in links)
+    ] == [("xlsx", None), ("csv", None), ("csv", "international")]
 
 
 def test_the_export_has_the_columns_of_the_page(client, coordinator, plan):
@@ -157,7 +163,7 @@ def test_the_export_has_the_columns_of_the_page(client, coordinator, plan):
         "1",
         "1",
         "MOW",
-        "2500000.00",
+        "2500000,00",
         "ja",
         "in uitvoering volgens schema",
         "concept",
@@ -185,3 +191,46 @@ def test_a_safe_text_is_exported_unchanged(client, coordinator):
     ProjectFactory(code="VV001", title="Fietsinfrastructuur - fase 2")
     client.force_login(coordinator)
     assert export_csv(client)[1][1] == "Fietsinfrastructuur - fase 2"
+
+
+# ---- Exports for people ------------------------------------------------------------
+
+
+def test_the_csv_export_is_belgian_by_default_and_international_on_request(
+    client, coordinator, plan
+):
+    client.force_login(coordinator)
+    belgian = client.get(f"{URL}?domain=MOW&_export=csv").content.decode("utf-8-sig")
+    international = client.get(f"{URL}?domain=MOW&_export=csv&dialect=international")
+    assert belgian.splitlines()[1].startswith("VV001;Fietsinfrastructuur;1;1;MOW;2500000,00;")
+    assert (
+        international.content.decode("utf-8-sig")
+        .splitlines()[1]
+        .startswith("VV001,Fietsinfrastructuur,1,1,MOW,2500000.00,")
+    )
+
+
+def test_an_export_names_its_round_filters_and_day(client, coordinator, plan):
+    client.force_login(coordinator)
+    response = client.get(f"{URL}?domain=MOW&rrf=yes&q=fiets&_export=xlsx")
+    today = timezone.localdate().isoformat()
+    open_round = plan["open"].code
+    assert f'filename="projecten_{open_round}_{today}.xlsx"' in response["Content-Disposition"]
+    workbook = openpyxl.load_workbook(io.BytesIO(response.content))
+    data, about = workbook.worksheets
+    assert data.auto_filter.ref == "A1:I2"
+    described = {row[0]: row[1] for row in about.iter_rows(values_only=True)}
+    assert described["Lijst"] == "Projecten"
+    assert described["Meetmoment"].startswith(open_round)
+    assert described["Beleidsdomein"].startswith("MOW")
+    assert described["RRF-project"] == "ja"
+    assert described["Zoeken"] == "fiets"
+    assert described["Rijen"] == "1"
+    assert "Filters" not in described
+    # Without filters, it says so.
+    unfiltered = openpyxl.load_workbook(
+        io.BytesIO(client.get(f"{URL}?_export=xlsx").content)
+    ).worksheets[1]
+    assert {row[0]: row[1] for row in unfiltered.iter_rows(values_only=True)}["Filters"] == (
+        "geen: de hele lijst"
+    )

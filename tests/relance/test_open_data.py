@@ -16,6 +16,7 @@ from projects.models import Indicator, Project
 from projects.models.users import Role
 from relance.opendata import archive
 from relance.opendata.tables import TABLES
+from relance.workbook.sheets import ABOUT_SHEET
 from tests.factories import (
     FicheFactory,
     FinanceReportFactory,
@@ -237,7 +238,13 @@ def test_the_workbook_of_the_round_opens(client, plan):
     with zipfile.ZipFile(io.BytesIO(data)) as zipped:
         workbook = load_workbook(io.BytesIO(zipped.read("werkboek-2023-12.xlsx")), read_only=True)
 
-    assert workbook.sheetnames[:4] == ["beleidsdomeinen", "speerpunten", "clusters", "projecten"]
+    assert workbook.sheetnames[:5] == [
+        ABOUT_SHEET,
+        "beleidsdomeinen",
+        "speerpunten",
+        "clusters",
+        "projecten",
+    ]
     rounds = list(workbook["meetmomenten"].iter_rows(values_only=True))
     assert [row[0] for row in rounds[1:]] == ["2023-12"]
     reporting = list(workbook["rapportering"].iter_rows(values_only=True))

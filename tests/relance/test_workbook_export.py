@@ -14,6 +14,7 @@ from openpyxl import load_workbook
 from projects.models import Project, ReportingRound
 from relance.summary import round_summary
 from relance.workbook import csv_safe, export_workbook, import_workbook
+from relance.workbook.sheets import ABOUT_SHEET
 from tests.factories import (
     ClusterFactory,
     FicheFactory,
@@ -46,7 +47,7 @@ def export() -> bytes:
 
 def test_the_sheets_and_columns_are_the_documented_ones_in_order():
     workbook = load_workbook(io.BytesIO(export()), read_only=True)
-    assert workbook.sheetnames == list(HEADERS)
+    assert workbook.sheetnames == [ABOUT_SHEET, *HEADERS]
     for name, header in HEADERS.items():
         assert list(next(workbook[name].iter_rows(values_only=True))) == header
 
@@ -183,3 +184,82 @@ def test_indicator_values_beyond_a_floats_precision_are_written_as_exact_text():
     assert _cell(sheet, Decimal("120.50000000")) == Decimal("120.5")
     assert _cell(sheet, Decimal("300.00000000")) == Decimal("300")
     assert _cell(sheet, Decimal("4168000000.00")) == Decimal("4168000000.00")
+
+
+def test_the_workbook_is_made_for_people_and_still_imports():
+    """Read back by openpyxl: the first sheet says what the file holds; every sheet has a
+    bold, frozen header, an autofilter over its rows, widths, amounts in euro and dates as
+    dates, and drop-downs of the accepted words in the vocabulary columns."""
+    assert import_workbook(plan_workbook()).ok
+    data = export()
+    workbook = load_workbook(io.BytesIO(data))
+
+    about = [row for row in workbook[ABOUT_SHEET].iter_rows(values_only=True) if any(row)]
+    assert about[1][0] == "Inhoud"
+    assert about[1][2] == "het hele plan: elk meetmoment"
+    counted = {row[0]: row[1] for row in about if row[0] in HEADERS}
+    assert counted["projecten"] == Project.objects.count()
+    assert counted["meetmomenten"] == ReportingRound.objects.count()
+    assert set(counted) == set(HEADERS)
+
+    projects = workbook["projecten"]
+    assert projects.freeze_panes == "A2"
+    assert projects["A1"].font.bold
+    assert (
+        projects.auto_filter.ref
+        == f"A1:{projects.cell(1, projects.max_column).column_letter}{Project.objects.count() + 1}"
+    )
+    assert projects.column_dimensions["B"].width == 40  # titel: text
+    budget = next(
+        c for c in projects[2] if c.column == HEADERS["projecten"].index("budget_eur") + 1
+    )
+    assert budget.number_format == "#,##0.00"
+    start = projects.cell(2, HEADERS["projecten"].index("startdatum") + 1)
+    assert start.is_date
+
+    def dropdowns(sheet_name: str) -> dict[str, list[str]]:
+        sheet = workbook[sheet_name]
+        lists = {}
+        for validation in sheet.data_validations.dataValidation:
+            column = str(validation.sqref).split(":")[0].rstrip("0123456789")
+            header = sheet[f"{column}1"].value
+            lists[header] = validation.formula1.strip('"').split(",")
+            assert validation.errorStyle == "warning"
+        return lists
+
+    assert dropdowns("mijlpaalstatus")["status"] == [
+        "gerealiseerd",
+        "op schema",
+        "vertraagd",
+        "toekomstig",
+        "geschrapt",
+    ]
+    assert dropdowns("rapportering") == {
+        "status": [
+            "niet gestart",
+            "opgestart",
+            "in uitvoering",
+            "gerealiseerd",
+            "aandacht",
+            "actie nodig",
+            "stopgezet",
+        ],
+        "markering": ["oranje", "rood"],
+    }
+    assert dropdowns("projecten")["rrf"] == ["ja", "nee"]
+    # What goes out comes back: the first sheet is passed over, nothing changes.
+    again = import_workbook(io.BytesIO(data))
+    assert again.ok
+    assert (again.created, again.updated) == (0, 0)
+
+
+def test_one_rounds_workbook_says_which_round_it_holds():
+    FicheFactory(round=ReportingRoundFactory(code="2023-12", name="December 2023"))
+    stream = io.BytesIO()
+    export_workbook(stream, round_code="2023-12")
+    about = load_workbook(stream)[ABOUT_SHEET]
+    assert (
+        about["C2"].value
+        == "het plan en de rapportering van het meetmoment 2023-12 (December 2023)"
+    )
+    assert [row[1] for row in about.iter_rows(values_only=True) if row[0] == "rapportering"] == [1]

@@ -24,6 +24,7 @@ from projects.models import (
     Speerpunt,
     StatusFlag,
 )
+from relance.workbook.sheets import ABOUT_SHEET
 
 PLAN_MODELS = [
     PolicyDomain,
@@ -145,12 +146,14 @@ def snapshot() -> dict[str, list[dict[str, Any]]]:
 
 
 def cells(stream: io.BytesIO | bytes) -> dict[str, list[list[tuple[Any, str]]]]:
-    """Every cell of every sheet, with its type: what "the same workbook" means."""
+    """Every cell of every sheet, with its type: what "the same workbook" means (the first
+    sheet, which says when the file was made, for people, aside)."""
     data = stream if isinstance(stream, bytes) else stream.getvalue()
     workbook = load_workbook(io.BytesIO(data))
     return {
         sheet.title: [[(cell.value, cell.data_type) for cell in row] for row in sheet.iter_rows()]
         for sheet in workbook.worksheets
+        if sheet.title != ABOUT_SHEET
     }
 
 

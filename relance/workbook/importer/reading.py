@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from ..reader import SheetRows
 from ..rows import Row, SheetInput
 from ..schema import Sheet
+from ..sheets import ABOUT_SHEET
 from ..sheets import BY_NAME as SHEETS_BY_NAME
 from .job import Job
 
@@ -18,6 +19,8 @@ def read(job: Job, sheets: list[SheetRows]) -> None:
     for sheet_rows in sheets:
         name = " ".join(sheet_rows.title.split()).lower()
         sheet = SHEETS_BY_NAME.get(name)
+        if name == ABOUT_SHEET:
+            continue  # what an export holds, for people
         if sheet is None:
             job.error(
                 sheet_rows.title,

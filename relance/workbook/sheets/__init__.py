@@ -25,8 +25,12 @@ SHEETS: tuple[Sheet, ...] = (
     INDICATOR_VALUES,
 )
 BY_NAME = {sheet.name: sheet for sheet in SHEETS}
+# The exported workbook's first sheet, for people: what the file holds. An import passes
+# over it.
+ABOUT_SHEET = "over_dit_bestand"
 
 __all__ = [
+    "ABOUT_SHEET",
     "BY_NAME",
     "CLUSTERS",
     "DOMAINS",

@@ -41,18 +41,21 @@ def project_ref(field: str | None = None) -> Ref:
 DOMAINS = Sheet(
     "beleidsdomeinen",
     PolicyDomain,
+    about=_lazy("Een beleidsdomein van de overheid, met zijn code."),
     key=("code",),
     columns=(required("code", domain_code, "code"), required("naam", text(200), "name")),
 )
 SPEERPUNTEN = Sheet(
     "speerpunten",
     Speerpunt,
+    about=_lazy("Een speerpunt van het plan."),
     key=("nummer",),
     columns=(required("nummer", SPEERPUNT_NUMBER, "number"), required("naam", text(200), "name")),
 )
 CLUSTERS = Sheet(
     "clusters",
     Cluster,
+    about=_lazy("Een cluster van projecten binnen een speerpunt."),
     key=("nummer",),
     columns=(
         required("nummer", CLUSTER_NUMBER, "number"),
@@ -66,6 +69,7 @@ CLUSTERS = Sheet(
 PROJECTS = Sheet(
     "projecten",
     Project,
+    about=_lazy("Een project: titel, cluster, beleidsdomein, budget, RRF en transities."),
     key=("code",),
     columns=(
         required(
@@ -144,6 +148,7 @@ PROJECTS = Sheet(
 MILESTONES = Sheet(
     "mijlpalen",
     Milestone,
+    about=_lazy("Een mijlpaal van een project, met zijn oorspronkelijke deadline."),
     key=("project", "nummer"),
     columns=(
         project_column("project__code"),

@@ -76,6 +76,7 @@ def _round_sheet(
     refs: tuple[Ref, ...],
     in_round: Column = IN_ROUND,
     read: Callable[[models.QuerySet[Any]], models.QuerySet[Any]] = as_stored,
+    about: Any = "",
 ) -> Sheet:
     """A sheet of what a round reports per project: the round (``in_round``, a row of the
     rounds' sheet) and the project (by ``project``, its code's path) lead the key and the
@@ -91,12 +92,14 @@ def _round_sheet(
         refs=(in_rounds, *refs),
         round_column="meetmoment",
         read=read,
+        about=about,
     )
 
 
 ROUNDS = Sheet(
     "meetmomenten",
     ReportingRound,
+    about=_lazy("Een meetmoment: referentiedatum, deadline, status en envelop."),
     key=("code",),
     columns=(
         required("code", round_code, "code", public=Public("Code (JJJJ-MM).", "Code (YYYY-MM).")),
@@ -156,6 +159,9 @@ def _fiche_as_reported(queryset: models.QuerySet[Any]) -> models.QuerySet[Any]:
 FICHES = _round_sheet(
     "rapportering",
     Fiche,
+    about=_lazy(
+        "De fiche van een project in een meetmoment: status, VAK, VEK, toelichting, markering."
+    ),
     project="project__code",
     key=(),
     columns=(
@@ -209,6 +215,7 @@ FICHES = _round_sheet(
 MILESTONE_STATUSES = _round_sheet(
     "mijlpaalstatus",
     MilestoneStatus,
+    about=_lazy("De status van een mijlpaal in een meetmoment, met realisatiedatum of vertraging."),
     project="milestone__project__code",
     key=("mijlpaal",),
     columns=(
@@ -278,6 +285,7 @@ MILESTONE_STATUSES = _round_sheet(
 INDICATORS = _round_sheet(
     "indicatoren",
     IndicatorDefinition,
+    about=_lazy("Een indicator van een project zoals hij in een meetmoment gedefinieerd is."),
     # Without a meetmoment: the open round's definition, or with no round open, the one the
     # next round to open takes over (the key's meetmoment is then None).
     in_round=Column("meetmoment", round_code, "round__code", since=2, repeats=True),
@@ -325,6 +333,7 @@ INDICATORS = _round_sheet(
 INDICATOR_VALUES = _round_sheet(
     "indicatorwaarden",
     IndicatorValue,
+    about=_lazy("De waarde van een indicator in een meetmoment."),
     project="indicator__project__code",
     key=("indicator",),
     columns=(
