@@ -9,24 +9,18 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from projects.inputs import DateField, NumberField
 from projects.models import ReportingRound
 
 
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(format="%Y-%m-%d", **kwargs)
-
-
 class RoundForm(forms.ModelForm):
-    envelope_eur = forms.DecimalField(
+    envelope_eur = NumberField(
         label=_("Envelop (euro)"),
         required=False,
         min_value=Decimal("0.01"),
         max_digits=15,
         decimal_places=2,
-        localize=True,
+        shown_decimals=2,
         help_text=_(
             "De envelop van het plan waarvan de percentages van dit meetmoment genomen worden. "
             "Leeg: die van het vorige meetmoment. Vastgelegd bij het sluiten."
@@ -36,11 +30,7 @@ class RoundForm(forms.ModelForm):
     class Meta:
         model = ReportingRound
         fields = ["code", "name", "reference_date", "opens_on", "deadline", "envelope_eur"]
-        widgets = {
-            "reference_date": DateInput(),
-            "opens_on": DateInput(),
-            "deadline": DateInput(),
-        }
+        field_classes = {"reference_date": DateField, "opens_on": DateField, "deadline": DateField}
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}

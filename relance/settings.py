@@ -141,6 +141,8 @@ LANGUAGES = [("nl", _("Nederlands")), ("en", _("Engels"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Europe/Brussels"
 USE_I18N = True
+# One way to write a date and a number per language, shown and typed (projects/inputs.py).
+FORMAT_MODULE_PATH = ["relance.formats"]
 USE_TZ = True
 
 STATIC_URL = "static/"

@@ -17,9 +17,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from milestones.models import Milestone, MilestoneState
+from projects.inputs import DateField, NumberField
 from projects.models import FlagLevel, Indicator, IndicatorKind, ProjectStatus
 from projects.models.indicators import QUANTITY_DECIMAL_PLACES, QUANTITY_MAX_DIGITS
-from relance.forms import DateInput
 
 from .checks import check_milestone
 from .indicators import IndicatorInput
@@ -37,27 +37,26 @@ MONEY_MAX_DIGITS, MONEY_DECIMAL_PLACES = 15, 2
 
 
 def money_field(label: Any) -> forms.DecimalField:
-    # Localised: "1234567,89" and "1234567.89" both read as euro and cents; "1.234.567,89"
-    # is refused rather than misread (no thousands separators, as in the workbook).
+    # As the page's language writes it: "1.650.000,50", "1650000,50" and "1650000.50" read
+    # as euro and cents in Dutch (projects/inputs.py); shown as "1.650.000,50".
     # max_digits and decimal_places bound it to the column: 0 to 9,999,999,999,999.99.
-    return forms.DecimalField(
+    return NumberField(
         label=label,
         required=False,
         min_value=0,
         max_digits=MONEY_MAX_DIGITS,
         decimal_places=MONEY_DECIMAL_PLACES,
-        localize=True,
+        shown_decimals=MONEY_DECIMAL_PLACES,
     )
 
 
 def quantity_form_field(label: Any) -> forms.DecimalField:
     """A measured quantity as the column holds it: ±99,999,999,999.9999, four decimals."""
-    return forms.DecimalField(
+    return NumberField(
         label=label,
         required=False,
         max_digits=QUANTITY_MAX_DIGITS,
         decimal_places=QUANTITY_DECIMAL_PLACES,
-        localize=True,
     )
 
 
@@ -76,8 +75,8 @@ class MilestoneStatusForm(forms.Form):
     status = forms.ChoiceField(
         label=_("Status"), choices=[("", "—"), *MilestoneState.choices], required=False
     )
-    realised_on = forms.DateField(label=_("Gerealiseerd op"), required=False, widget=DateInput())
-    forecast_date = forms.DateField(label=_("Nieuwe datum"), required=False, widget=DateInput())
+    realised_on = DateField(label=_("Gerealiseerd op"), required=False)
+    forecast_date = DateField(label=_("Nieuwe datum"), required=False)
     delay_reason = forms.CharField(label=_("Reden van de vertraging"), required=False)
     note = forms.CharField(label=_("Toelichting"), required=False)
 
@@ -155,7 +154,7 @@ class IndicatorForm(forms.Form):
     unit = forms.CharField(label=_("Eenheid"), max_length=50, required=False)
     baseline = quantity_form_field(_("Basiswaarde"))
     target = quantity_form_field(_("Streefwaarde"))
-    target_date = forms.DateField(label=_("Streefdatum"), required=False, widget=DateInput())
+    target_date = DateField(label=_("Streefdatum"), required=False)
 
     def __init__(
         self,
@@ -268,11 +267,7 @@ class FlagForm(forms.Form):
 class FollowUpForm(forms.Form):
     description = forms.CharField(label=_("Opvolgingsactie"), required=False)
     owner = forms.CharField(label=_("Verantwoordelijke"), required=False, max_length=200)
-    due_date = forms.DateField(
-        label=_("Uiterlijk op"),
-        required=False,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-    )
+    due_date = DateField(label=_("Uiterlijk op"), required=False)
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}

@@ -1,6 +1,7 @@
 """The fiche of the open round: who may open it, save it and submit it, and what it keeps."""
 
 import datetime as dt
+import re
 from decimal import Decimal
 
 import pytest
@@ -146,13 +147,33 @@ def test_milestone_rules_refuse_bad_input_and_keep_it(client, editor, fiche, cha
     assert snapshot(fiche) == before
 
 
-@pytest.mark.parametrize("amount", ["-1", "12,345", "1.234.567,89", "veel"])
+@pytest.mark.parametrize("amount", ["-1", "12,345", "1.234.5678,9", "veel"])
 def test_amounts_must_be_euro_and_cents(client, editor, fiche, amount):
     client.force_login(editor)
     before = snapshot(fiche)
     response = client.post(url(fiche), fiche_post(fiche, committed_eur=amount))
     assert response.status_code == 400
     assert snapshot(fiche) == before
+
+
+@pytest.mark.parametrize(
+    ("language", "typed", "shown"),
+    [("nl", "1.650.000,50", "1.650.000,50"), ("en", "1,650,000.50", "1,650,000.50")],
+)
+def test_amounts_are_typed_and_shown_as_the_language_writes_them(
+    client, editor, fiche, language, typed, shown
+):
+    client.force_login(editor)
+    client.cookies["django_language"] = language
+    response = client.post(url(fiche), fiche_post(fiche, committed_eur=typed))
+    assert response.status_code == 302
+    assert FinanceReport.objects.get(fiche=fiche).committed_eur == Decimal("1650000.50")
+    page = client.get(url(fiche)).content.decode()
+    assert re.search(
+        rf'<input type="text" name="fiche-committed_eur" value="{re.escape(shown)}"[^>]*'
+        r'inputmode="decimal"',
+        page,
+    )
 
 
 def test_a_delay_keeps_the_deadline_and_counts_postponements(client, editor, fiche):
