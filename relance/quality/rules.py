@@ -4,7 +4,8 @@ judge whether a fiche's data are plausible, in the one registry (``relance.fiche
 Each is a warning on the fiche: the owner sees it before submitting and may submit all the
 same (the coordinators ask about it, and may explain it). ``quality_check`` reports some of
 them as errors (``relance.quality.report.SEVERITY``). Every message names the figures that
-triggered it; the report adds the project and the milestone. ``facts`` are those figures as
+triggered it; a milestone rule's finding carries its milestone (the fiche shows it beside
+the message), and the report puts the project and the milestone in front. ``facts`` are those figures as
 ``checks.fact`` writes them: an explanation holds while they do.
 
 Registered when the application starts (``RelanceConfig.ready``).
@@ -95,12 +96,10 @@ def _overdue_future_milestone(fiche: FicheView, milestone: MilestoneView) -> Ite
         yield warning(
             "status",
             _(
-                "Mijlpaal %(number)s (%(description)s) is nog niet aangevat, maar de deadline "
-                "%(deadline)s ligt voor de referentiedatum %(reference)s."
+                "Nog niet aangevat, maar de deadline %(deadline)s ligt voor de referentiedatum "
+                "%(reference)s."
             )
             % {
-                "number": milestone.number,
-                "description": milestone.description,
                 "deadline": day(milestone.deadline),
                 "reference": day(fiche.reference_date),
             },
@@ -113,18 +112,15 @@ def _realised_milestone_after_reference(
     fiche: FicheView, milestone: MilestoneView
 ) -> Iterator[Finding]:
     realised = milestone.realised_on
-    if milestone.status == MilestoneState.REALISED and realised and realised > (
-        fiche.reference_date
+    if (
+        milestone.status == MilestoneState.REALISED
+        and realised
+        and realised > (fiche.reference_date)
     ):
         yield warning(
             "realised_on",
-            _(
-                "Mijlpaal %(number)s (%(description)s) is gerealiseerd op %(date)s, na de "
-                "referentiedatum %(reference)s."
-            )
+            _("Gerealiseerd op %(date)s, na de referentiedatum %(reference)s.")
             % {
-                "number": milestone.number,
-                "description": milestone.description,
                 "date": day(realised),
                 "reference": day(fiche.reference_date),
             },
