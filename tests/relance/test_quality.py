@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
+import re
 from decimal import Decimal
 
 import pytest
@@ -20,6 +21,7 @@ from projects.models.rounds import RoundState
 from relance.fiches.checks import run_checks
 from relance.fiches.snapshots import snapshot
 from relance.quality.report import ERRORS, QUALITY_RULES, round_findings
+from relance.workbook import export_workbook, import_workbook
 from tests.factories import (
     FicheFactory,
     FinanceReportFactory,
@@ -381,3 +383,75 @@ def test_the_page_takes_a_constant_number_of_queries(
     with django_assert_num_queries(17):
         response = client.get(reverse("quality", args=[plan.open.code]))
     assert len(response.context["findings"]) == len(CASES) * copies
+
+
+# -- the workbook preview --------------------------------------------------------------------
+
+
+def _round_workbook(code):
+    stream = io.BytesIO()
+    export_workbook(stream, round_code=code)
+    stream.seek(0)
+    return stream
+
+
+def test_the_preview_warns_of_each_rule_on_its_row(plan):
+    result = import_workbook(_round_workbook("2024-12"), dry_run=True)
+    assert result.ok
+    found = {}
+    for warning in result.warnings:
+        project = re.match(r"Project (\w+)[:,]", warning.message).group(1)
+        found.setdefault(project, []).append(warning)
+    expected = {rule: plan.projects[rule].code for rule in FICHE_RULES}
+    assert set(found) == set(expected.values())
+    by_message = {f.message: f for f in round_findings(plan.open)}
+    for rule, code in expected.items():
+        [warning] = found[code]
+        # The same finding, word for word, as the stored fiche gives the quality check.
+        assert by_message[warning.message].rule == rule
+        assert warning.sheet == (
+            "mijlpaalstatus"
+            if rule in ON_MILESTONE and rule != "missing_milestone_status"
+            else "rapportering"
+        )
+        assert warning.row is not None
+
+
+def test_the_preview_checks_the_file_not_the_database(plan):
+    """A row of the file that changes the money is judged as the file has it."""
+    stream = _round_workbook("2024-12")
+    book = load_workbook(stream)
+    sheet = book["rapportering"]
+    headers = [cell.value for cell in sheet[1]]
+    clean = plan.projects["clean"].code
+    for row in sheet.iter_rows(min_row=2):
+        if row[headers.index("project")].value == clean:
+            row[headers.index("vereffend_eur")].value = 700000
+            number = row[0].row
+    out = io.BytesIO()
+    book.save(out)
+    out.seek(0)
+    result = import_workbook(out, dry_run=True)
+    assert result.ok
+    [warning] = [w for w in result.warnings if clean in w.message]
+    assert (warning.sheet, warning.row, warning.column) == ("rapportering", number, "vereffend_eur")
+    assert "VEK 700.000 ligt boven VAK 500.000" in warning.message
+
+
+def test_the_preview_page_and_the_dry_run_show_the_warnings(
+    client, admin_user, plan, tmp_path, capsys
+):
+    path = tmp_path / "ronde.xlsx"
+    path.write_bytes(_round_workbook("2024-12").getvalue())
+    call_command("import_workbook", str(path), "--dry-run")
+    out = capsys.readouterr().out
+    code = plan.projects["paid_exceeds_committed"].code
+    assert f"waarschuwing: rapportering!" in out
+    assert f"Project {code}: VEK 600.000 ligt boven VAK 500.000." in out
+    client.force_login(admin_user)
+    with path.open("rb") as file:
+        response = client.post(reverse("workbook-import"), {"file": file}, follow=True)
+    page = response.content.decode()
+    assert 'id="workbook-warnings"' in page
+    assert f"Project {code}: VEK 600.000 ligt boven VAK 500.000." in page
+    assert response.context["result"].ok
