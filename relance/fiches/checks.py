@@ -27,9 +27,10 @@ warnings on the fiche, never blocking. Who runs the registry:
   draft, and each milestone row runs ``check_milestone`` on what it was given;
 - the review queue: ``check_fiches(fiches)`` for a round's submitted fiches, a constant
   number of queries (``snapshots``) however many there are;
-- the workbook preview and ``quality_check`` (``relance/quality``): build the views (``snapshots`` for
-  stored fiches, or ``FicheView(...)`` from a workbook's parsed rows, with ``previous`` the
-  stored fiche of the previous round), then ``run_checks(view)`` for each. A rule about a
+- ``quality_check`` and the page ``/quality/<code>/`` (``relance/quality/report.py``): the
+  ``snapshots`` of a round's fiches; the workbook preview
+  (``relance/workbook/importer/findings.py``): ``FicheView``s built from the file's rows,
+  with ``previous`` from the file or as stored; then ``run_checks(view)`` for each. A rule about a
   project without any fiche (``missing_fiche``) is a round's, not a fiche's: it belongs to
   ``quality_check`` itself.
 """

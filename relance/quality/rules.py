@@ -3,10 +3,10 @@ judge whether a fiche's data are plausible, in the one registry (``relance.fiche
 
 Each is a warning on the fiche: the owner sees it before submitting and may submit all the
 same (the coordinators ask about it, and may explain it). ``quality_check`` reports some of
-them as errors (``relance.quality.report.SEVERITY``). Every message names the figures that
+them as errors (``relance.quality.report.ERRORS``). Every message names the figures that
 triggered it; a milestone rule's finding carries its milestone (the fiche shows it beside
-the message), and the report puts the project and the milestone in front. ``facts`` are those figures as
-``checks.fact`` writes them: an explanation holds while they do.
+the message), and the report puts the project and the milestone in front. ``facts`` are
+those figures as ``checks.fact`` writes them: an explanation holds while they do.
 
 Registered when the application starts (``RelanceConfig.ready``).
 """

@@ -7,7 +7,7 @@ from collections import Counter
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse
+from django.http import FileResponse, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -29,7 +29,7 @@ def _round(request: AuthenticatedRequest, code: str) -> ReportingRound:
 
 
 @require_GET
-def quality_report(request: AuthenticatedRequest, code: str) -> HttpResponse:
+def quality_report(request: AuthenticatedRequest, code: str) -> HttpResponse | FileResponse:
     reporting_round = _round(request, code)
     findings = round_findings(reporting_round)
     filters = FindingFilter(findings, request.GET or None)

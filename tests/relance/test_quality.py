@@ -13,7 +13,7 @@ from decimal import Decimal
 import pytest
 from django.core.management import CommandError, call_command
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from openpyxl import load_workbook
 
 from projects.models import FindingNote, NoteKind, ProjectStatus, ReviewState
@@ -25,7 +25,6 @@ from relance.workbook import export_workbook, import_workbook
 from tests.factories import (
     FicheFactory,
     FinanceReportFactory,
-    MilestoneFactory,
     MilestoneStatusFactory,
     ReportingRoundFactory,
 )
@@ -221,7 +220,7 @@ def test_the_export_is_what_is_shown(client, coordinator, plan):
     rows = list(sheet.iter_rows(values_only=True))
     assert "2024-12" in rows[0][0]
     assert rows[1][1] == "Ernst: warning"
-    assert rows[2][1] == dt.date.today().isoformat()
+    assert rows[2][1] == timezone.localdate().isoformat()
     assert rows[4][:3] == ("Regel", "Ernst", "Project")
     assert {row[0] for row in rows[5:]} == set(QUALITY_RULES) - ERRORS
     assert all(row[1] == "waarschuwing" for row in rows[5:])
@@ -446,7 +445,7 @@ def test_the_preview_page_and_the_dry_run_show_the_warnings(
     call_command("import_workbook", str(path), "--dry-run")
     out = capsys.readouterr().out
     code = plan.projects["paid_exceeds_committed"].code
-    assert f"waarschuwing: rapportering!" in out
+    assert "waarschuwing: rapportering!" in out
     assert f"Project {code}: VEK 600.000 ligt boven VAK 500.000." in out
     client.force_login(admin_user)
     with path.open("rb") as file:
