@@ -168,16 +168,19 @@ class _Stored:
     own milestones and budgets over it: five queries."""
 
     def __init__(self, job: Job, rounds: set[str], projects: set[str]) -> None:
+        # By round only: a file of a whole round names every project, more than a query may
+        # list (SQLite's limit on parameters); the rounds are a handful.
         self.fiches = {
             (fiche.round.code, fiche.project.code): fiche
-            for fiche in Fiche.objects.filter(
-                round__code__in=rounds, project__code__in=projects
-            ).select_related("round", "project", "finance")
+            for fiche in Fiche.objects.filter(round__code__in=rounds).select_related(
+                "round", "project", "finance"
+            )
+            if fiche.project.code in projects
         }
         self.statuses = {
             (r, p, n): _Entry(status, realised, forecast, reason)
             for r, p, n, status, realised, forecast, reason in MilestoneStatus.objects.filter(
-                round__code__in=rounds, milestone__project__code__in=projects
+                round__code__in=rounds
             ).values_list(
                 "round__code",
                 "milestone__project__code",
@@ -187,12 +190,14 @@ class _Stored:
                 "forecast_date",
                 "delay_reason",
             )
+            if p in projects
         }
         milestones: dict[tuple[str, int], tuple[int, str, dt.date, int]] = {
             (p, n): (n, description, deadline, pk)
-            for p, n, description, deadline, pk in Milestone.objects.filter(
-                project__code__in=projects
-            ).values_list("project__code", "number", "description", "deadline", "pk")
+            for p, n, description, deadline, pk in Milestone.objects.values_list(
+                "project__code", "number", "description", "deadline", "pk"
+            ).iterator(chunk_size=2000)
+            if p in projects
         }
         file_milestones, _rows = _right_rows(job, "mijlpalen")
         for (project, number), record in file_milestones.items():
@@ -202,9 +207,11 @@ class _Stored:
         self.milestones: dict[str, list[tuple[int, str, dt.date, int]]] = {}
         for (project, _number), milestone in sorted(milestones.items()):
             self.milestones.setdefault(project, []).append(milestone)
-        self.budgets: dict[str, Decimal | None] = dict(
-            Project.objects.filter(code__in=projects).values_list("code", "budget_eur")
-        )
+        self.budgets: dict[str, Decimal | None] = {
+            code: budget
+            for code, budget in Project.objects.values_list("code", "budget_eur")
+            if code in projects
+        }
         file_projects, _rows = _right_rows(job, "projecten")
         for (code,), record in file_projects.items():
             if code in projects:
