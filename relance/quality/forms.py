@@ -39,8 +39,10 @@ class FindingFilter(forms.Form):
         domain_field.choices = [("", "—"), *((code, f"{code} {name}") for code, name in domains)]
 
     def values(self) -> dict[str, str]:
-        if not self.is_bound or not self.is_valid():
+        """The filters given and valid (a wrong one is shown as such and filters nothing)."""
+        if not self.is_bound:
             return {}
+        self.is_valid()
         return {name: value for name, value in self.cleaned_data.items() if value}
 
     def apply(self, findings: Sequence[QualityFinding]) -> list[QualityFinding]:
@@ -62,7 +64,16 @@ class FindingFilter(forms.Form):
         chosen = self.values()
         if not chosen:
             return _("geen")
-        return "; ".join(f"{self.fields[name].label}: {value}" for name, value in chosen.items())
+        return "; ".join(
+            f"{self.fields[name].label}: {self._shown(name, value)}"
+            for name, value in chosen.items()
+        )
+
+    def _shown(self, name: str, value: str) -> str:
+        field = self.fields[name]
+        if isinstance(field, forms.ChoiceField):
+            return str(dict(field.choices).get(value, value))  # type: ignore[arg-type]
+        return value
 
 
 class ExplainForm(forms.Form):

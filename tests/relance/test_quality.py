@@ -193,6 +193,7 @@ def test_the_round_page_links_to_the_quality_page(client, coordinator, editor, p
         ({"explained": "yes"}, set()),
         ({"explained": "no"}, set(QUALITY_RULES)),
         ({"rule": "nonsense"}, set(QUALITY_RULES)),  # an unknown filter filters nothing
+        ({"rule": "nonsense", "domain": "OMG"}, {"paid_exceeds_committed"}),  # the others do
     ],
 )
 def test_the_page_filters(client, coordinator, plan, query, expected):
@@ -219,7 +220,7 @@ def test_the_export_is_what_is_shown(client, coordinator, plan):
     sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
     rows = list(sheet.iter_rows(values_only=True))
     assert "2024-12" in rows[0][0]
-    assert rows[1][1] == "Ernst: warning"
+    assert rows[1][1] == "Ernst: waarschuwing"
     assert rows[2][1] == timezone.localdate().isoformat()
     assert rows[4][:3] == ("Regel", "Ernst", "Project")
     assert {row[0] for row in rows[5:]} == set(QUALITY_RULES) - ERRORS
@@ -303,10 +304,16 @@ def test_the_review_queue_counts_the_unexplained_findings(client, coordinator, p
     assert 'data-count="0"' in response.content.decode()
 
 
-@pytest.mark.parametrize("who", ["reader", "editor"])
+@pytest.mark.parametrize("who", ["anonymous", "reader", "editor"])
 def test_others_cannot_explain(client, users, plan, who):
-    client.force_login(users[who])
-    assert _explain(client, plan, "paid_exceeds_committed").status_code == 403
+    if who != "anonymous":
+        client.force_login(users[who])
+    response = _explain(client, plan, "paid_exceeds_committed")
+    if who == "anonymous":
+        assert response.status_code == 302
+        assert reverse("login") in response["Location"]
+    else:
+        assert response.status_code == 403
     assert not FindingNote.objects.exists()
 
 
