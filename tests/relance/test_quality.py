@@ -461,3 +461,20 @@ def test_the_preview_page_and_the_dry_run_show_the_warnings(
     assert 'id="workbook-warnings"' in page
     assert f"Project {code}: VEK 600.000 ligt boven VAK 500.000." in page
     assert response.context["result"].ok
+
+
+def test_a_project_out_of_the_plan_misses_no_fiche(plan):
+    project = plan.projects["missing_fiche"]
+    project.left_plan_from = plan.open
+    project.left_plan_reason = "Overgeheveld naar een ander plan."
+    project.save(update_fields=["left_plan_from", "left_plan_reason"])
+    assert "missing_fiche" not in {f.rule for f in round_findings(plan.open)}
+
+
+@pytest.mark.parametrize("copies", [1, 4])
+def test_the_preview_findings_take_a_constant_number_of_queries(django_assert_num_queries, copies):
+    plan = build_quality_plan(copies)
+    stream = _round_workbook(plan.open.code)
+    with django_assert_num_queries(16):
+        result = import_workbook(stream, dry_run=True)
+    assert len(result.warnings) == len(FICHE_RULES) * copies
