@@ -78,3 +78,8 @@ def can_export_workbook(user: Any) -> bool:
 
 def can_import_workbook(user: Any) -> bool:
     return is_active_user(user) and user.has_perm("projects.import_workbook")
+
+
+def can_check_quality(user: Any) -> bool:
+    """See a round's quality findings and explain them: coordinators and admins."""
+    return can_review(user)

@@ -237,6 +237,20 @@ DJANGO_TABLES2_TEMPLATE = "django_tables2/bootstrap5-responsive.html"
 # read, and so is one that would unpack to more than ten times as much (a zip bomb).
 RELANCE_WORKBOOK_MAX_BYTES = env.int("RELANCE_WORKBOOK_MAX_BYTES", default=20 * 1024 * 1024)
 
+# The quality check (relance/quality): the thresholds of its rules. Amounts in euro.
+RELANCE_QUALITY = {
+    # paid_exceeds_committed: VEK may exceed VAK by this much (rounding) before it is found.
+    "paid_over_committed_eur": 0,
+    # committed_exceeds_budget: VAK may exceed the budget by this share (0.05 is 5%).
+    "committed_over_budget_share": 0,
+    # money_decreased: a fall of VAK or VEK of at most this much is a rounding, not found.
+    "decrease_tolerance_eur": 0,
+    # overdue_future_milestone: days past its deadline a milestone may still be "toekomstig".
+    "future_grace_days": 0,
+    # unchanged_fiche: how many open milestones must have fallen due since the previous round.
+    "unchanged_min_due": 1,
+}
+
 # Deadline reminders (milestones/reminders.py): the days, counted from a deadline (negative
 # before it), on which each reminder is due. A stage that no scan sent on its day (no worker,
 # no Redis) is still sent up to RELANCE_REMINDER_CATCH_UP_DAYS later, never once the item's

@@ -9,6 +9,7 @@ from relance.views import reports
 
 from .fiches import review_views
 from .fiches import views as fiches
+from .quality import views as quality
 from .views import home, projects, rounds
 from .workbook import views as workbook
 
@@ -63,6 +64,8 @@ urlpatterns = [
     path("account/", views_reminders.account, name="account"),
     path("reminders/", views_reminders.reminder_log, name="reminder-log"),
     path("rounds/", include((rounds_patterns, "rounds"))),
+    path("quality/<str:code>/", quality.quality_report, name="quality"),
+    path("quality/<str:code>/explain/", quality.quality_explain, name="quality-explain"),
     path("imports/", workbook.import_upload, name="workbook-import"),
     path("imports/<int:pk>/", workbook.import_preview, name="workbook-preview"),
     path("imports/<int:pk>/confirm/", workbook.import_confirm, name="workbook-confirm"),

@@ -17,31 +17,39 @@ of its milestones, and runs for each of them. An ``error`` blocks submitting the
 be stored (a realised milestone without its date), so the fiche form refuses that row, draft
 or not.
 
-Rules never query: they read the snapshot. Who runs the registry:
+Rules never query: they read the snapshot; thresholds come from ``settings.RELANCE_QUALITY``.
+The quality rules of the interfaces that judge data rather than completeness are in
+``relance/quality/rules.py``, registered here when the application starts (``apps.py``):
+warnings on the fiche, never blocking. Who runs the registry:
 
 - the fiche form: the page shows the stored fiche's findings (``snapshot``); saving checks
   the input (``services.input_view`` then ``run_checks``): errors keep a submitted fiche a
   draft, and each milestone row runs ``check_milestone`` on what it was given;
 - the review queue: ``check_fiches(fiches)`` for a round's submitted fiches, a constant
   number of queries (``snapshots``) however many there are;
-- to come, the workbook preview and ``quality_check``: build the views (``snapshots`` for
-  stored fiches, or ``FicheView(...)`` from a workbook's parsed rows, with ``previous`` the
-  stored fiche of the previous round), then ``run_checks(view)`` for each. A rule about a
+- ``quality_check`` and the page ``/quality/<code>/`` (``relance/quality/report.py``): the
+  ``snapshots`` of a round's fiches; the workbook preview
+  (``relance/workbook/importer/findings.py``): ``FicheView``s built from the file's rows,
+  with ``previous`` from the file or as stored; then ``run_checks(view)`` for each. A rule about a
   project without any fiche (``missing_fiche``) is a round's, not a fiche's: it belongs to
   ``quality_check`` itself.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
-from typing import Literal
+from decimal import Decimal
+from typing import Any, Literal
 
+from django.conf import settings
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from milestones.models import MilestoneState
 from projects.models import Fiche
+from relance.reporting.numbers import number
 
 from .snapshots import FicheView, MilestoneView, snapshots
 
@@ -78,6 +86,30 @@ def error(field: str | None, message: str, *, facts: tuple[str, ...] = ()) -> Fi
 
 def warning(field: str | None, message: str, *, facts: tuple[str, ...] = ()) -> Finding:
     return Finding("warning", field, message, facts=facts)
+
+
+def fact(name: str, value: object) -> str:
+    """A fact as a finding states it: ``VEK=70000000.00``, ``deadline=2024-03-31``, the
+    same in every language and round."""
+    if isinstance(value, Decimal):
+        value = value.quantize(Decimal("0.01"))
+    elif isinstance(value, dt.date):
+        value = value.isoformat()
+    return f"{name}={value}"
+
+
+def amount(value: Decimal) -> str:
+    """An amount in a message, in the active language: 70.000.000 (cents where there are)."""
+    return number(value, 0 if value == value.to_integral_value() else 2, strip=False)
+
+
+def day(value: dt.date) -> str:
+    return date_format(value, "SHORT_DATE_FORMAT")
+
+
+def threshold(name: str) -> Any:
+    """A rule's threshold, from ``settings.RELANCE_QUALITY``."""
+    return settings.RELANCE_QUALITY[name]
 
 
 # -- the registry ----------------------------------------------------------------------------
@@ -170,6 +202,7 @@ def _missing_milestone_status(fiche: FicheView) -> Iterator[Finding]:
                 "status",
                 _("Mijlpaal %(number)s (%(description)s) heeft geen status.")
                 % {"number": milestone.number, "description": milestone.description},
+                facts=(fact("status", ""),),
             )
             yield replace(finding, milestone=milestone.number)
 
@@ -181,22 +214,35 @@ def _money_decreased(fiche: FicheView) -> Iterator[Finding]:
     before = fiche.previous
     if before is None:
         return
-    for field, now, then, message in (
+    tolerance = Decimal(threshold("decrease_tolerance_eur"))
+    for field, name, now, then, message in (
         (
             "committed_eur",
+            "VAK",
             fiche.committed_eur,
             before.committed_eur,
-            _("Het vastgelegde bedrag (VAK) is lager dan in het vorige meetmoment."),
+            _(
+                "Het vastgelegde bedrag (VAK) is lager dan in het vorige meetmoment: "
+                "%(now)s tegenover %(then)s."
+            ),
         ),
         (
             "paid_eur",
+            "VEK",
             fiche.paid_eur,
             before.paid_eur,
-            _("Het vereffende bedrag (VEK) is lager dan in het vorige meetmoment."),
+            _(
+                "Het vereffende bedrag (VEK) is lager dan in het vorige meetmoment: "
+                "%(now)s tegenover %(then)s."
+            ),
         ),
     ):
-        if now is not None and then is not None and now < then:
-            yield warning(field, message)
+        if now is not None and then is not None and now < then - tolerance:
+            yield warning(
+                field,
+                message % {"now": amount(now), "then": amount(then)},
+                facts=(fact(name, now), fact(f"{name}_vorig", then)),
+            )
 
 
 @milestone_rule("realised_without_date")
@@ -210,9 +256,11 @@ def _delayed_without_forecast(fiche: FicheView, milestone: MilestoneView) -> Ite
     if milestone.status != MilestoneState.DELAYED:
         return
     if milestone.forecast_date is None:
-        yield error("forecast_date", _("Geef de nieuwe verwachte datum."))
+        yield error(
+            "forecast_date", _("Geef de nieuwe verwachte datum."), facts=("forecast_date=",)
+        )
     if not milestone.delay_reason.strip():
-        yield error("delay_reason", _("Geef de reden van de vertraging."))
+        yield error("delay_reason", _("Geef de reden van de vertraging."), facts=("reason=",))
 
 
 @milestone_rule("delayed_forecast_not_later")

@@ -15,10 +15,11 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from projects.http import AuthenticatedRequest
 from projects.models import Fiche, FollowUpAction, ReportingRound, StatusFlag
-from projects.permissions import can_manage_rounds, can_review
+from projects.permissions import can_check_quality, can_manage_rounds, can_review
 from relance import services
 from relance.fiches.checks import check_fiches
 from relance.forms import CloseRoundForm, RoundForm
+from relance.quality.report import unexplained_counts
 
 # Open follow-up actions due within this many days are in the review queue, with the overdue.
 FOLLOW_UP_HORIZON_DAYS = 14
@@ -54,8 +55,11 @@ def _render_detail(
     queue = fiches.for_review_queue() if can_review(request.user) else Fiche.objects.none()
     # What the fiche's rules find in each submitted fiche, in a constant number of queries.
     findings = check_fiches(queue)
+    # Those that no coordinator's explanation covers count (one query more).
+    counts = unexplained_counts(reporting_round, findings, queue) if findings else {}
     for fiche in queue:
         fiche.findings = findings[fiche.pk]  # type: ignore[attr-defined]
+        fiche.finding_count = counts.get(fiche.pk, 0)  # type: ignore[attr-defined]
     may_manage = can_manage_rounds(request.user)
     today = timezone.localdate()
     if can_review(request.user) and reporting_round.is_open:
@@ -75,6 +79,7 @@ def _render_detail(
         "per_domain": per_domain,
         "queue": queue,
         "may_manage": may_manage,
+        "may_check_quality": can_check_quality(request.user),
         "readiness": services.round_readiness(reporting_round) if may_manage else None,
         "close_form": close_form,
         "to_confirm": to_confirm,

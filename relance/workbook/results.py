@@ -61,6 +61,8 @@ class ImportResult:
     # Seconds spent reading the file, checking the rows and writing them (for the logs and
     # the benchmarks).
     timings: dict[str, float] = field(default_factory=dict)
+    # What the quality rules find in the fiches of a preview (a dry run): they import.
+    warnings: list[WorkbookError] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:

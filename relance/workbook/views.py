@@ -72,6 +72,8 @@ def _render_preview(
             "errors": result.errors[:ERRORS_SHOWN],
             "more_errors": max(0, len(result.errors) - ERRORS_SHOWN),
             "changes": result.created + result.updated,
+            "warnings": result.warnings[:ERRORS_SHOWN],
+            "more_warnings": max(0, len(result.warnings) - ERRORS_SHOWN),
         },
         status=status,
     )

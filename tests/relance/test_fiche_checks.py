@@ -59,6 +59,16 @@ PORTED = {
     "delayed_without_forecast",
     "delayed_forecast_not_later",
 }
+# The quality rules (relance/quality/rules.py) join the same registry.
+QUALITY = {
+    "realised_with_open_milestones",
+    "paid_exceeds_committed",
+    "committed_exceeds_budget",
+    "overdue_future_milestone",
+    "realised_milestone_after_reference",
+    "status_regressed",
+    "unchanged_fiche",
+}
 
 
 def with_milestone(**entry):
@@ -99,7 +109,7 @@ BAD = [
 
 
 def test_every_ported_rule_is_registered_once():
-    assert set(checks.RULES) | set(checks.MILESTONE_RULES) == PORTED
+    assert set(checks.RULES) | set(checks.MILESTONE_RULES) == PORTED | QUALITY
     assert not set(checks.RULES) & set(checks.MILESTONE_RULES)
 
 

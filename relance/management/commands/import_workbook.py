@@ -55,3 +55,5 @@ class Command(BaseCommand):
             self.stdout.write(_("Meetmoment %(round)s gesloten.") % {"round": code})
         for code in result.opened_rounds:
             self.stdout.write(_("Meetmoment %(round)s geopend.") % {"round": code})
+        for warning in result.warnings:
+            self.stdout.write(_("waarschuwing: %(warning)s") % {"warning": warning})

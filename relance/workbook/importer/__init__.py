@@ -34,6 +34,7 @@ from projects.models import ReportingRound, User
 from ..reader import Limits, WorkbookRefused, open_workbook
 from ..results import ImportResult, WorkbookError
 from .checking import validate
+from .findings import workbook_findings
 from .job import Job
 from .reading import read
 
@@ -72,7 +73,12 @@ def import_workbook(
     if dry_run:
         validate(job)
         clock.lap("check")
-        return job.result(written=False, timings=clock.laps)
+        # The preview also shows what the quality rules find in the fiches it would write.
+        warnings = workbook_findings(job)
+        clock.lap("quality")
+        result = job.result(written=False, timings=clock.laps)
+        result.warnings = warnings
+        return result
     try:
         with transaction.atomic():
             # Nobody closes or opens a round while the rows are checked and written.

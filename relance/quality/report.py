@@ -1,0 +1,228 @@
+"""A round's quality findings: the fiche registry's quality rules on every fiche of the
+round, the round's own rule (``missing_fiche``), and the coordinators' explanations that
+hold. A constant number of queries, however large the plan."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+
+from django.utils.translation import gettext as _
+
+from projects.models import Fiche, FindingNote, NoteKind, Project, ReportingRound, User
+from relance.fiches.checks import Finding, Level, run_checks
+from relance.fiches.notes import note_finding, standing_notes
+from relance.fiches.snapshots import FicheView, snapshots
+
+# The codes of shared/docs/interfaces.md, "Quality rules", in their order there (the early
+# warnings' suggestions are not the quality check's).
+QUALITY_RULES = (
+    "realised_with_open_milestones",
+    "paid_exceeds_committed",
+    "committed_exceeds_budget",
+    "overdue_future_milestone",
+    "realised_milestone_after_reference",
+    "money_decreased",
+    "status_regressed",
+    "missing_fiche",
+    "missing_milestone_status",
+    "delayed_without_forecast",
+    "unchanged_fiche",
+)
+# What the quality check calls an error: data that cannot both be true (or are missing),
+# whatever the fiche form let through as a warning. The rest are warnings: likely, not
+# certainly, a mistake.
+ERRORS = frozenset(
+    {
+        "realised_with_open_milestones",
+        "paid_exceeds_committed",
+        "committed_exceeds_budget",
+        "realised_milestone_after_reference",
+        "missing_fiche",
+        "missing_milestone_status",
+        "delayed_without_forecast",
+    }
+)
+
+
+def severity(finding: Finding) -> Level:
+    return "error" if finding.is_error or finding.rule in ERRORS else "warning"
+
+
+@dataclass(frozen=True)
+class QualityFinding:
+    """One finding of the round, on a project (and one of its milestones, by number).
+    ``note`` is the coordinators' explanation that holds for it, if any: it then stays
+    visible but no longer counts."""
+
+    rule: str
+    severity: Level
+    project: Project
+    milestone: int | None
+    message: str
+    facts: tuple[str, ...]
+    note: FindingNote | None = None
+
+    @property
+    def explained(self) -> bool:
+        return self.note is not None
+
+    @property
+    def key(self) -> tuple[int, str, int | None]:
+        return (self.project.pk, self.rule, self.milestone)
+
+    def as_json(self) -> dict[str, object]:
+        return {
+            "rule": self.rule,
+            "severity": self.severity,
+            "project": self.project.code,
+            "milestone": self.milestone,
+            "message": self.message,
+            "facts": list(self.facts),
+            "explained": self.explained,
+            "explanation": self.note.comment if self.note else None,
+        }
+
+
+def round_findings(reporting_round: ReportingRound) -> list[QualityFinding]:
+    """Every quality finding of the round, by rule (in the interfaces' order), project and
+    milestone. Twelve queries, however many fiches."""
+    fiches = list(
+        Fiche.objects.in_round(reporting_round).select_related("project__domain").order_by()
+    )
+    views = snapshots(fiches)
+    found: list[QualityFinding] = []
+    for fiche in fiches:
+        view = views[fiche.pk]
+        found += [
+            _quality_finding(finding, fiche.project, view)
+            for finding in run_checks(view)
+            if finding.rule in QUALITY_RULES
+        ]
+    found += _missing_fiches(reporting_round)
+    notes = standing_notes(reporting_round)
+    held = [_with_note(finding, notes.get(finding.key)) for finding in found]
+    order = {code: index for index, code in enumerate(QUALITY_RULES)}
+    return sorted(held, key=lambda f: (order[f.rule], f.project.code, f.milestone or 0, f.message))
+
+
+def unexplained_counts(
+    reporting_round: ReportingRound, findings: dict[int, list[Finding]], fiches: Iterable[Fiche]
+) -> dict[int, int]:
+    """Per fiche id, how many of its registry findings (``check_fiches``) no explanation
+    covers: every finding counts, except a quality rule's that a coordinator explained."""
+    notes = standing_notes(reporting_round)
+    counts = {}
+    for fiche in fiches:
+        counts[fiche.pk] = sum(
+            1
+            for finding in findings.get(fiche.pk, [])
+            if not _holds(notes.get((fiche.project_id, finding.rule, finding.milestone)), finding)
+        )
+    return counts
+
+
+class FindingGone(Exception):
+    """The finding to explain is not (or no longer) among the round's findings."""
+
+
+def explain_finding(
+    *,
+    reporting_round: ReportingRound,
+    project_code: str,
+    rule: str,
+    milestone: int | None,
+    comment: str,
+    by: User,
+) -> FindingNote:
+    """A coordinator explains a finding of the round: the note holds, in this round and the
+    rounds after, while the finding's facts do (all of the findings under the same rule on
+    the same project and milestone, such as VAK and VEK that both fell). The facts are the
+    findings' own, as found now, never what a form says they are."""
+    findings = [
+        f
+        for f in round_findings(reporting_round)
+        if (f.project.code, f.rule, f.milestone) == (project_code, rule, milestone)
+    ]
+    if not findings:
+        raise FindingGone
+    return note_finding(
+        reporting_round=reporting_round,
+        project=findings[0].project,
+        rule=rule,
+        milestone=milestone,
+        kind=NoteKind.EXPLAINED,
+        facts=[fact for finding in findings for fact in finding.facts],
+        comment=comment,
+        by=by,
+    )
+
+
+def _holds(note: FindingNote | None, finding: Finding | QualityFinding) -> bool:
+    return (
+        note is not None
+        and note.kind == NoteKind.EXPLAINED
+        and finding.rule in QUALITY_RULES
+        and note.covers(finding.facts)
+    )
+
+
+def _with_note(finding: QualityFinding, note: FindingNote | None) -> QualityFinding:
+    return replace(finding, note=note) if _holds(note, finding) else finding
+
+
+def _quality_finding(finding: Finding, project: Project, view: FicheView) -> QualityFinding:
+    return QualityFinding(
+        rule=finding.rule,
+        severity=severity(finding),
+        project=project,
+        milestone=finding.milestone,
+        message=described(finding, project.code, view),
+        facts=finding.facts,
+    )
+
+
+def described(finding: Finding, project: str, view: FicheView) -> str:
+    """The finding's message as it is read apart from its fiche: with the project, and the
+    milestone where a milestone rule found it."""
+    if finding.subject and finding.milestone is not None:
+        description = next(
+            (m.description for m in view.milestones if m.number == finding.milestone), ""
+        )
+        return _("Project %(project)s, mijlpaal %(number)s (%(description)s): %(message)s") % {
+            "project": project,
+            "number": finding.milestone,
+            "description": description,
+            "message": finding.message,
+        }
+    return _("Project %(project)s: %(message)s") % {"project": project, "message": finding.message}
+
+
+def _missing_fiches(reporting_round: ReportingRound) -> list[QualityFinding]:
+    """``missing_fiche``: a project with a fiche in the previous round, still in the plan,
+    without one in this round."""
+    previous = reporting_round.previous()
+    if previous is None:
+        return []
+    projects = (
+        Project.objects.in_plan_at(reporting_round)
+        .filter(fiches__round=previous)
+        .exclude(fiches__round=reporting_round)
+        .select_related("domain")
+        .order_by("code")
+    )
+    return [
+        QualityFinding(
+            rule="missing_fiche",
+            severity="error",
+            project=project,
+            milestone=None,
+            message=_(
+                "Project %(project)s had een fiche in meetmoment %(previous)s, maar heeft er "
+                "geen in dit meetmoment."
+            )
+            % {"project": project.code, "previous": previous.code},
+            facts=("fiche=",),
+        )
+        for project in projects
+    ]
