@@ -133,8 +133,8 @@ def _dataset(
         "@type": "dcat:Dataset",
         "dct:identifier": f"relance-{code}",
         "dct:title": _text(
-            f"Vlaamse Veerkracht, meetmoment {reporting_round}",
-            f"Vlaamse Veerkracht, reporting round {reporting_round}",
+            f"Vlaamse Veerkracht, meetmoment {reporting_round.name} ({code})",
+            f"Vlaamse Veerkracht, reporting round {reporting_round.name} ({code})",
         ),
         "dct:description": _text(
             "De stand van het relanceplan Vlaamse Veerkracht op "
