@@ -94,7 +94,10 @@ def _text(raw: IO[bytes]) -> Iterator[io.TextIOWrapper]:
 
 def licence_text() -> str:
     """The LICENSE file: the Flemish government's free re-use licence, named and linked."""
-    name, url = settings.RELANCE_OPEN_DATA_LICENCE["name"], settings.RELANCE_OPEN_DATA_LICENCE["url"]
+    name, url = (
+        settings.RELANCE_OPEN_DATA_LICENCE["name"],
+        settings.RELANCE_OPEN_DATA_LICENCE["url"],
+    )
     return f"""{name}
 {url}
 

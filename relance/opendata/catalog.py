@@ -187,6 +187,10 @@ def _dataset(
             },
             api("round-summary", "Kerncijfers (JSON, API)", "Key figures (JSON, API)"),
             api("round-fiches", "Fiches (JSON, API)", "Fiches (JSON, API)"),
-            api("round-milestones", "Mijlpaalstatussen (JSON, API)", "Milestone statuses (JSON, API)"),
+            api(
+                "round-milestones",
+                "Mijlpaalstatussen (JSON, API)",
+                "Milestone statuses (JSON, API)",
+            ),
         ],
     }

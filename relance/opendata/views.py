@@ -5,8 +5,8 @@ from __future__ import annotations
 import math
 import tempfile
 
-from django.contrib.auth.decorators import login_not_required
 from django.conf import settings
+from django.contrib.auth.decorators import login_not_required
 from django.http import FileResponse, HttpRequest, HttpResponse, JsonResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import render

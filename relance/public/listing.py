@@ -7,6 +7,7 @@ from typing import Any
 
 from django import forms
 from django.db.models import QuerySet
+from django.http import QueryDict
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -62,7 +63,8 @@ class PublicProjectFilter(forms.Form):
         if data["round"] is None:
             return None
         if chosen is None:  # the select shows the round the page shows
-            shown = self.data.copy()
+            shown = QueryDict(mutable=True)
+            shown.update(self.data)
             shown["round"] = data["round"].code
             self.data = shown
         data["reporting_round"] = data.pop("round")

@@ -102,8 +102,9 @@ def published_record(code: str) -> PublishedRecord:
             row[column[status.round_id]] = status
     milestones = [
         MilestoneRow(milestone=milestone, statuses=statuses[milestone.pk])
-        for milestone in Milestone.objects.filter(project=project, pk__in=list(statuses))
-        .order_by("number")
+        for milestone in Milestone.objects.filter(project=project, pk__in=list(statuses)).order_by(
+            "number"
+        )
     ]
 
     values: dict[int, list[Decimal | None]] = {}

@@ -83,22 +83,23 @@ def test_the_catalogue_is_json_ld_with_dcats_vocabulary(client, plan):
     assert context["dct"] == DCT
     for name in compact_names(data):  # every prefix is declared: the JSON-LD expands
         prefix, _, local = name.partition(":")
-        assert local and prefix in context, name
+        assert local, name
+        assert prefix in context, name
     for iri in ids(data):  # every node and reference is an absolute IRI
-        assert urlsplit(iri).scheme in ("http", "https") and urlsplit(iri).netloc, iri
+        assert urlsplit(iri).scheme in ("http", "https"), iri
+        assert urlsplit(iri).netloc, iri
     every_id = [n["@id"] for n in [data, *data["dcat:dataset"]]] + [
         d["@id"] for dataset in data["dcat:dataset"] for d in dataset["dcat:distribution"]
     ]
     assert len(every_id) == len(set(every_id))
 
 
-def test_the_catalogue_has_dcat_aps_mandatory_and_recommended_properties(
-    client, plan, licence
-):
+def test_the_catalogue_has_dcat_aps_mandatory_and_recommended_properties(client, plan, licence):
     data = catalogue(client)
 
     assert data["@type"] == "dcat:Catalog"
-    assert text_in(data["dct:title"], "nl") and text_in(data["dct:title"], "en")
+    assert text_in(data["dct:title"], "nl")
+    assert text_in(data["dct:title"], "en")
     assert text_in(data["dct:description"], "nl")
     assert data["dct:publisher"]["foaf:name"]
     assert data["dct:license"]["@id"] == licence["url"]
@@ -147,7 +148,9 @@ def test_every_distribution_answers_with_its_round(client, plan):
     for dataset in data["dcat:dataset"]:
         code = dataset["dct:identifier"].removeprefix("relance-")
         for distribution in dataset["dcat:distribution"]:
-            url = urlsplit(distribution.get("dcat:downloadURL", distribution["dcat:accessURL"])["@id"])
+            url = urlsplit(
+                distribution.get("dcat:downloadURL", distribution["dcat:accessURL"])["@id"]
+            )
             assert code in url.path
             response = client.get(url.path)
             assert response.status_code == 200, url.path
@@ -175,8 +178,10 @@ def test_the_zip_carries_the_licence(client, plan, licence):
         readme = zipped.read("LEESMIJ-README.txt").decode("utf-8")
     assert licence["name"] in text
     assert licence["url"] in text
-    assert "bron" in text and "source" in text  # attribution, in both languages
-    assert "LICENSE" in readme and licence["url"] in readme
+    assert "bron" in text
+    assert "source" in text
+    assert "LICENSE" in readme
+    assert licence["url"] in readme
 
 
 def test_the_open_data_page_states_the_licence_and_links_the_catalogue(client, plan, licence):

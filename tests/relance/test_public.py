@@ -77,16 +77,15 @@ def charts(response):
 def assert_nothing_of_the_open_round(content):
     for marker in (DRAFT, OPEN_CODE, OPEN_NAME, NEW_PROJECT, "NIEUW999", "987654", "2031"):
         assert marker not in content, marker
-    assert "55,6" not in content and "55.6" not in content  # the newcomer's money
+    assert "55,6" not in content
+    assert "55.6" not in content
 
 
 # ---- The figures ----------------------------------------------------------------------
 
 
 @pytest.mark.parametrize("which", ["second", "first"])
-def test_the_public_dashboard_shows_the_closed_rounds_figures_as_round_summary(
-    client, plan, which
-):
+def test_the_public_dashboard_shows_the_closed_rounds_figures_as_round_summary(client, plan, which):
     reporting_round = getattr(plan, which)
     query = {"round": reporting_round.code} if which == "first" else {}
     response = get(client, reverse("public:dashboard"), **query)
@@ -104,7 +103,8 @@ def test_the_public_dashboard_shows_the_closed_rounds_figures_as_round_summary(
             page,
             re.S,
         )
-        assert tile and int(tile.group(1)) == counts[status], status
+        assert tile, status
+        assert int(tile.group(1)) == counts[status], status
     data = charts(response)
     milestones = {d["label"]: d["data"] for d in data["milestones"]["datasets"]}
     assert milestones["op schema"] == [
@@ -148,9 +148,7 @@ def test_the_open_round_is_never_offered_nor_shown(client, plan):
 def test_the_project_list_holds_what_a_tile_counts(client, plan):
     counts = round_summary(plan.second).totals.projects.counts
     for status in ProjectStatus.values:
-        response = get(
-            client, reverse("public:projects"), round=plan.second.code, status=status
-        )
+        response = get(client, reverse("public:projects"), round=plan.second.code, status=status)
         assert len(response.context["fiches"]) == counts[status], status
         assert all(f.status == status for f in response.context["fiches"])
 
@@ -231,11 +229,15 @@ def test_no_public_page_shows_anything_of_the_open_round(client, plan, settings,
 
 
 def test_the_public_pages_link_only_to_public_pages_and_the_licence(client, plan, settings):
-    for url in (reverse("public:dashboard"), reverse("public:project", args=[plan.projects[0].code])):
+    for url in (
+        reverse("public:dashboard"),
+        reverse("public:project", args=[plan.projects[0].code]),
+    ):
         content = get(client, url).content.decode()
         for href in re.findall(r'href="([^"#]+)"', content):
-            assert href.startswith(PUBLIC_PREFIXES) or href == (
-                settings.RELANCE_OPEN_DATA_LICENCE["url"]
+            assert (
+                href.startswith(PUBLIC_PREFIXES)
+                or href == (settings.RELANCE_OPEN_DATA_LICENCE["url"])
             ), href
         assert 'href="/"' not in content
 
@@ -291,7 +293,10 @@ def test_a_round_that_closes_is_published_at_once(client, plan):
 
     response = get(client, reverse("public:dashboard"))
     assert response.context["dashboard"].scope.round == plan.opened
-    assert DRAFT in get(client, reverse("public:project", args=[plan.projects[0].code])).content.decode()
+    assert (
+        DRAFT
+        in get(client, reverse("public:project", args=[plan.projects[0].code])).content.decode()
+    )
 
 
 def test_each_visitor_gets_an_own_csrf_token_around_a_cached_body(client, plan):
@@ -314,11 +319,15 @@ def test_the_public_dashboard_speaks_english(client, plan, settings):
 
 
 def test_the_public_pages_hold_no_inline_script_or_style(client, plan):
-    for url in (reverse("public:dashboard"), reverse("public:project", args=[plan.projects[0].code])):
+    for url in (
+        reverse("public:dashboard"),
+        reverse("public:project", args=[plan.projects[0].code]),
+    ):
         response = get(client, url)
         assert "script-src 'self'" in response["Content-Security-Policy"]
         page = response.content.decode()
-        assert " style=" not in page and "<style" not in page
+        assert " style=" not in page
+        assert "<style" not in page
         for tag in re.findall(r"<script[^>]*>", page):
             assert " src=" in tag or 'type="application/json"' in tag, tag
         assert re.search(r"\son[a-z]+=", page) is None
@@ -333,3 +342,19 @@ def test_without_a_closed_round_the_public_dashboard_says_so(client):
     response = get(client, reverse("public:dashboard"))
     assert "Nog geen gepubliceerde cijfers" in response.content.decode()
     assert get(client, reverse("public:projects")).context["fiches"] == []
+
+
+def test_no_public_page_shows_the_open_data_plans_unpublished_rows(client, settings):
+    """The open data suite's plan marks every row of its open and draft rounds (fiches,
+    money, milestone statuses, indicator definitions and values): none is on a public page."""
+    from .open_data_plan import DRAFT as UNPUBLISHED  # noqa: PLC0415
+    from .open_data_plan import make_plan  # noqa: PLC0415
+
+    plan = make_plan()
+    pages = crawl(client, reverse("public:dashboard"), settings.RELANCE_OPEN_DATA_LICENCE["url"])
+
+    assert len([url for url in pages if url.startswith("/public/projects/VV")]) == 3
+    for url, content in pages.items():
+        assert UNPUBLISHED not in content, url
+        assert plan.opened.code not in content, url
+        assert plan.draft.code not in content, url
