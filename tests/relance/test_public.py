@@ -358,3 +358,30 @@ def test_no_public_page_shows_the_open_data_plans_unpublished_rows(client, setti
         assert UNPUBLISHED not in content, url
         assert plan.opened.code not in content, url
         assert plan.draft.code not in content, url
+
+
+@pytest.mark.parametrize("milestones", [1, 9])
+def test_a_records_queries_do_not_grow_with_its_milestones_or_rounds(
+    client, milestones, django_assert_num_queries
+):
+    from tests.factories import MilestoneFactory, MilestoneStatusFactory  # noqa: PLC0415
+    from tests.plans import PlanBuilder  # noqa: PLC0415
+
+    builder = PlanBuilder.two_speerpunten(clusters=[{"speerpunt": 0}])
+    (project,) = builder.add_projects(1, rrf=lambda n: False, budget=lambda n: Decimal(100))
+    rounds = [builder.round(2020 + n) for n in range(milestones // 3 + 1)]
+    for number in range(1, milestones + 1):
+        milestone = MilestoneFactory(project=project, number=number)
+        for reporting_round in rounds:
+            MilestoneStatusFactory(
+                round=reporting_round, milestone=milestone, status=MilestoneState.ON_SCHEDULE
+            )
+    for reporting_round in rounds:
+        builder.fiche(reporting_round, project, finance={})
+    builder.close(*rounds)
+
+    with django_assert_num_queries(7):
+        response = get(client, reverse("public:project", args=[project.code]))
+    record = response.context["record"]
+    assert len(record.milestones) == milestones
+    assert len(record.rounds) == len(rounds)
