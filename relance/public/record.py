@@ -7,6 +7,7 @@ every read filters on the round being closed.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -21,6 +22,9 @@ from relance.opendata.queries import published_fiches
 from relance.reporting.charts import INK, MONEY_COLOURS
 
 CLOSED = RoundState.CLOSED
+# A project's code as the database allows it (project_code_format): anything else is no
+# project, and never reaches a query (a NUL byte would make PostgreSQL refuse it).
+PROJECT_CODE = re.compile(r"[A-Z]+[0-9]+")
 
 
 @dataclass(frozen=True)
@@ -84,6 +88,8 @@ class PublishedRecord:
 def published_record(code: str) -> PublishedRecord:
     """The record of project ``code``; 404 when it has no fiche in a closed round (a project
     that only the open round knows is not published yet)."""
+    if not PROJECT_CODE.fullmatch(code):
+        raise Http404("No published project with this code.")
     project = (
         Project.objects.with_structure().filter(code=code, fiches__round__state=CLOSED).first()
     )

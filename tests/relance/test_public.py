@@ -182,7 +182,9 @@ def test_a_projects_published_record(client, plan):
 def test_a_project_only_the_open_round_knows_is_not_published(client, plan):
     response = client.get(reverse("public:project", args=["NIEUW999"]))
     assert response.status_code == 404
-    assert client.get(reverse("public:project", args=["NOPE"])).status_code == 404
+    for code in ("NOPE", "vv001", "VV%00", "VV\u00e9"):
+        assert client.get(reverse("public:project", args=[code])).status_code == 404, code
+    assert client.get("/public/projects/VV%0001/").status_code == 404  # a NUL byte
 
 
 # ---- Nothing of the open round, on any public page -----------------------------------
