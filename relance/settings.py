@@ -286,7 +286,21 @@ REST_FRAMEWORK = {
     # them saw (X-Forwarded-For), so that no client picks its own throttling address.
     "NUM_PROXIES": env.int("RELANCE_PROXIES", default=1 if PRODUCTION else 0),
 }
+# The licence of every published dataset (the open-data page, the zip's LICENSE file, the
+# DCAT-AP catalogue and the API schema): the Flemish government's free re-use licence.
+RELANCE_OPEN_DATA_LICENCE = {
+    "name": "Modellicentie Gratis Hergebruik",
+    "url": (
+        "https://www.vlaanderen.be/digitaal-vlaanderen/onze-oplossingen/open-data/"
+        "voorwaarden-voor-het-hergebruik-van-overheidsinformatie/modellicentie-gratis-hergebruik"
+    ),
+}
+# The public dashboard (relance/public) keeps its pages this long in the default cache, per
+# closed round and language; a round that closes starts new keys at once, so this bounds
+# only how long a renamed speerpunt or project keeps its old name there.
+RELANCE_PUBLIC_CACHE_SECONDS = env.int("RELANCE_PUBLIC_CACHE_SECONDS", default=15 * 60)
 SPECTACULAR_SETTINGS = {
+    "LICENSE": RELANCE_OPEN_DATA_LICENCE,
     "TITLE": "Relance open data",
     "DESCRIPTION": (
         "The published data of the Flemish recovery plan Vlaamse Veerkracht: projects, and per "

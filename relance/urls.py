@@ -74,4 +74,6 @@ urlpatterns = [
     # Open data: public, read-only, closed rounds only.
     path("api/", include("relance.api.urls")),
     path("open-data/", include("relance.opendata.urls")),
+    # The public dashboard: anyone, closed rounds only.
+    path("public/", include("relance.public.urls")),
 ]

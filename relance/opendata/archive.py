@@ -1,5 +1,5 @@
 """The zip of one closed round: a CSV file per table, the plan workbook of that round, the
-data dictionary and a README, in Dutch and English.
+data dictionary, a README and the licence, in Dutch and English.
 
 It is written to a file object as it goes (the download spools it to a temporary file):
 each table is read in chunks and each row written straight into the zip, so memory stays
@@ -17,6 +17,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import IO
 
+from django.conf import settings
 from django.utils import timezone
 
 from projects.models import ReportingRound
@@ -25,6 +26,7 @@ from relance.workbook import export_workbook
 from .tables import DICTIONARY_FILENAME, DICTIONARY_HEADERS, TABLES, dictionary_rows
 
 README_FILENAME = "LEESMIJ-README.txt"
+LICENCE_FILENAME = "LICENSE"
 SPOOL_BYTES = 16 * 1024 * 1024
 
 
@@ -40,6 +42,7 @@ def archive_names(reporting_round: ReportingRound) -> list[str]:
     """The files of the zip, in order."""
     return [
         README_FILENAME,
+        LICENCE_FILENAME,
         DICTIONARY_FILENAME,
         *(table.filename for table in TABLES),
         workbook_filename(reporting_round),
@@ -61,6 +64,8 @@ def write_archive(reporting_round: ReportingRound, target: IO[bytes]) -> None:
 
         with _text(entry(README_FILENAME)) as text:
             text.write(readme(reporting_round))
+        with _text(entry(LICENCE_FILENAME)) as text:
+            text.write(licence_text())
         with _text(entry(DICTIONARY_FILENAME)) as text:
             writer = csv.writer(text)
             writer.writerow(DICTIONARY_HEADERS)
@@ -85,6 +90,33 @@ def _text(raw: IO[bytes]) -> Iterator[io.TextIOWrapper]:
     """UTF-8 text into a zip entry; the csv module writes its own line ends."""
     with io.TextIOWrapper(raw, encoding="utf-8", newline="") as text:
         yield text
+
+
+def licence_text() -> str:
+    """The LICENSE file: the Flemish government's free re-use licence, named and linked."""
+    name, url = (
+        settings.RELANCE_OPEN_DATA_LICENCE["name"],
+        settings.RELANCE_OPEN_DATA_LICENCE["url"],
+    )
+    return f"""{name}
+{url}
+
+NEDERLANDS
+
+Deze gegevens van het relanceplan Vlaamse Veerkracht zijn gepubliceerd door de Vlaamse
+overheid (Kanselarij) onder de {name} van de Vlaamse overheid. Iedereen mag ze gratis
+hergebruiken, voor elk doel, ook commercieel, zonder beperking in de tijd, op voorwaarde
+dat de bron vermeld wordt: "Vlaamse overheid, Kanselarij: Relance, Vlaamse Veerkracht".
+De volledige tekst van de licentie: {url}
+
+ENGLISH
+
+This data of the Flemish recovery plan Vlaamse Veerkracht is published by the Flemish
+government (Chancellery) under the Flemish government's free re-use licence ({name}).
+Anyone may re-use it free of charge, for any purpose, commercial ones included, without
+a time limit, on condition that the source is acknowledged: "Vlaamse overheid,
+Kanselarij: Relance, Vlaamse Veerkracht". The full text of the licence: {url}
+"""
 
 
 def readme(reporting_round: ReportingRound) -> str:
@@ -125,8 +157,16 @@ them); the plan's own data (projects, milestones) is as it is now.
 - {workbook} is the plan workbook with this round's reporting, in the format Relance
   imports and exports.
 
+LICENTIE / LICENCE
+
+{settings.RELANCE_OPEN_DATA_LICENCE["name"]}: {settings.RELANCE_OPEN_DATA_LICENCE["url"]}
+Zie / see {LICENCE_FILENAME}.
+
 BESTANDEN / FILES
 
+- {LICENCE_FILENAME}
+    De licentie: vrij hergebruik met bronvermelding.
+    The licence: free re-use with attribution.
 {files}
 - {DICTIONARY_FILENAME}
     Woordenboek: elke kolom van elk CSV-bestand.

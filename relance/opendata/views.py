@@ -5,8 +5,9 @@ from __future__ import annotations
 import math
 import tempfile
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse, JsonResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.utils.translation import gettext as _
@@ -14,6 +15,7 @@ from django.views.decorators.http import require_GET
 
 from relance.api.throttling import DownloadThrottle
 
+from . import catalog as dcat
 from .archive import SPOOL_BYTES, archive_filename, write_archive
 from .queries import published_round, published_rounds
 from .tables import TABLES
@@ -25,7 +27,22 @@ def open_data(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "relance/open_data.html",
-        {"rounds": published_rounds(), "tables": TABLES},
+        {
+            "rounds": published_rounds(),
+            "tables": TABLES,
+            "licence": settings.RELANCE_OPEN_DATA_LICENCE,
+        },
+    )
+
+
+@login_not_required
+@require_GET
+def catalog(request: HttpRequest) -> JsonResponse:
+    """The DCAT-AP catalogue of the closed rounds, as JSON-LD (relance.opendata.catalog)."""
+    return JsonResponse(
+        dcat.catalog(list(published_rounds()), request.build_absolute_uri),
+        content_type="application/ld+json; charset=utf-8",
+        json_dumps_params={"ensure_ascii": False, "indent": 2},
     )
 
 

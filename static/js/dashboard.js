@@ -40,9 +40,13 @@
   var MUTED = "#5f5f5a";
   var GRID = "#e8e8e3";
 
+  // Over the rounds the bars stand upright; money is never stacked. moneyHistory is a
+  // project's money per closed round (templates/public/_project.html), in euro.
   function options(spec, kind, locale) {
-    var horizontal = kind !== "statusHistory";
-    var stacked = kind !== "money";
+    var overRounds = kind === "statusHistory" || kind === "moneyHistory";
+    var horizontal = !overRounds;
+    var money = kind === "money" || kind === "moneyHistory";
+    var stacked = !money;
     var format = numberFormat(locale, kind === "money" ? 1 : 0);
     var valueAxis = {
       stacked: stacked,
@@ -81,7 +85,7 @@
             label: function (context) {
               var value = horizontal ? context.parsed.x : context.parsed.y;
               var text = context.dataset.label + ": " + format.format(value);
-              return kind === "money" ? text + " " + spec.unit : text;
+              return money ? text + " " + spec.unit : text;
             },
           },
         },
@@ -90,13 +94,14 @@
         if (!elements.length) {
           return;
         }
-        var link = spec.links[elements[0].datasetIndex][elements[0].index];
+        var links = spec.links && spec.links[elements[0].datasetIndex];
+        var link = links && links[elements[0].index];
         if (link) {
           window.location.assign(link);
         }
       },
       onHover: function (event, elements) {
-        event.native.target.style.cursor = elements.length ? "pointer" : "default";
+        event.native.target.style.cursor = elements.length && spec.links ? "pointer" : "default";
       },
     };
   }
@@ -109,7 +114,7 @@
         backgroundColor: dataset.color,
         borderColor: dataset.border,
         borderWidth: 1,
-        maxBarThickness: kind === "statusHistory" ? 64 : 26,
+        maxBarThickness: kind === "statusHistory" ? 64 : kind === "moneyHistory" ? 40 : 26,
       };
     });
     // A narrow screen (a phone) gets the short labels, if the chart has them.

@@ -32,6 +32,7 @@ pytestmark = pytest.mark.django_db
 
 NAMES = [
     "LEESMIJ-README.txt",
+    "LICENSE",
     "woordenboek.csv",
     "meetmoment.csv",
     "projecten.csv",

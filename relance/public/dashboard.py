@@ -1,0 +1,71 @@
+"""The public dashboard: the signed-in dashboard's figures, charts, heat map and filters
+(relance.reporting.dashboard), over the closed rounds only, with every link leading to a
+public page."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlencode
+
+from django.urls import reverse
+
+from projects.models import Cluster, PolicyDomain, ReportingRound, Speerpunt
+from relance.reporting.rows import Scope
+
+from .cache import cached, rounds_signature
+
+
+@dataclass(frozen=True)
+class PublicScope(Scope):
+    """A scope whose links open the public project list instead of the signed-in tables."""
+
+    def projects_url(self, reporting_round: ReportingRound | None = None, **extra: Any) -> str:
+        query = {
+            "round": (reporting_round or self.round).code,
+            "speerpunt": self.speerpunt,
+            "domain": self.domain,
+            "rrf": "1" if self.rrf_only else None,
+            **extra,
+        }
+        return public_projects_url(query)
+
+    def milestones_url(self, **extra: Any) -> str:
+        """There is no public milestone table: the projects the milestones belong to."""
+        return self.projects_url(speerpunt=extra.get("speerpunt", self.speerpunt))
+
+
+def public_projects_url(query: dict[str, Any]) -> str:
+    kept = {key: value for key, value in query.items() if value not in (None, "")}
+    return f"{reverse('public:projects')}?{urlencode(kept)}"
+
+
+def public_scope(scope: Scope) -> PublicScope:
+    return PublicScope(
+        round=scope.round,
+        speerpunt=scope.speerpunt,
+        domain=scope.domain,
+        rrf_only=scope.rrf_only,
+    )
+
+
+@dataclass(frozen=True)
+class PlanChoices:
+    """What the public filters offer: the plan's speerpunten, clusters and domains."""
+
+    speerpunten: list[Speerpunt]
+    clusters: list[Cluster]
+    domains: list[PolicyDomain]
+
+
+def plan_choices(rounds: list[ReportingRound]) -> PlanChoices:
+    """The filters' choices, cached with the published rounds (three queries on a miss)."""
+    return cached(
+        "choices",
+        [rounds_signature(rounds)],
+        lambda: PlanChoices(
+            speerpunten=list(Speerpunt.objects.order_by("number")),
+            clusters=list(Cluster.objects.order_by("number")),
+            domains=list(PolicyDomain.objects.order_by("code")),
+        ),
+    )

@@ -1,0 +1,389 @@
+"""The public dashboard (/public/…): anyone sees every figure of the closed rounds, as
+round_summary counts them, and nothing of the open round: no draft, no figure, no code, no
+link to a signed-in page; a fixed number of queries whatever the plan's size; cached per
+closed round; in Dutch and English; under the strict Content-Security-Policy."""
+
+import datetime as dt
+import json
+import re
+from collections import deque
+from decimal import Decimal
+from urllib.parse import urlsplit
+
+import pytest
+from django.core.cache import cache
+from django.urls import reverse, reverse_lazy
+
+from milestones.models import MilestoneState, MilestoneStatus
+from projects.models import IndicatorValue, ProjectStatus, ReportingRound
+from relance.summary import round_summary
+from tests.factories import FicheFactory, FinanceReportFactory, ProjectFactory
+
+from .reporting_plan import DRAFT, build_plan
+
+pytestmark = pytest.mark.django_db
+
+OPEN_CODE = "2039-07"
+OPEN_NAME = "Lopende ronde zonder cijfers"
+NEW_PROJECT = "Project dat enkel het open meetmoment kent"
+DATA = re.compile(r'<script id="dashboard-data" type="application/json">(.*?)</script>', re.S)
+PUBLIC_PREFIXES = ("/public/", "/open-data/", "/static/", "/accounts/login/", "/api/")
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def open_round_markers(plan):
+    """Give the open round a code and a name of its own, and a marker in every draft part:
+    narrative (already), indicator definition (already), milestone status note, indicator
+    value note, a project only the open round holds."""
+    ReportingRound.objects.filter(pk=plan.opened.pk).update(code=OPEN_CODE, name=OPEN_NAME)
+    plan.opened.refresh_from_db()
+    MilestoneStatus.objects.filter(round=plan.opened).update(
+        note=DRAFT, delay_reason=DRAFT, forecast_date=dt.date(2031, 7, 7)
+    )
+    indicator = plan.projects[0].indicators.get()
+    IndicatorValue.objects.create(round=plan.opened, indicator=indicator, value=Decimal("987654"))
+    newcomer = ProjectFactory(
+        code="NIEUW999", title=NEW_PROJECT, cluster=plan.projects[0].cluster,
+        domain=plan.projects[0].domain, budget_eur=Decimal("123456789"),
+    )  # fmt: skip
+    fiche = FicheFactory(round=plan.opened, project=newcomer, narrative=DRAFT)
+    FinanceReportFactory(fiche=fiche, committed_eur=Decimal("55555555"), paid_eur=Decimal(1))
+    return newcomer
+
+
+@pytest.fixture
+def plan():
+    plan = build_plan()
+    open_round_markers(plan)
+    return plan
+
+
+def get(client, url, **query):
+    response = client.get(url, query)
+    assert response.status_code == 200, (url, response.status_code)
+    return response
+
+
+def charts(response):
+    return json.loads(DATA.search(response.content.decode()).group(1))
+
+
+def assert_nothing_of_the_open_round(content):
+    for marker in (DRAFT, OPEN_CODE, OPEN_NAME, NEW_PROJECT, "NIEUW999", "987654", "2031"):
+        assert marker not in content, marker
+    assert "55,6" not in content
+    assert "55.6" not in content
+
+
+# ---- The figures ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("which", ["second", "first"])
+def test_the_public_dashboard_shows_the_closed_rounds_figures_as_round_summary(client, plan, which):
+    reporting_round = getattr(plan, which)
+    query = {"round": reporting_round.code} if which == "first" else {}
+    response = get(client, reverse("public:dashboard"), **query)
+
+    shown = response.context["dashboard"]
+    assert shown.scope.round == reporting_round  # the latest closed by default
+    summary = round_summary(reporting_round)
+    assert shown.summary.as_json() == summary.as_json()
+    page = response.content.decode()
+    counts = summary.totals.projects.counts
+    for status in ProjectStatus.values:
+        tile = re.search(
+            rf'status-tile [^"]*"[^>]*href="[^"]*status={status}[^"]*">.*?'
+            r'status-tile-count">(\d+)<',
+            page,
+            re.S,
+        )
+        assert tile, status
+        assert int(tile.group(1)) == counts[status], status
+    data = charts(response)
+    milestones = {d["label"]: d["data"] for d in data["milestones"]["datasets"]}
+    assert milestones["op schema"] == [
+        part.figures.milestones.counts["on_schedule"] for part in summary.by_speerpunt
+    ]
+    assert data["money"]["datasets"][2]["data"] == [
+        float(round(part.figures.finance.paid_eur / 1_000_000, 1)) for part in summary.by_speerpunt
+    ]
+    # The history holds the closed rounds only, each as round_summary counts it.
+    history = data["statusHistory"]
+    assert history["labels"] == [str(plan.first), str(plan.second)]
+    for index, status in enumerate(ProjectStatus.values):
+        assert history["datasets"][index]["data"] == [
+            round_summary(r).totals.projects.counts[status] for r in (plan.first, plan.second)
+        ]
+    assert page.count('<a class="heat-cell ') == 3
+    assert_nothing_of_the_open_round(page)
+
+
+def test_the_filters_narrow_the_figures_as_round_summary_does(client, plan):
+    response = get(client, reverse("public:dashboard"), speerpunt="1", domain="MOW", rrf="1")
+
+    expected = round_summary(plan.second, speerpunt=1, domain="MOW", rrf_only=True)
+    assert response.context["dashboard"].summary.as_json() == expected.as_json()
+
+
+def test_the_open_round_is_never_offered_nor_shown(client, plan):
+    response = get(client, reverse("public:dashboard"), round=OPEN_CODE)
+
+    assert response.context["dashboard"].scope.round == plan.second
+    codes = [code for code, _label in response.context["form"].fields["round"].choices]
+    assert codes == [plan.second.code, plan.first.code]
+    # Only the language switch's way back names what the visitor asked for.
+    page = re.sub(r'<input type="hidden" name="next" value="[^"]*">', "", response.content.decode())
+    assert_nothing_of_the_open_round(page)
+    assert client.get(reverse("public:projects"), {"round": OPEN_CODE}).context["round"] == (
+        plan.second
+    )
+
+
+def test_the_project_list_holds_what_a_tile_counts(client, plan):
+    counts = round_summary(plan.second).totals.projects.counts
+    for status in ProjectStatus.values:
+        response = get(client, reverse("public:projects"), round=plan.second.code, status=status)
+        assert len(response.context["fiches"]) == counts[status], status
+        assert all(f.status == status for f in response.context["fiches"])
+
+
+def test_a_projects_published_record(client, plan):
+    project = plan.projects[0]
+    response = get(client, reverse("public:project", args=[project.code]))
+
+    record = response.context["record"]
+    assert [r.code for r in record.rounds] == [plan.first.code, plan.second.code]
+    assert [f.round for f in record.fiches] == [plan.second, plan.first]
+    fiches = {f.round_id: f for f in project.fiches.select_related("finance")}
+    assert [(m.committed_eur, m.paid_eur) for m in record.money] == [
+        (fiches[r.pk].finance.committed_eur, fiches[r.pk].finance.paid_eur)
+        for r in (plan.first, plan.second)
+    ]
+    (row,) = record.milestones
+    assert [s.status for s in row.statuses] == [MilestoneState.ON_SCHEDULE, MilestoneState.DELAYED]
+    (indicator,) = record.indicators
+    assert indicator.definition.name != DRAFT
+    assert indicator.values == [None, Decimal("42.5")]
+    page = response.content.decode()
+    assert f"Gepubliceerde toelichting {project.code} {plan.second.code}" in page
+    assert "42,5" in page
+    data = charts(response)["moneyHistory"]
+    assert data["labels"] == [str(plan.first), str(plan.second)]
+    assert data["datasets"][1]["data"] == [float(m.committed_eur) for m in record.money]
+    assert_nothing_of_the_open_round(page)
+
+
+def test_a_project_only_the_open_round_knows_is_not_published(client, plan):
+    response = client.get(reverse("public:project", args=["NIEUW999"]))
+    assert response.status_code == 404
+    for code in ("NOPE", "vv001", "VV%00", "VV\u00e9"):
+        assert client.get(reverse("public:project", args=[code])).status_code == 404, code
+    assert client.get("/public/projects/VV%0001/").status_code == 404  # a NUL byte
+
+
+# ---- Nothing of the open round, on any public page -----------------------------------
+
+
+def crawl(client, start, licence, limit=150):
+    """Every public page reachable from ``start`` by its links (and its forms' rounds)."""
+    seen, queue, pages = set(), deque([start]), {}
+    while queue and len(pages) < limit:
+        url = queue.popleft()
+        if url in seen:
+            continue
+        seen.add(url)
+        response = client.get(url)
+        assert response.status_code == 200, (url, response.status_code)
+        if not response["Content-Type"].startswith("text/html"):
+            continue
+        content = response.content.decode()
+        pages[url] = content
+        for href in re.findall(r'href="([^"#]+)"', content):
+            href = href.replace("&amp;", "&")
+            if href == licence:
+                continue
+            path = urlsplit(href).path
+            assert href.startswith("/"), (url, href)  # nothing external but the licence
+            assert path.startswith(PUBLIC_PREFIXES), (url, href)
+            if path.startswith("/public/"):
+                queue.append(href)
+    return pages
+
+
+@pytest.mark.parametrize("language", ["nl", "en"])
+def test_no_public_page_shows_anything_of_the_open_round(client, plan, settings, language):
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    pages = crawl(client, reverse("public:dashboard"), settings.RELANCE_OPEN_DATA_LICENCE["url"])
+
+    assert any(url.startswith("/public/projects/VV") for url in pages)  # records reached
+    assert any("status=" in url for url in pages)  # the tiles' lists reached
+    for url, content in pages.items():
+        try:
+            assert_nothing_of_the_open_round(content)
+        except AssertionError as error:
+            raise AssertionError(f"{url}: {error}") from None
+
+
+def test_the_public_pages_link_only_to_public_pages_and_the_licence(client, plan, settings):
+    for url in (
+        reverse("public:dashboard"),
+        reverse("public:project", args=[plan.projects[0].code]),
+    ):
+        content = get(client, url).content.decode()
+        for href in re.findall(r'href="([^"#]+)"', content):
+            assert (
+                href.startswith(PUBLIC_PREFIXES)
+                or href == (settings.RELANCE_OPEN_DATA_LICENCE["url"])
+            ), href
+        assert 'href="/"' not in content
+
+
+# ---- Cost and cache ---------------------------------------------------------------------
+
+
+PAGES = {
+    "dashboard": (reverse_lazy("public:dashboard"), {}, 15),
+    "dashboard, filtered": (
+        reverse_lazy("public:dashboard"),
+        {"speerpunt": "1", "domain": "MOW", "rrf": "1"},
+        15,
+    ),
+    "projects": (reverse_lazy("public:projects"), {"status": "in_progress"}, 5),
+    "record": (None, {}, 7),  # the first project's
+}
+
+
+@pytest.mark.parametrize("size", [4, 30])
+@pytest.mark.parametrize("page", list(PAGES))
+def test_the_public_pages_take_the_same_queries_whatever_the_plans_size(
+    client, size, page, django_assert_num_queries
+):
+    plan = build_plan(size)
+    open_round_markers(plan)
+    url, query, expected = PAGES[page]
+    url = url or reverse("public:project", args=[plan.projects[0].code])
+    with django_assert_num_queries(expected):
+        get(client, url, **query)
+
+
+def main(response):
+    """The page's <main>: the cached body (the header around it holds the CSRF token)."""
+    return re.search(r"<main.*</main>", response.content.decode(), re.S).group(0)
+
+
+def test_a_second_visit_comes_from_the_cache(client, plan, django_assert_num_queries):
+    for url in (
+        reverse("public:dashboard"),
+        reverse("public:projects"),
+        reverse("public:project", args=[plan.projects[0].code]),
+    ):
+        first = main(get(client, url))
+        with django_assert_num_queries(1):  # the closed rounds, for the key
+            assert main(get(client, url)) == first
+
+
+def test_a_round_that_closes_is_published_at_once(client, plan):
+    get(client, reverse("public:dashboard"))  # cached for the old state
+
+    plan.opened.close(by=None)
+
+    response = get(client, reverse("public:dashboard"))
+    assert response.context["dashboard"].scope.round == plan.opened
+    assert (
+        DRAFT
+        in get(client, reverse("public:project", args=[plan.projects[0].code])).content.decode()
+    )
+
+
+def test_each_visitor_gets_an_own_csrf_token_around_a_cached_body(client, plan):
+    from django.test import Client  # noqa: PLC0415
+
+    one = get(client, reverse("public:dashboard")).content.decode()
+    other = get(Client(), reverse("public:dashboard")).content.decode()
+    token = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+    assert token.search(one).group(1) != token.search(other).group(1)
+
+
+# ---- Language, CSP, links from elsewhere -----------------------------------------------
+
+
+def test_the_public_dashboard_speaks_english(client, plan, settings):
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    page = get(client, reverse("public:dashboard")).content.decode()
+    assert "Public dashboard" in page
+    assert "Publiek dashboard" not in page
+
+
+def test_the_public_pages_hold_no_inline_script_or_style(client, plan):
+    for url in (
+        reverse("public:dashboard"),
+        reverse("public:project", args=[plan.projects[0].code]),
+    ):
+        response = get(client, url)
+        assert "script-src 'self'" in response["Content-Security-Policy"]
+        page = response.content.decode()
+        assert " style=" not in page
+        assert "<style" not in page
+        for tag in re.findall(r"<script[^>]*>", page):
+            assert " src=" in tag or 'type="application/json"' in tag, tag
+        assert re.search(r"\son[a-z]+=", page) is None
+
+
+def test_the_login_and_open_data_pages_link_to_the_public_dashboard(client, plan):
+    for url in (reverse("login"), reverse("open-data")):
+        assert f'href="{reverse("public:dashboard")}"' in get(client, url).content.decode()
+
+
+def test_without_a_closed_round_the_public_dashboard_says_so(client):
+    response = get(client, reverse("public:dashboard"))
+    assert "Nog geen gepubliceerde cijfers" in response.content.decode()
+    assert get(client, reverse("public:projects")).context["fiches"] == []
+
+
+def test_no_public_page_shows_the_open_data_plans_unpublished_rows(client, settings):
+    """The open data suite's plan marks every row of its open and draft rounds (fiches,
+    money, milestone statuses, indicator definitions and values): none is on a public page."""
+    from .open_data_plan import DRAFT as UNPUBLISHED  # noqa: PLC0415
+    from .open_data_plan import make_plan  # noqa: PLC0415
+
+    plan = make_plan()
+    pages = crawl(client, reverse("public:dashboard"), settings.RELANCE_OPEN_DATA_LICENCE["url"])
+
+    assert len([url for url in pages if url.startswith("/public/projects/VV")]) == 3
+    for url, content in pages.items():
+        assert UNPUBLISHED not in content, url
+        assert plan.opened.code not in content, url
+        assert plan.draft.code not in content, url
+
+
+@pytest.mark.parametrize("milestones", [1, 9])
+def test_a_records_queries_do_not_grow_with_its_milestones_or_rounds(
+    client, milestones, django_assert_num_queries
+):
+    from tests.factories import MilestoneFactory, MilestoneStatusFactory  # noqa: PLC0415
+    from tests.plans import PlanBuilder  # noqa: PLC0415
+
+    builder = PlanBuilder.two_speerpunten(clusters=[{"speerpunt": 0}])
+    (project,) = builder.add_projects(1, rrf=lambda n: False, budget=lambda n: Decimal(100))
+    rounds = [builder.round(2020 + n) for n in range(milestones // 3 + 1)]
+    for number in range(1, milestones + 1):
+        milestone = MilestoneFactory(project=project, number=number)
+        for reporting_round in rounds:
+            MilestoneStatusFactory(
+                round=reporting_round, milestone=milestone, status=MilestoneState.ON_SCHEDULE
+            )
+    for reporting_round in rounds:
+        builder.fiche(reporting_round, project, finance={})
+    builder.close(*rounds)
+
+    with django_assert_num_queries(7):
+        response = get(client, reverse("public:project", args=[project.code]))
+    record = response.context["record"]
+    assert len(record.milestones) == milestones
+    assert len(record.rounds) == len(rounds)
