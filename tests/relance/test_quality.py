@@ -136,7 +136,7 @@ def test_messages_name_the_figures_in_each_language(plan):
     assert findings["paid_exceeds_committed"].facts == ("VEK=600000.00", "VAK=500000.00")
     overdue = findings["overdue_future_milestone"].message
     assert "mijlpaal 1 (Ontwerp)" in overdue
-    assert "deadline 30-6-2024 ligt voor de referentiedatum 31-12-2024" in overdue
+    assert "deadline 30-06-2024 ligt voor de referentiedatum 31-12-2024" in overdue
     with translation.override("en"):
         english = {f.rule: f for f in round_findings(plan.open)}
     assert english["paid_exceeds_committed"].message == (
