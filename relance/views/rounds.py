@@ -18,6 +18,8 @@ from projects.models import Fiche, FollowUpAction, ReportingRound, StatusFlag
 from projects.permissions import can_manage_rounds, can_review
 from relance import services
 from relance.fiches.checks import check_fiches
+from relance.fiches.early_warnings import split_suggestion
+from relance.fiches.notes import standing_notes
 from relance.forms import CloseRoundForm, RoundForm
 
 # Open follow-up actions due within this many days are in the review queue, with the overdue.
@@ -54,8 +56,12 @@ def _render_detail(
     queue = fiches.for_review_queue() if can_review(request.user) else Fiche.objects.none()
     # What the fiche's rules find in each submitted fiche, in a constant number of queries.
     findings = check_fiches(queue)
+    # The early warning's suggestion apart, with its standing dismissal (one query).
+    notes = standing_notes(reporting_round) if findings else {}
     for fiche in queue:
-        fiche.findings = findings[fiche.pk]  # type: ignore[attr-defined]
+        fiche.findings, fiche.suggested = split_suggestion(  # type: ignore[attr-defined]
+            findings[fiche.pk], fiche.project_id, notes
+        )
     may_manage = can_manage_rounds(request.user)
     today = timezone.localdate()
     if can_review(request.user) and reporting_round.is_open:
