@@ -56,7 +56,10 @@ from .snapshots import FicheView, MilestoneView, snapshot
 ATTENTION_RULE = "suggest_attention"
 ACTION_REQUIRED_RULE = "suggest_action_required"
 # The suggestion rules by the flag they suggest, weakest first.
-SUGGESTION_RULES = {ATTENTION_RULE: FlagLevel.ATTENTION, ACTION_REQUIRED_RULE: FlagLevel.ACTION_REQUIRED}
+SUGGESTION_RULES = {
+    ATTENTION_RULE: FlagLevel.ATTENTION,
+    ACTION_REQUIRED_RULE: FlagLevel.ACTION_REQUIRED,
+}
 
 
 @dataclass(frozen=True)
@@ -158,11 +161,15 @@ def _rrf_delayed(fiche: FicheView, limits: Mapping[str, Any]) -> Reason | None:
 def _postponed(fiche: FicheView, limits: Mapping[str, Any]) -> Reason | None:
     times = limits["postponements"]
     postponed = [
-        m for m in fiche.milestones if m.status in MilestoneState.open() and m.postponements >= times
+        m
+        for m in fiche.milestones
+        if m.status in MilestoneState.open() and m.postponements >= times
     ]
     if not postponed:
         return None
-    message = _("herhaaldelijk uitgestelde mijlpaal (drempel %(threshold)s keer): %(milestones)s") % {
+    message = _(
+        "herhaaldelijk uitgestelde mijlpaal (drempel %(threshold)s keer): %(milestones)s"
+    ) % {
         "threshold": times,
         "milestones": ", ".join(
             _("%(number)s (%(count)s keer)") % {"number": m.number, "count": m.postponements}

@@ -33,7 +33,6 @@ from tests.factories import (
     FicheFactory,
     FinanceReportFactory,
     MilestoneFactory,
-    MilestoneStatusFactory,
     ProjectFactory,
     ReportingRoundFactory,
     UserFactory,
@@ -136,9 +135,7 @@ def test_the_review_queue_shows_the_suggestion_and_its_reasons(client, coordinat
     assert accept_url(fiche) in page
 
 
-def test_the_fiche_shows_the_suggestion_to_coordinators_and_admins_only(
-    client, users, fiche
-):
+def test_the_fiche_shows_the_suggestion_to_coordinators_and_admins_only(client, users, fiche):
     shown = {}
     for role, user in users.items():
         client.force_login(user)
@@ -295,7 +292,8 @@ def test_a_dismissal_is_recorded_and_the_suggestion_stays_visible_as_dismissed(
     [queued] = response.context["queue"]
     assert queued.suggested.dismissed == note
     page = response.content.decode()
-    assert "afgewezen" in page and "Betalingen volgen in januari." in page
+    assert "afgewezen" in page
+    assert "Betalingen volgen in januari." in page
     assert accept_url(fiche) not in page
     page = client.get(fiche_url(fiche)).content.decode()
     assert "Betalingen volgen in januari." in page
@@ -329,7 +327,8 @@ def test_a_dismissed_red_suggestion_covers_the_orange_one_its_reasons_shrink_to(
     fiche = submitted_fiche(reporting_round, project)
     delay(reporting_round, project, 1)
     found = suggestion(snapshot(fiche))
-    assert found is not None and found.rule == "suggest_action_required"
+    assert found is not None
+    assert found.rule == "suggest_action_required"
     dismiss_suggestion(
         fiche=fiche, by=coordinator, reason="Bekend", seen_rule=found.rule, seen_facts=found.facts
     )
@@ -366,7 +365,8 @@ def test_a_dismissal_carries_into_the_next_round_while_the_reasons_hold(
 
     facts, note = queued()
     assert facts == ("rrf_milestone_delayed:1",)
-    assert note is not None and note.round == first
+    assert note is not None
+    assert note.round == first
     assert "Bekend bij de Commissie" in client.get(fiche_url(carried)).content.decode()
     delay(second, project, 2)
     assert queued() == (("rrf_milestone_delayed:1", "rrf_milestone_delayed:2"), None)

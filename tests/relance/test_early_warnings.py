@@ -10,28 +10,22 @@ from dataclasses import replace
 from decimal import Decimal
 
 import pytest
-from django.urls import reverse
 from django.utils import translation
 
 from milestones.models import MilestoneState
 from projects.models import (
-    FindingNote,
     FlagLevel,
-    NoteKind,
     ProjectStatus,
-    ReviewState,
     StatusFlag,
 )
 from projects.models.rounds import RoundState
-from relance import services as round_services
 from relance.fiches import checks
 from relance.fiches.early_warnings import (
     SUGGESTION_RULES,
-    dismiss_suggestion,
     reasons,
     suggestion,
 )
-from relance.fiches.review import FollowUp, ReviewError, flag_project
+from relance.fiches.review import FollowUp, flag_project
 from relance.fiches.snapshots import FicheView, MilestoneView, snapshot, snapshots
 from tests.factories import MilestoneFactory, MilestoneStatusFactory
 from tests.plans import PlanBuilder
@@ -84,7 +78,7 @@ FIRES = [
     ("delayed_share", with_milestones(milestone(4, deadline=dt.date(2024, 12, 30))),
      ("delayed_share",)),
     ("rrf_milestone_delayed",
-     with_milestones(milestone(4, MilestoneState.DELAYED, deadline=LATER, rrf_reference="I-1.01-M4")),
+     with_milestones(milestone(4, MilestoneState.DELAYED, deadline=LATER, rrf_reference="I-M4")),
      ("rrf_milestone_delayed:4",)),
     ("postponed", with_milestones(milestone(4, deadline=LATER, postponements=2)), ("postponed:4",)),
     ("end_date_passed", replace(QUIET, end_date=dt.date(2024, 12, 30)), ("end_date_passed",)),
@@ -164,7 +158,8 @@ def test_two_reasons_suggest_red_and_only_red():
 )
 def test_a_severe_reason_alone_suggests_red(view):
     found = suggestion(view)
-    assert found is not None and found.level == FlagLevel.ACTION_REQUIRED
+    assert found is not None
+    assert found.level == FlagLevel.ACTION_REQUIRED
     assert len(found.reasons) == 1
 
 
@@ -208,7 +203,9 @@ def test_the_message_lists_the_reasons_with_their_figures_in_dutch_and_english()
         [english] = suggested(view)
     assert english.message.startswith("Suggested red (action required): ")
     assert "1 of the 3 milestones" in english.message
-    assert "VEK 100,000 is 10% of VAK 1,000,000 after 80% of the project's duration" in english.message
+    assert (
+        "VEK 100,000 is 10% of VAK 1,000,000 after 80% of the project's duration" in english.message
+    )
     assert english.facts == finding.facts
 
 
@@ -273,7 +270,7 @@ def plan(builder, coordinator):
         "paid_behind": plan_fiche(builder, reporting_round, projects[5], paid="100000"),
         "follow_up_overdue": plan_fiche(builder, reporting_round, projects[6]),
     }  # fmt: skip
-    for key, project in (("end_date_passed", projects[4]), ("realised", projects[7])):
+    for project in (projects[4], projects[7]):
         project.end_date = dt.date(2024, 6, 30)
         project.save(update_fields=["end_date"])
     fiches["end_date_passed"] = plan_fiche(builder, reporting_round, projects[4])

@@ -59,7 +59,7 @@ PORTED = {
     "delayed_without_forecast",
     "delayed_forecast_not_later",
 }
-# The early warnings' rules (relance/fiches/early_warnings.py, tests/relance/test_early_warnings.py).
+# The early warnings' rules (relance/fiches/early_warnings.py; tests/relance/test_early_warnings.py)
 EARLY_WARNINGS = {"suggest_attention", "suggest_action_required"}
 
 
