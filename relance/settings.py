@@ -260,10 +260,10 @@ RELANCE_REMINDER_CATCH_UP_DAYS = env.int("RELANCE_REMINDER_CATCH_UP_DAYS", defau
 RELANCE_EARLY_WARNING = {
     # More than this percentage of the milestones due by the reference date (stopped ones
     # aside) is delayed, counted where at least "delayed_min_due" milestones are due.
-    "delayed_share_pct": 30,
-    "delayed_min_due": 2,
+    "delayed_share_pct": 50,
+    "delayed_min_due": 3,
     # A milestone not realised nor stopped whose expected date moved later this many times.
-    "postponements": 2,
+    "postponements": 3,
     # Past this percentage of the project's duration, VEK below this percentage of VAK.
     "paid_elapsed_pct": 75,
     "paid_share_pct": 50,

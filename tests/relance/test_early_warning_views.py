@@ -43,6 +43,23 @@ pytestmark = pytest.mark.django_db
 REFERENCE = dt.date(2024, 12, 31)
 
 
+# The thresholds these tests are written for (the settings' defaults may differ).
+THRESHOLDS = {
+    "delayed_share_pct": 30,
+    "delayed_min_due": 2,
+    "postponements": 2,
+    "paid_elapsed_pct": 75,
+    "paid_share_pct": 50,
+    "red_reasons": 2,
+    "severe": ("end_date_passed", "follow_up_overdue"),
+}
+
+
+@pytest.fixture(autouse=True)
+def _thresholds(settings):
+    settings.RELANCE_EARLY_WARNING = THRESHOLDS
+
+
 def submitted_fiche(reporting_round, project, *, paid="100000"):
     """A submitted fiche, VAK 1.000.000 and VEK ``paid``: with the project's 2021-2025
     life 80 % gone by the end of 2024, a VEK under half of VAK suggests orange."""

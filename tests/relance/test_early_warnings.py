@@ -37,6 +37,23 @@ DUE = dt.date(2024, 6, 30)  # by the reference date
 LATER = dt.date(2026, 6, 30)  # after it
 
 
+# The thresholds these tests are written for (the settings' defaults may differ).
+THRESHOLDS = {
+    "delayed_share_pct": 30,
+    "delayed_min_due": 2,
+    "postponements": 2,
+    "paid_elapsed_pct": 75,
+    "paid_share_pct": 50,
+    "red_reasons": 2,
+    "severe": ("end_date_passed", "follow_up_overdue"),
+}
+
+
+@pytest.fixture(autouse=True)
+def _thresholds(settings):
+    settings.RELANCE_EARLY_WARNING = THRESHOLDS
+
+
 def milestone(number, status=MilestoneState.ON_SCHEDULE, deadline=DUE, **fields):
     return MilestoneView(number, number, f"Mijlpaal {number}", deadline, status=status, **fields)
 
@@ -320,3 +337,18 @@ def test_a_done_follow_up_or_a_lifted_flag_is_no_reason(plan, coordinator):
     flag.lifted_at, flag.lift_reason = dt.datetime(2025, 1, 1, tzinfo=dt.UTC), "Opgelost"
     flag.save(update_fields=["lifted_at", "lift_reason"])
     assert snapshot(fiche).follow_up_due is None
+
+
+def test_the_thresholds_are_read_from_the_settings(settings):
+    view = with_milestones(milestone(4, MilestoneState.DELAYED, postponements=2))
+    assert [r.code for r in reasons(view)] == ["delayed_share", "postponed"]
+    settings.RELANCE_EARLY_WARNING = {**THRESHOLDS, "delayed_share_pct": 34, "postponements": 3}
+    assert reasons(view) == []
+    settings.RELANCE_EARLY_WARNING = {**THRESHOLDS, "red_reasons": 3}
+    found = suggestion(view)
+    assert found is not None
+    assert found.level == FlagLevel.ATTENTION
+    settings.RELANCE_EARLY_WARNING = {**THRESHOLDS, "severe": ("postponed",)}
+    assert [f.rule for f in suggested(replace(QUIET, milestones=view.milestones[3:]))] == [
+        "suggest_action_required"
+    ]
