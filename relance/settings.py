@@ -268,6 +268,24 @@ RELANCE_REMINDER_OFFSETS = {
     "follow_up": (-7, 1),
 }
 RELANCE_REMINDER_CATCH_UP_DAYS = env.int("RELANCE_REMINDER_CATCH_UP_DAYS", default=3)
+
+# Early warnings (relance/fiches/early_warnings.py): when the data of a fiche suggest an
+# orange or a red flag. Each reason below counts once, whatever the number of milestones it
+# is about; the suggestion is red with "red_reasons" reasons or more, or with one of the
+# "severe" reasons, and orange with fewer. Advice only: a coordinator accepts or dismisses it.
+RELANCE_EARLY_WARNING = {
+    # More than this percentage of the milestones due by the reference date (stopped ones
+    # aside) is delayed, counted where at least "delayed_min_due" milestones are due.
+    "delayed_share_pct": 50,
+    "delayed_min_due": 3,
+    # A milestone not realised nor stopped whose expected date moved later this many times.
+    "postponements": 3,
+    # Past this percentage of the project's duration, VEK below this percentage of VAK.
+    "paid_elapsed_pct": 75,
+    "paid_share_pct": 50,
+    "red_reasons": 2,
+    "severe": ("end_date_passed", "follow_up_overdue"),
+}
 # Mails link back to the application: its address as users reach it, without a trailing slash.
 RELANCE_BASE_URL = env.str(
     "RELANCE_BASE_URL",

@@ -47,6 +47,16 @@ urlpatterns = [
     path("projects/<str:code>/fiche/flag/", review_views.fiche_flag, name="fiche-flag"),
     path("projects/<str:code>/fiche/unflag/", review_views.fiche_unflag, name="fiche-unflag"),
     path(
+        "projects/<str:code>/fiche/suggestion/",
+        review_views.suggestion_accept,
+        name="fiche-suggestion-accept",
+    ),
+    path(
+        "projects/<str:code>/fiche/suggestion/dismiss/",
+        review_views.suggestion_dismiss,
+        name="fiche-suggestion-dismiss",
+    ),
+    path(
         "projects/<str:code>/fiche/confirm/", review_views.fiche_confirm_flag, name="fiche-confirm"
     ),
     path(

@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from django.db import models
-from django.db.models import Q
+from django.db.models import OuterRef, Q, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -127,6 +127,13 @@ class FollowUpActionQuerySet(models.QuerySet["FollowUpAction"]):
 
     def in_round(self, reporting_round: ReportingRound) -> FollowUpActionQuerySet:
         return self.filter(flag__fiche__round=reporting_round)
+
+    def earliest_due(self) -> Subquery:
+        """The earliest due date of these actions on the fiche of the outer query, as a
+        subquery to annotate fiches with (None where there is none)."""
+        return Subquery(
+            self.filter(flag__fiche=OuterRef("pk")).order_by("due_date").values("due_date")[:1]
+        )
 
     def for_queue(self) -> FollowUpActionQuerySet:
         """With what the review queue and the reminders show: the flag and its project."""

@@ -303,3 +303,17 @@ class LiftFlagForm(forms.Form):
     reason = forms.CharField(
         label=_("Waarom wordt de markering opgeheven?"), widget=forms.Textarea(attrs={"rows": 2})
     )
+
+
+class DismissSuggestionForm(forms.Form):
+    """Dismiss an early-warning suggestion: the reason, and the suggestion as it was seen
+    (its rule and facts, posted back so a suggestion changed since is not dismissed)."""
+
+    reason = forms.CharField(
+        label=_("Waarom wijst u de suggestie af?"), widget=forms.Textarea(attrs={"rows": 2})
+    )
+    rule = forms.CharField(max_length=64, widget=forms.HiddenInput)
+    facts = forms.CharField(required=False, max_length=2000, widget=forms.HiddenInput)
+
+    def clean_facts(self) -> list[str]:
+        return [fact for fact in self.cleaned_data["facts"].split(",") if fact]

@@ -45,5 +45,10 @@ def standing_notes(
     reporting_round: ReportingRound,
 ) -> dict[tuple[int, str, int | None], FindingNote]:
     """The latest note per (project id, rule, milestone number) standing at the round (made
-    in it or a round before): one query. Whether it still holds is ``note.covers(facts)``."""
-    return FindingNote.objects.standing_at(reporting_round).latest_by_key()
+    in it or a round before), with its round and who made it: one query. Whether it still
+    holds is ``note.covers(facts)``."""
+    return (
+        FindingNote.objects.standing_at(reporting_round)
+        .select_related("round", "noted_by")
+        .latest_by_key()
+    )

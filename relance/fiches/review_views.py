@@ -14,21 +14,23 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from projects.http import AuthenticatedRequest
 from projects.models import Fiche, FlagLevel, FollowUpAction
 from projects.permissions import can_review_fiche, can_update_follow_up
 
-from . import review
+from . import early_warnings, review
 from .forms import (
     VERSION_MAX,
     BaseFollowUpFormSet,
+    DismissSuggestionForm,
     FlagForm,
     FollowUpFormSet,
     LiftFlagForm,
     ReturnForm,
 )
+from .snapshots import snapshot
 from .views import open_fiche, render_fiche
 
 
@@ -165,6 +167,52 @@ def fiche_unflag(request: AuthenticatedRequest, code: str) -> HttpResponse:
 @require_POST
 def fiche_confirm_flag(request: AuthenticatedRequest, code: str) -> HttpResponse:
     return _decision(request, code, review.confirm_flag, _("De markering is bevestigd."))
+
+
+# -- the early warning's suggestion ----------------------------------------------------------
+
+
+@require_GET
+def suggestion_accept(request: AuthenticatedRequest, code: str) -> HttpResponse:
+    """Accept the suggestion: the fiche with its flag form open, filled in with the level and
+    the reasons. Nothing changes until the coordinator submits that form (``fiche_flag``)."""
+    fiche = _reviewable(request, code)
+    found = early_warnings.suggestion(snapshot(fiche))
+    if found is None:
+        messages.info(request, _("Er is geen suggestie meer voor dit project."))
+        return redirect(reverse("fiche", args=[fiche.project.code]))
+    if fiche.flags.filter(lifted_at__isnull=True).exists():
+        messages.info(
+            request,
+            _(
+                "Dit project is al gemarkeerd: hef die markering eerst op en neem de suggestie "
+                "daarna over."
+            ),
+        )
+        return render_fiche(request, fiche)
+    form = FlagForm(initial={"level": found.level, "motivation": found.motivation})
+    return render_fiche(request, fiche, review_forms={"flag_form": form, "flag_open": True})
+
+
+@require_POST
+def suggestion_dismiss(request: AuthenticatedRequest, code: str) -> HttpResponse:
+    """Dismiss the suggestion with a reason: it stays dismissed while its reasons do not grow."""
+    fiche = _reviewable(request, code)
+    form = DismissSuggestionForm(request.POST)
+
+    def step() -> None:
+        if not form.is_valid():
+            raise ValidationError(_("Zeg waarom de suggestie afgewezen wordt."))
+        early_warnings.dismiss_suggestion(
+            fiche=fiche,
+            by=request.user,
+            reason=form.cleaned_data["reason"],
+            seen_rule=form.cleaned_data["rule"],
+            seen_facts=form.cleaned_data["facts"],
+        )
+
+    done = _("De suggestie is afgewezen.")
+    return _step(request, fiche, step, done, {"dismiss_form": form})
 
 
 # -- follow-up actions -----------------------------------------------------------------------

@@ -90,7 +90,7 @@ def input_view(stored: FicheView, data: FicheInput) -> FicheView:
 
 def _milestone_input_view(stored: MilestoneView, entry: MilestoneInput | None) -> MilestoneView:
     if entry is None:
-        return MilestoneView(stored.id, stored.number, stored.description, stored.deadline)
+        return replace(stored, status="", realised_on=None, forecast_date=None, delay_reason="")
     # As _save_milestones stores it: a date or a reason only where the status has one.
     delayed = entry.status == MilestoneState.DELAYED
     return replace(

@@ -12,10 +12,18 @@ from functools import reduce
 from operator import or_
 
 from django.db.models import Q
+from django.utils import timezone
 
 from finance.models import FinanceReport
 from milestones.models import Milestone, MilestoneStatus
-from projects.models import Fiche, Indicator, IndicatorValue, ProjectStatus, ReportingRound
+from projects.models import (
+    Fiche,
+    FollowUpAction,
+    Indicator,
+    IndicatorValue,
+    ProjectStatus,
+    ReportingRound,
+)
 from projects.models.rounds import RoundState
 
 
@@ -31,6 +39,11 @@ class MilestoneView:
     realised_on: dt.date | None = None
     forecast_date: dt.date | None = None
     delay_reason: str = ""
+    # -- early warnings (``early_warnings``) --
+    # The milestone's EU milestone or target reference ("" outside the RRF) and in how many
+    # rounds up to this one its expected date moved later.
+    rrf_reference: str = ""
+    postponements: int = 0
 
 
 @dataclass(frozen=True)
@@ -61,6 +74,15 @@ class FicheView:
     milestones: tuple[MilestoneView, ...] = ()
     indicators: tuple[IndicatorView, ...] = ()
     previous: FicheView | None = None
+    # -- early warnings (``early_warnings``) --
+    # The project's start and end dates; the earliest due date of an open follow-up action
+    # of the flag raised on the fiche (None: none); the day a follow-up is overdue against
+    # (today in the open round, the reference date in a closed one; None: the reference
+    # date).
+    start_date: dt.date | None = None
+    end_date: dt.date | None = None
+    follow_up_due: dt.date | None = None
+    checked_on: dt.date | None = None
 
     @property
     def flag(self) -> str | None:
@@ -80,7 +102,11 @@ def snapshots(fiches: Iterable[Fiche]) -> dict[int, FicheView]:
     ids = [fiche.pk for fiche in fiches]
     if not ids:
         return {}
-    current = list(Fiche.objects.filter(pk__in=ids).select_related("round", "project", "finance"))
+    current = list(
+        Fiche.objects.filter(pk__in=ids)
+        .select_related("round", "project", "finance")
+        .annotate(follow_up_due=FollowUpAction.objects.open().of_raised_flags().earliest_due())
+    )
     closed = list(
         ReportingRound.objects.filter(state=RoundState.CLOSED)
         .order_by("-reference_date")
@@ -151,8 +177,14 @@ def snapshots(fiches: Iterable[Fiche]) -> dict[int, FicheView]:
                 for i in indicators.get(fiche.project_id, [])
             ),
             previous=previous,
+            # -- early warnings --
+            start_date=fiche.project.start_date,
+            end_date=fiche.project.end_date,
+            follow_up_due=getattr(fiche, "follow_up_due", None),
+            checked_on=today if fiche.round.is_open else fiche.round.reference_date,
         )
 
+    today = timezone.localdate()
     before = {(fiche.round_id, fiche.project_id): view(fiche, None) for fiche in earlier}
     return {
         fiche.pk: view(fiche, before.get((previous_round[fiche.round_id] or 0, fiche.project_id)))
@@ -163,7 +195,11 @@ def snapshots(fiches: Iterable[Fiche]) -> dict[int, FicheView]:
 def _milestone_view(milestone: Milestone, status: MilestoneStatus | None) -> MilestoneView:
     if status is None:
         return MilestoneView(
-            milestone.pk, milestone.number, milestone.description, milestone.deadline
+            milestone.pk,
+            milestone.number,
+            milestone.description,
+            milestone.deadline,
+            rrf_reference=milestone.rrf_reference,
         )
     return MilestoneView(
         milestone.pk,
@@ -174,4 +210,6 @@ def _milestone_view(milestone: Milestone, status: MilestoneStatus | None) -> Mil
         realised_on=status.realised_on,
         forecast_date=status.forecast_date,
         delay_reason=status.delay_reason,
+        rrf_reference=milestone.rrf_reference,
+        postponements=status.postponements,
     )

@@ -29,9 +29,10 @@ from projects.models import (
 )
 from projects.permissions import can_edit_fiche, can_follow_up, can_report_for, can_review_fiche
 
-from . import checks, indicators, services
+from . import checks, early_warnings, indicators, services
 from .forms import (
     BaseIndicatorFormSet,
+    DismissSuggestionForm,
     FicheForm,
     FlagForm,
     FollowUpFormSet,
@@ -42,6 +43,7 @@ from .forms import (
     ReturnForm,
     fiche_input,
 )
+from .notes import standing_notes
 from .snapshots import snapshot
 
 
@@ -197,6 +199,16 @@ def render_fiche(
         .prefetch_related("actions")
         .first()
     )
+    # The early warning's suggestion is the coordinators' alone: shown apart from the other
+    # findings, with its standing dismissal, to them; to no one else.
+    findings = checks.run_checks(fiche_forms.view)
+    suggested = None
+    if may_review:
+        findings, suggested = early_warnings.split_suggestion(
+            findings, fiche.project_id, standing_notes(fiche.round)
+        )
+    else:
+        findings = [f for f in findings if not early_warnings.is_suggestion(f)]
     context = {
         "fiche": fiche,
         "project": fiche.project,
@@ -208,12 +220,15 @@ def render_fiche(
         "may_follow_up": can_follow_up(request.user, fiche),
         "events": fiche.events.select_related("by")[:20],
         "conflict": conflict,
-        "findings": checks.run_checks(fiche_forms.view),
+        "findings": findings,
+        "suggested": suggested,
         "review": {
             "return_form": ReturnForm(),
             "flag_form": FlagForm(initial={"level": FlagLevel.ATTENTION}),
             "followups": FollowUpFormSet(prefix="actions"),
             "lift_form": LiftFlagForm(),
+            "dismiss_form": DismissSuggestionForm(),
+            "flag_open": False,
             **(review_forms or {}),
         },
     }

@@ -14,8 +14,8 @@ from relance.fiches.checks import Finding, Level, run_checks
 from relance.fiches.notes import note_finding, standing_notes
 from relance.fiches.snapshots import FicheView, snapshots
 
-# The codes of shared/docs/interfaces.md, "Quality rules", in their order there (the early
-# warnings' suggestions are not the quality check's).
+# The codes of shared/docs/interfaces.md, "Quality rules", in their order there, the early
+# warnings' suggestions last (advice: warnings; a dismissal holds as an explanation).
 QUALITY_RULES = (
     "realised_with_open_milestones",
     "paid_exceeds_committed",
@@ -28,6 +28,8 @@ QUALITY_RULES = (
     "missing_milestone_status",
     "delayed_without_forecast",
     "unchanged_fiche",
+    "suggest_attention",
+    "suggest_action_required",
 )
 # What the quality check calls an error: data that cannot both be true (or are missing),
 # whatever the fiche form let through as a warning. The rest are warnings: likely, not

@@ -18,6 +18,8 @@ from projects.models import Fiche, FollowUpAction, ReportingRound, StatusFlag
 from projects.permissions import can_check_quality, can_manage_rounds, can_review
 from relance import services
 from relance.fiches.checks import check_fiches
+from relance.fiches.early_warnings import split_suggestion
+from relance.fiches.notes import standing_notes
 from relance.forms import CloseRoundForm, RoundForm
 from relance.quality.report import unexplained_counts
 
@@ -55,10 +57,16 @@ def _render_detail(
     queue = fiches.for_review_queue() if can_review(request.user) else Fiche.objects.none()
     # What the fiche's rules find in each submitted fiche, in a constant number of queries.
     findings = check_fiches(queue)
-    # Those that no coordinator's explanation covers count (one query more).
-    counts = unexplained_counts(reporting_round, findings, queue) if findings else {}
+    # The early warning's suggestion apart, with its standing dismissal (one query), and
+    # how many of the other findings no coordinator's explanation covers (one query more).
+    notes = standing_notes(reporting_round) if findings else {}
     for fiche in queue:
-        fiche.findings = findings[fiche.pk]  # type: ignore[attr-defined]
+        fiche.findings, fiche.suggested = split_suggestion(  # type: ignore[attr-defined]
+            findings[fiche.pk], fiche.project_id, notes
+        )
+    shown = {fiche.pk: fiche.findings for fiche in queue}  # type: ignore[attr-defined]
+    counts = unexplained_counts(reporting_round, shown, queue) if findings else {}
+    for fiche in queue:
         fiche.finding_count = counts.get(fiche.pk, 0)  # type: ignore[attr-defined]
     may_manage = can_manage_rounds(request.user)
     today = timezone.localdate()

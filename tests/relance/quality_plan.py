@@ -72,6 +72,13 @@ CASES: dict[str, tuple[dict[str, Any], dict[str, Any]]] = {
         },
         {},
     ),
+    # The early warnings: VEK 40% of VAK late in the project's life (orange); the end date
+    # passed (red), VEK 70% of VAK, 75% the round before.
+    "suggest_attention": ({"end_date": dt.date(2025, 6, 30)}, {}),
+    "suggest_action_required": (
+        {"end_date": dt.date(2024, 6, 30), "paid_eur": Decimal("350000.00")},
+        {"paid_eur": Decimal("300000.00")},
+    ),
 }
 # The rules whose finding is about a milestone (number 1 here).
 ON_MILESTONE = {
@@ -121,7 +128,10 @@ def build_quality_plan(copies: int = 1) -> QualityPlan:
     for copy in range(copies):
         for rule, (now, then) in [*CASES.items(), ("clean", ({}, {}))]:
             project = ProjectFactory(
-                domain=other_domain if rule == "paid_exceeds_committed" else domain
+                domain=other_domain if rule == "paid_exceeds_committed" else domain,
+                # Early in its life, but for the early warnings' cases: no suggestion mixes
+                # in with the other findings.
+                end_date=now.get("end_date", dt.date(2030, 12, 31)),
             )
             deadline = now.get("deadline", LATER)
             milestone = MilestoneFactory(

@@ -69,6 +69,8 @@ QUALITY = {
     "status_regressed",
     "unchanged_fiche",
 }
+# The early warnings' rules (relance/fiches/early_warnings.py; tests/relance/test_early_warnings.py)
+EARLY_WARNINGS = {"suggest_attention", "suggest_action_required"}
 
 
 def with_milestone(**entry):
@@ -109,7 +111,7 @@ BAD = [
 
 
 def test_every_ported_rule_is_registered_once():
-    assert set(checks.RULES) | set(checks.MILESTONE_RULES) == PORTED | QUALITY
+    assert set(checks.RULES) | set(checks.MILESTONE_RULES) == PORTED | QUALITY | EARLY_WARNINGS
     assert not set(checks.RULES) & set(checks.MILESTONE_RULES)
 
 
@@ -173,17 +175,18 @@ def test_findings_on_the_fiche_come_before_those_on_its_milestones():
 @pytest.fixture
 def history(project):
     """The project's fiche in a closed round and in the open one after it, which reports
-    less money than before and leaves its second milestone without a status."""
+    less money than before and leaves its second milestone without a status (and pays
+    enough of what it committed for the early warnings to suggest nothing)."""
     closed = ReportingRoundFactory(reference_date=dt.date(2023, 12, 31))
     before = FicheFactory(round=closed, project=project, narrative="Eerder")
-    FinanceReportFactory(fiche=before, committed_eur=Decimal("800.00"), paid_eur=Decimal("50"))
+    FinanceReportFactory(fiche=before, committed_eur=Decimal("800.00"), paid_eur=Decimal("350"))
     first = MilestoneFactory(project=project, number=1, deadline=DEADLINE)
     MilestoneFactory(project=project, number=2, description="Gunning", deadline=DEADLINE)
     MilestoneStatusFactory(round=closed, milestone=first, status=MilestoneState.ON_SCHEDULE)
     closed.close(by=None)
     current = ReportingRoundFactory(reference_date=dt.date(2024, 12, 31), state="open")
     fiche = FicheFactory(round=current, project=project, narrative="Nu")
-    FinanceReportFactory(fiche=fiche, committed_eur=Decimal("700.00"), paid_eur=Decimal("60"))
+    FinanceReportFactory(fiche=fiche, committed_eur=Decimal("700.00"), paid_eur=Decimal("360"))
     MilestoneStatusFactory(round=current, milestone=first, status=MilestoneState.ON_SCHEDULE)
     return fiche
 

@@ -19,6 +19,7 @@ from finance.models import FinanceReport
 from milestones.models import Milestone, MilestoneStatus
 from projects.models import Fiche, Project
 from relance.fiches.checks import run_checks
+from relance.fiches.early_warnings import is_suggestion
 from relance.fiches.snapshots import FicheView, MilestoneView
 from relance.quality.report import QUALITY_RULES, described
 
@@ -106,7 +107,9 @@ def workbook_findings(job: Job) -> list[WorkbookError]:
         if fiche_view is None:
             continue
         for finding in run_checks(fiche_view):
-            if finding.rule not in QUALITY_RULES:
+            # The early warnings' suggestions are the coordinators' advice on flags, in the
+            # review queue and the quality check, not a file's plausibility.
+            if finding.rule not in QUALITY_RULES or is_suggestion(finding):
                 continue
             message = described(finding, key[1], fiche_view)
             status_row = status_rows.get((*key, finding.milestone))
