@@ -5,6 +5,7 @@ from django.urls import include, path
 from django.views.i18n import set_language
 
 from milestones import views_reminders
+from projects import views_tokens
 from relance.views import reports
 
 from .fiches import review_views
@@ -61,6 +62,7 @@ urlpatterns = [
     path("projects/", include("projects.urls")),
     path("milestones/", include("milestones.urls")),
     path("account/", views_reminders.account, name="account"),
+    path("account/api-token/", views_tokens.api_token, name="account-api-token"),
     path("reminders/", views_reminders.reminder_log, name="reminder-log"),
     path("rounds/", include((rounds_patterns, "rounds"))),
     path("imports/", workbook.import_upload, name="workbook-import"),
