@@ -12,9 +12,10 @@ from rest_framework.authtoken.models import Token
 from finance.models import FinanceReport
 from milestones.models import MilestoneState, MilestoneStatus
 from projects.models import Fiche, ReviewState
+from projects.models.rounds import RoundState
 from projects.models.users import Role
 from projects.tokens import issue_token
-from tests.factories import FicheFactory, UserFactory
+from tests.factories import FicheFactory, ReportingRoundFactory, UserFactory
 from tests.relance.fiche_helpers import complete, fiche_post, snapshot
 
 pytestmark = pytest.mark.django_db
@@ -159,3 +160,227 @@ def test_submit_refuses_an_incomplete_fiche_then_submits_a_complete_one(client, 
     assert response.json()["editable"] is False
     assert fiche.events.get().action == "submitted"
     assert history(fiche)[-1][:2] == (editor.pk, "api")
+
+
+def _unchanged_after(fiche, request):
+    before = (snapshot(fiche), history(fiche))
+    response = request()
+    assert (snapshot(fiche), history(fiche)) == before
+    return response
+
+
+def test_a_stale_if_match_is_412_and_changes_nothing(client, editor, fiche):
+    stale = read(client, fiche, editor)["ETag"]
+    assert patch(client, fiche, {"narrative": "Eerst"}, user=editor, etag=stale).status_code == 200
+
+    response = _unchanged_after(
+        fiche, lambda: patch(client, fiche, {"narrative": "Daarna"}, user=editor, etag=stale)
+    )
+
+    assert response.status_code == 412
+    assert response.json()["code"] == "precondition_failed"
+    fiche.refresh_from_db()
+    assert fiche.narrative == "Eerst"
+
+
+@pytest.mark.parametrize("if_match", [None, "", "*"])
+def test_without_if_match_is_428_and_changes_nothing(client, editor, fiche, if_match):
+    response = _unchanged_after(
+        fiche, lambda: patch(client, fiche, {"narrative": "Blind"}, user=editor, etag=if_match)
+    )
+
+    assert response.status_code == 428
+    assert response.json()["code"] == "precondition_required"
+
+
+def test_another_domains_editor_is_refused(client, fiche, other_domain):
+    outsider = UserFactory(role=Role.EDITOR, domains=[other_domain])
+    etag = read(client, fiche, UserFactory(role=Role.COORDINATOR))["ETag"]
+
+    assert client.get(url(fiche), **auth(outsider)).status_code == 403
+    response = _unchanged_after(
+        fiche, lambda: patch(client, fiche, {"narrative": "Ingebroken"}, user=outsider, etag=etag)
+    )
+    assert response.status_code == 403
+    submit = _unchanged_after(
+        fiche, lambda: client.post(url(fiche, "submit/"), **auth(outsider), HTTP_IF_MATCH=etag)
+    )
+    assert submit.status_code == 403
+
+
+def test_a_readers_token_is_refused(client, reader, coordinator, fiche):
+    etag = read(client, fiche, coordinator)["ETag"]
+
+    assert client.get(url(fiche), **auth(reader)).status_code == 403
+    response = _unchanged_after(
+        fiche, lambda: patch(client, fiche, {"narrative": "Lezer"}, user=reader, etag=etag)
+    )
+    assert response.status_code == 403
+
+
+def test_without_a_token_or_with_a_wrong_one_is_401(client, editor, fiche):
+    etag = read(client, fiche, editor)["ETag"]
+
+    anonymous = client.get(url(fiche))
+    assert anonymous.status_code == 401
+    assert anonymous["WWW-Authenticate"] == "Token"
+    wrong = _unchanged_after(
+        fiche,
+        lambda: client.patch(
+            url(fiche),
+            json.dumps({"narrative": "Geraden"}),
+            content_type="application/json",
+            HTTP_AUTHORIZATION="Token " + "0" * 40,
+            HTTP_IF_MATCH=etag,
+        ),
+    )
+    assert wrong.status_code == 401
+
+
+def test_a_closed_round_is_read_as_open_data_and_never_written(client, closed_round, editor):
+    fiche = closed_round.fiches.select_related("project", "round").get()
+
+    published = client.get(url(fiche))
+
+    assert published.status_code == 200
+    assert published.json()["project"] == fiche.project.code
+    assert "budget_eur" in published.json()  # the open data row
+    coordinator = UserFactory(role=Role.COORDINATOR)
+    response = _unchanged_after(
+        fiche,
+        lambda: patch(client, fiche, {"narrative": "Te laat"}, user=coordinator, etag='"1-x"'),
+    )
+    assert response.status_code == 409
+    assert response.json()["code"] == "round_closed"
+
+
+def test_a_draft_round_is_not_found(client, coordinator, project):
+    fiche = FicheFactory(project=project, round=ReportingRoundFactory(state=RoundState.DRAFT))
+
+    assert client.get(url(fiche), **auth(coordinator)).status_code == 404
+    response = _unchanged_after(
+        fiche, lambda: patch(client, fiche, {"narrative": "Vroeg"}, user=coordinator, etag='"1-x"')
+    )
+    assert response.status_code == 404
+
+
+def test_a_submitted_fiche_is_no_longer_the_editors(client, editor, fiche):
+    Fiche.objects.filter(pk=fiche.pk).update(review_state=ReviewState.SUBMITTED)
+    etag = read(client, fiche, editor)["ETag"]
+
+    response = _unchanged_after(
+        fiche, lambda: patch(client, fiche, {"narrative": "Na indienen"}, user=editor, etag=etag)
+    )
+
+    assert response.status_code == 409
+    assert response.json()["code"] == "not_editable"
+
+
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        ({"paid_eur": "-5.00"}, "paid_eur"),
+        ({"paid_eur": 5}, "paid_eur"),
+        ({"committed_eur": "1.234"}, "committed_eur"),
+        ({"owner_status": "action_required"}, "owner_status"),
+        ({"narrative": 12}, "narrative"),
+        ({"narative": "typo"}, "narative"),
+        ({"milestones": {"2": {"status": "gone"}}}, "milestones.2.status"),
+        ({"milestones": {"9": {"status": "on_schedule"}}}, "milestones.9"),
+        ({"milestones": {"1": {"realised_on": None}}}, "milestones.1.realised_on"),
+        ({"milestones": {"1": {"realised_on": "2999-01-01"}}}, "milestones.1.realised_on"),
+        ({"milestones": {"2": {"status": "delayed"}}}, "milestones.2.forecast_date"),
+        ({"indicator_values": {"OUT1": {"value": "1e5"}}}, "indicator_values.OUT1.value"),
+        ({"indicator_values": {"NOPE": {"value": "1"}}}, "indicator_values.NOPE"),
+    ],
+)
+def test_an_invalid_value_is_400_naming_the_field(client, editor, fiche, body, field):
+    etag = read(client, fiche, editor)["ETag"]
+
+    response = _unchanged_after(fiche, lambda: patch(client, fiche, body, user=editor, etag=etag))
+
+    assert response.status_code == 400, response.content
+    assert response.json()["code"] == "invalid"
+    assert field in response.json()["errors"], response.json()
+
+
+@pytest.mark.parametrize("body", ["{not json", "[]", '"tekst"'])
+def test_a_body_that_is_no_object_is_400(client, editor, fiche, body):
+    etag = read(client, fiche, editor)["ETag"]
+
+    response = _unchanged_after(
+        fiche,
+        lambda: client.patch(
+            url(fiche), body, content_type="application/json", **auth(editor), HTTP_IF_MATCH=etag
+        ),
+    )
+
+    assert response.status_code == 400
+
+
+def test_a_form_save_after_the_get_makes_the_api_write_stale(client, editor, fiche):
+    etag = read(client, fiche, editor)["ETag"]
+    client.force_login(editor)
+    assert client.post(
+        f"/projects/{fiche.project.code}/fiche/", fiche_post(fiche, narrative="Formulier")
+    ).status_code == 302
+    client.logout()
+
+    response = patch(client, fiche, {"narrative": "API"}, user=editor, etag=etag)
+
+    assert response.status_code == 412
+    fiche.refresh_from_db()
+    assert fiche.narrative == "Formulier"
+
+
+def test_an_api_save_makes_an_open_form_stale(client, editor, fiche):
+    opened = fiche_post(fiche, narrative="Formulier")  # the form as opened, at version 1
+    etag = read(client, fiche, editor)["ETag"]
+    assert patch(client, fiche, {"narrative": "API"}, user=editor, etag=etag).status_code == 200
+
+    client.force_login(editor)
+    response = client.post(f"/projects/{fiche.project.code}/fiche/", opened)
+
+    assert response.status_code == 409
+    fiche.refresh_from_db()
+    assert fiche.narrative == "API"
+
+
+def test_the_write_api_is_rate_limited_per_token(client, editor, coordinator, fiche, settings):
+    settings.REST_FRAMEWORK = {
+        **settings.REST_FRAMEWORK,
+        "DEFAULT_THROTTLE_RATES": {
+            **settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"],
+            "fiche_api": "2/minute",
+        },
+    }
+
+    statuses = [client.get(url(fiche), **auth(editor)).status_code for _ in range(3)]
+
+    assert statuses == [200, 200, 429]
+    # Another token has its own count.
+    assert client.get(url(fiche), **auth(coordinator)).status_code == 200
+
+
+def test_api_token_command_prints_and_rotates(editor):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    first, again, rotated = StringIO(), StringIO(), StringIO()
+    call_command("api_token", editor.username, stdout=first)
+    call_command("api_token", editor.username, stdout=again)
+    call_command("api_token", editor.username, "--rotate", stdout=rotated)
+
+    assert first.getvalue() == again.getvalue()
+    assert rotated.getvalue().strip() != first.getvalue().strip()
+    assert Token.objects.get(user=editor).key == rotated.getvalue().strip()
+
+
+def test_a_rotated_token_no_longer_signs_in(client, editor, fiche):
+    old = issue_token(user=editor)
+    issue_token(user=editor, rotate=True)
+
+    response = client.get(url(fiche), HTTP_AUTHORIZATION=f"Token {old}")
+
+    assert response.status_code == 401
