@@ -12,6 +12,7 @@ fiche form would refuse; 429 past the caller's rate.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django.contrib.auth.decorators import login_not_required
@@ -87,6 +88,10 @@ def invalid(errors: dict[str, list[str]], code: str) -> Response:
     )
 
 
+# One or more strong tags as ``entity_tag`` writes them.
+ETAG_LIST_PATTERN = r'^\s*"[0-9]{1,10}-[0-9a-f]{20}"(\s*,\s*"[0-9]{1,10}-[0-9a-f]{20}")*\s*$'
+
+
 def _error(description: str) -> OpenApiResponse:
     return OpenApiResponse(ErrorSerializer, description=description)
 
@@ -107,12 +112,13 @@ RETRY_AFTER = OpenApiParameter(
 )
 IF_MATCH = OpenApiParameter(
     "If-Match",
-    OpenApiTypes.STR,
+    {"type": "string", "pattern": ETAG_LIST_PATTERN},
     OpenApiParameter.HEADER,
-    required=False,
+    required=True,
     description=(
         "The ETag of the fiche as last read (GET, or the answer to the last write). "
-        "Required: without it 428; when the fiche changed since, 412. `*` is not accepted."
+        "Required: without it 428; when the fiche changed since, 412. `*` and weak tags "
+        "are not accepted (428)."
     ),
 )
 COMMON = {
@@ -158,6 +164,9 @@ class FicheBase(APIView):
         if isinstance(exc, exceptions.APIException) and isinstance(response.data, dict):
             codes = exc.get_codes()
             response.data.setdefault("code", codes if isinstance(codes, str) else "error")
+        if isinstance(exc, exceptions.ParseError):
+            # A body that is no JSON: a 400 like any other, its message for the body.
+            response.data["errors"] = {"non_field_errors": [str(response.data["detail"])]}
         return response
 
     # -- finding the fiche ------------------------------------------------------------------
@@ -206,10 +215,10 @@ class FicheBase(APIView):
     def expected_version(self, fiche: Fiche) -> int:
         """The version If-Match names, if it is the fiche's current tag."""
         header = self.request.headers.get("If-Match", "").strip()
-        if not header or header == "*":
+        if not re.fullmatch(ETAG_LIST_PATTERN, header):
             raise Refused(
                 428,
-                _("Stuur de ETag van de fiche mee in If-Match (een * volstaat niet)."),
+                _("Stuur de ETag van de fiche mee in If-Match (een * of een zwakke ETag volstaat niet)."),
                 "precondition_required",
             )
         current = entity_tag(fiche_record(fiche, FicheForms(fiche), editable=True))
@@ -231,13 +240,18 @@ class FicheBase(APIView):
 
     def write(self, code: str, project: str, *, submit: bool) -> Response:
         fiche = self.writable_fiche(code, project)
-        version = self.expected_version(fiche)
+        # The input before the precondition (RFC 9110, 13.2.1): a request that would be
+        # refused anyway is refused for what it is, whatever its If-Match.
         patch: dict[str, Any] = {}
-        if not submit:
+        if submit:
+            if self.request.body:
+                return invalid({"non_field_errors": [_("Indienen neemt geen inhoud.")]}, "invalid")
+        else:
             serializer = FichePatchSerializer(data=self.request.data)
             if not serializer.is_valid():
                 return invalid(flatten(serializer.errors), "invalid")
             patch = dict(serializer.validated_data)
+        version = self.expected_version(fiche)
         try:
             saved = write_fiche(
                 fiche=fiche, patch=patch, version=version, by=self.request.user, submit=submit
@@ -247,7 +261,6 @@ class FicheBase(APIView):
         except PatchInvalid as error:
             return invalid(error.errors, error.code)
         return self.answer(saved)
-
 
 
 @extend_schema(tags=["fiches"])

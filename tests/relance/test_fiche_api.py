@@ -45,6 +45,11 @@ def patch(client, fiche, body, *, user, etag=None, suffix=""):
     )
 
 
+def submit(client, fiche, user, etag):
+    """POST .../submit/ as an API client sends it: no body."""
+    return client.generic("POST", url(fiche, "submit/"), "", **auth(user), HTTP_IF_MATCH=etag)
+
+
 def read(client, fiche, user):
     response = client.get(url(fiche), **auth(user))
     assert response.status_code == 200, response.content
@@ -142,7 +147,7 @@ def test_submit_refuses_an_incomplete_fiche_then_submits_a_complete_one(client, 
     etag = read(client, fiche, editor)["ETag"]
     before = snapshot(fiche)
 
-    refused = client.post(url(fiche, "submit/"), **auth(editor), HTTP_IF_MATCH=etag)
+    refused = submit(client, fiche, editor, etag)
 
     assert refused.status_code == 400
     assert refused.json()["code"] == "incomplete"
@@ -152,7 +157,7 @@ def test_submit_refuses_an_incomplete_fiche_then_submits_a_complete_one(client, 
     etag = patch(client, fiche, {"narrative": "Alles volgens plan."}, user=editor, etag=etag)[
         "ETag"
     ]
-    response = client.post(url(fiche, "submit/"), **auth(editor), HTTP_IF_MATCH=etag)
+    response = submit(client, fiche, editor, etag)
 
     assert response.status_code == 200, response.content
     fiche.refresh_from_db()
@@ -202,10 +207,8 @@ def test_another_domains_editor_is_refused(client, fiche, other_domain):
         fiche, lambda: patch(client, fiche, {"narrative": "Ingebroken"}, user=outsider, etag=etag)
     )
     assert response.status_code == 403
-    submit = _unchanged_after(
-        fiche, lambda: client.post(url(fiche, "submit/"), **auth(outsider), HTTP_IF_MATCH=etag)
-    )
-    assert submit.status_code == 403
+    submitted = _unchanged_after(fiche, lambda: submit(client, fiche, outsider, etag))
+    assert submitted.status_code == 403
 
 
 def test_a_readers_token_is_refused(client, reader, coordinator, fiche):
