@@ -112,9 +112,7 @@ class FichePatchSerializer(ClosedSerializer):
     committed_eur = MoneyField(required=False)
     paid_eur = MoneyField(required=False)
     milestones = serializers.DictField(child=MilestonePatchSerializer(), required=False)
-    indicator_values = serializers.DictField(
-        child=IndicatorValuePatchSerializer(), required=False
-    )
+    indicator_values = serializers.DictField(child=IndicatorValuePatchSerializer(), required=False)
 
 
 # -- error bodies -----------------------------------------------------------------------------

@@ -184,9 +184,7 @@ class FicheBase(APIView):
             raise exceptions.NotAuthenticated
         project = get_object_or_404(Project.objects.with_structure(), code=project_code)
         if not can_report_for(user, project):
-            raise Refused(
-                403, _("U mag niet rapporteren voor dit project."), "permission_denied"
-            )
+            raise Refused(403, _("U mag niet rapporteren voor dit project."), "permission_denied")
         fiche: Fiche = get_object_or_404(
             Fiche.objects.select_related("round", "project__domain"),
             round=reporting_round,
@@ -201,7 +199,9 @@ class FicheBase(APIView):
         reporting_round = self.get_round(code)
         if reporting_round.is_closed:
             raise Refused(
-                409, _("Dit meetmoment is afgesloten: de fiche verandert niet meer."), "round_closed"
+                409,
+                _("Dit meetmoment is afgesloten: de fiche verandert niet meer."),
+                "round_closed",
             )
         fiche = self.open_fiche(reporting_round, project_code)
         if not can_edit_fiche(self.request.user, fiche):
@@ -218,7 +218,10 @@ class FicheBase(APIView):
         if not re.fullmatch(ETAG_LIST_PATTERN, header):
             raise Refused(
                 428,
-                _("Stuur de ETag van de fiche mee in If-Match (een * of een zwakke ETag volstaat niet)."),
+                _(
+                    "Stuur de ETag van de fiche mee in If-Match "
+                    "(een * of een zwakke ETag volstaat niet)."
+                ),
                 "precondition_required",
             )
         current = entity_tag(fiche_record(fiche, FicheForms(fiche), editable=True))
@@ -265,11 +268,10 @@ class FicheBase(APIView):
 
 @extend_schema(tags=["fiches"])
 class FicheEndpoint(FicheBase):
-
     @extend_schema(
         operation_id="fiche_retrieve",
         # A closed round's fiche is open data: no token needed.
-        auth=[{"tokenAuth": []}, {}],
+        auth=[{"tokenAuth": []}, {}],  # type: ignore[list-item]  # requirements, as documented
         parameters=[ETAG, RETRY_AFTER],
         description=(
             "A fiche of the open round, as its owners see it on the fiche form (token of a user "

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from typing import Any
 
@@ -151,9 +151,12 @@ def form_data(fiche: Fiche, forms: FicheForms, patch: Mapping[str, Any]) -> dict
     data = {"fiche-version": str(fiche.version)}
     for name in FICHE_FIELDS:
         data[f"fiche-{name}"] = _text(patch.get(name, forms.main.initial[name]))
-    patched_milestones = {milestones[key]: entry for key, entry in patch.get("milestones", {}).items()}
-    data["ms-TOTAL_FORMS"] = data["ms-INITIAL_FORMS"] = str(len(forms.milestone_forms.initial))
-    for i, initial in enumerate(forms.milestone_forms.initial):
+    patched_milestones = {
+        milestones[key]: entry for key, entry in patch.get("milestones", {}).items()
+    }
+    milestone_rows = list(forms.milestone_forms.initial or [])
+    data["ms-TOTAL_FORMS"] = data["ms-INITIAL_FORMS"] = str(len(milestone_rows))
+    for i, initial in enumerate(milestone_rows):
         row = {name: initial.get(name, "") for name in MILESTONE_FIELDS}
         row |= patched_milestones.get(initial["milestone"], {})
         data[f"ms-{i}-milestone"] = str(initial["milestone"])
@@ -161,8 +164,9 @@ def form_data(fiche: Fiche, forms: FicheForms, patch: Mapping[str, Any]) -> dict
     patched_values = {
         indicators[key]: entry for key, entry in patch.get("indicator_values", {}).items()
     }
-    data["iv-TOTAL_FORMS"] = data["iv-INITIAL_FORMS"] = str(len(forms.value_forms.initial))
-    for i, initial in enumerate(forms.value_forms.initial):
+    value_rows = list(forms.value_forms.initial or [])
+    data["iv-TOTAL_FORMS"] = data["iv-INITIAL_FORMS"] = str(len(value_rows))
+    for i, initial in enumerate(value_rows):
         row = {name: initial[name] for name in VALUE_FIELDS}
         row |= patched_values.get(initial["indicator"], {})
         data[f"iv-{i}-indicator"] = str(initial["indicator"])
@@ -174,20 +178,22 @@ def _form_errors(forms: FicheForms) -> dict[str, list[str]]:
     """The bound forms' errors by field path."""
     errors: dict[str, list[str]] = {}
 
-    def add(path: str, messages: list[str]) -> None:
+    def add(path: str, messages: Iterable[Any]) -> None:
         errors.setdefault(path, []).extend(str(message) for message in messages)
 
     for name, messages in forms.main.errors.items():
         add("non_field_errors" if name == "__all__" else name, messages)
     numbers = {pk: m.number for pk, m in forms.milestones.items()}
-    for form, initial in zip(forms.milestone_forms, forms.milestone_forms.initial, strict=True):
+    for row, initial in zip(
+        forms.milestone_forms, forms.milestone_forms.initial or [], strict=True
+    ):
         prefix = f"milestones.{numbers[initial['milestone']]}"
-        for name, messages in form.errors.items():
+        for name, messages in row.errors.items():
             add(prefix if name == "__all__" else f"{prefix}.{name}", messages)
     codes = {d.indicator_id: d.indicator.code for d in forms.definitions}
-    for form, initial in zip(forms.value_forms, forms.value_forms.initial, strict=True):
+    for value, initial in zip(forms.value_forms, forms.value_forms.initial or [], strict=True):
         prefix = f"indicator_values.{codes[initial['indicator']]}"
-        for name, messages in form.errors.items():
+        for name, messages in value.errors.items():
             add(prefix if name == "__all__" else f"{prefix}.{name}", messages)
     return errors
 
@@ -220,9 +226,7 @@ def write_fiche(
             raise PatchInvalid(errors, code="incomplete")
     try:
         with transaction.atomic():
-            return services.save_fiche(
-                fiche=fiche, data=entry, by=by, submit=submit, channel="api"
-            )
+            return services.save_fiche(fiche=fiche, data=entry, by=by, submit=submit, channel="api")
     except services.StaleFicheError:
         raise
     except ValidationError as error:

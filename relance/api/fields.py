@@ -110,7 +110,5 @@ class ClosedSerializer(serializers.Serializer):
         if isinstance(data, dict):
             unknown = sorted(set(data) - set(self.fields))
             if unknown:
-                raise serializers.ValidationError(
-                    {name: [_("Onbekend veld.")] for name in unknown}
-                )
+                raise serializers.ValidationError({name: [_("Onbekend veld.")] for name in unknown})
         return super().to_internal_value(data)

@@ -27,7 +27,8 @@ def test_account_shows_no_token_until_one_is_made(client, editor):
 
     assert response.status_code == 302
     key = token_of(editor)
-    assert key and key in client.get("/account/").content.decode()
+    assert key
+    assert key in client.get("/account/").content.decode()
 
 
 def test_account_shows_ones_own_token_and_nobody_elses(client, editor, coordinator):

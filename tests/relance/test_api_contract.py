@@ -72,9 +72,7 @@ def token():
 def test_the_api_answers_as_its_schema_says(token, mode, rounds):
     plan = make_plan()
     codes = {"closed": plan.closed.code, "open": plan.opened.code}
-    api = schemathesis.openapi.from_wsgi(
-        "/api/schema/", get_wsgi_application(), config=CONFIG
-    )
+    api = schemathesis.openapi.from_wsgi("/api/schema/", get_wsgi_application(), config=CONFIG)
     failures = []
     for result in api.get_all_operations():
         operation = result.ok()

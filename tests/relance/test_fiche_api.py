@@ -1,7 +1,6 @@
 """The write API for the delivering entities (/api/rounds/<code>/fiches/<project>/): the
 fiche form's rules, access, checks, history and locking, through a token."""
 
-import datetime as dt
 import json
 from decimal import Decimal
 
@@ -16,7 +15,7 @@ from projects.models.rounds import RoundState
 from projects.models.users import Role
 from projects.tokens import issue_token
 from tests.factories import FicheFactory, ReportingRoundFactory, UserFactory
-from tests.relance.fiche_helpers import complete, fiche_post, snapshot
+from tests.relance.fiche_helpers import fiche_post, snapshot
 
 pytestmark = pytest.mark.django_db
 
@@ -119,7 +118,8 @@ def test_patch_saves_through_the_form_service_and_records_the_channel(client, ed
     # The answer is the saved fiche with its new tag, and the rules' findings on it: a draft
     # without VAK, as the form shows it.
     body = response.json()
-    assert response["ETag"] != etag and response["ETag"].startswith('"2-')
+    assert response["ETag"] != etag
+    assert response["ETag"].startswith('"2-')
     assert body["narrative"] == "Via de API"
     assert body["milestones"]["2"]["forecast_date"] == "2031-01-31"
     assert {"rule": "committed_missing", "level": "error", "field": "committed_eur"}.items() <= (
@@ -324,9 +324,12 @@ def test_a_body_that_is_no_object_is_400(client, editor, fiche, body):
 def test_a_form_save_after_the_get_makes_the_api_write_stale(client, editor, fiche):
     etag = read(client, fiche, editor)["ETag"]
     client.force_login(editor)
-    assert client.post(
-        f"/projects/{fiche.project.code}/fiche/", fiche_post(fiche, narrative="Formulier")
-    ).status_code == 302
+    assert (
+        client.post(
+            f"/projects/{fiche.project.code}/fiche/", fiche_post(fiche, narrative="Formulier")
+        ).status_code
+        == 302
+    )
     client.logout()
 
     response = patch(client, fiche, {"narrative": "API"}, user=editor, etag=etag)
