@@ -18,7 +18,7 @@ from tests.relance.open_data_plan import make_plan
 
 pytestmark = pytest.mark.django_db
 
-EXAMPLES = 20
+EXAMPLES = 10
 # A write whose input fits the schema may still be refused, and rightly: 412 when its
 # If-Match, well-formed, is not the fiche's current tag (a generated one never is), 400 when
 # the fiche's rules refuse what the schema cannot state (a realisation date in the future, a

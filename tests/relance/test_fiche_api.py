@@ -1,11 +1,16 @@
 """The write API for the delivering entities (/api/rounds/<code>/fiches/<project>/): the
 fiche form's rules, access, checks, history and locking, through a token."""
 
+import datetime as dt
 import json
 from decimal import Decimal
+from io import StringIO
 
 import pytest
 from django.core.cache import cache
+from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from rest_framework.authtoken.models import Token
 
 from finance.models import FinanceReport
@@ -14,7 +19,13 @@ from projects.models import Fiche, ReviewState
 from projects.models.rounds import RoundState
 from projects.models.users import Role
 from projects.tokens import issue_token
-from tests.factories import FicheFactory, ReportingRoundFactory, UserFactory
+from tests.factories import (
+    FicheFactory,
+    IndicatorFactory,
+    MilestoneFactory,
+    ReportingRoundFactory,
+    UserFactory,
+)
 from tests.relance.fiche_helpers import fiche_post, snapshot
 
 pytestmark = pytest.mark.django_db
@@ -369,10 +380,6 @@ def test_the_write_api_is_rate_limited_per_token(client, editor, coordinator, fi
 
 
 def test_api_token_command_prints_and_rotates(editor):
-    from io import StringIO
-
-    from django.core.management import call_command
-
     first, again, rotated = StringIO(), StringIO(), StringIO()
     call_command("api_token", editor.username, stdout=first)
     call_command("api_token", editor.username, stdout=again)
@@ -390,3 +397,28 @@ def test_a_rotated_token_no_longer_signs_in(client, editor, fiche):
     response = client.get(url(fiche), HTTP_AUTHORIZATION=f"Token {old}")
 
     assert response.status_code == 401
+
+
+def _queries(client, fiche, user):
+    etag = read(client, fiche, user)["ETag"]
+    with CaptureQueriesContext(connection) as reading:
+        read(client, fiche, user)
+    with CaptureQueriesContext(connection) as writing:
+        assert (
+            patch(client, fiche, {"narrative": "Teller"}, user=user, etag=etag).status_code == 200
+        )
+    return len(reading), len(writing)
+
+
+def test_queries_stay_the_same_as_the_fiche_grows(client, editor, fiche):
+    small = _queries(client, fiche, editor)
+    for number in range(3, 13):
+        MilestoneFactory(project=fiche.project, number=number, deadline=dt.date(2031, 1, 1))
+    for number in range(2, 6):
+        IndicatorFactory(project=fiche.project, code=f"OUT{number}", defined_in=[fiche.round])
+
+    bigger = _queries(client, fiche, editor)
+
+    # Reading is constant; so is writing, for rows without a status or value to write (the
+    # fiche form's service saves one row per milestone status and indicator value given).
+    assert bigger == small
