@@ -5,7 +5,9 @@ answer is one the schema lists, with the body and headers it describes."""
 import pytest
 import schemathesis
 from django.core.cache import cache
+from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from hypothesis import HealthCheck, given, settings
 from hypothesis.errors import Unsatisfiable
 from schemathesis import GenerationMode
@@ -60,6 +62,18 @@ def run(operation, mode, token, path_parameters=None):
         # Nothing of this operation can be made invalid (a path pinned to real values and
         # no other parameter): there is no negative case to try.
         assert mode == GenerationMode.NEGATIVE
+
+
+@pytest.fixture(autouse=True)
+def _keep_the_test_connection():
+    """Schemathesis calls the WSGI application itself, which closes the database connection
+    at the end of each request: the test's transaction (PostgreSQL's) would go with it.
+    Django's own test client keeps it open in the same way."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
 
 
 @pytest.fixture
