@@ -13,6 +13,8 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from projects.http import AuthenticatedRequest
 from projects.permissions import can_review
+from projects.tokens import token_of
+from projects.views_tokens import RotateTokenForm
 
 from . import reminders
 from .forms import ReminderSettingsForm
@@ -24,7 +26,8 @@ LOG_PAGE_SIZE = 50
 
 @require_http_methods(["GET", "POST"])
 def account(request: AuthenticatedRequest) -> HttpResponse:
-    """The signed-in user's own reminder settings: on or off, and the mail's language."""
+    """The signed-in user's own settings: reminders on or off, the mail's language, and
+    their API token (made and rotated by ``projects.views_tokens``)."""
     user = request.user
     form = ReminderSettingsForm(request.POST or None, instance=user)
     if request.method == "POST":
@@ -45,6 +48,9 @@ def account(request: AuthenticatedRequest) -> HttpResponse:
         ),
         "coordinator": can_review(user),
         "may_view_log": can_view_reminder_log(user),
+        # The page is the user's own: their API token is shown to them and no one else.
+        "api_token": token_of(user),
+        "rotate_form": RotateTokenForm(),
     }
     return render(request, "milestones/reminder_settings_form.html", context, status=status)
 

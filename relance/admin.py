@@ -61,3 +61,12 @@ for model, (sheet, selected) in EXPORTS.items():
     if admin.site.is_registered(model):
         model_admin = admin.site.get_model_admin(model)
         model_admin.actions = [*(model_admin.actions or ()), export_action(sheet, selected)]
+
+
+# API tokens are secrets shown to their own user only (/account/): the admin site lists none.
+# DRF's authtoken registers its admin when the admin site is discovered; import it first, so
+# the registration this undoes has happened.
+import rest_framework.authtoken.admin  # noqa: E402, F401
+from rest_framework.authtoken.models import TokenProxy  # noqa: E402
+
+admin.site.unregister(TokenProxy)

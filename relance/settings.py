@@ -70,7 +70,10 @@ INSTALLED_APPS = [
     "django_bootstrap5",
     "simple_history",
     "rest_framework",
+    "rest_framework.authtoken",
     "drf_spectacular",
+    # Swagger UI's files, served from our own static files (/api/docs/): no CDN.
+    "drf_spectacular_sidecar",
 ]
 
 MIDDLEWARE = [
@@ -299,6 +302,8 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_RATES": {
         "open_data": env.str("RELANCE_API_RATE", default="120/minute"),
         "open_data_download": env.str("RELANCE_DOWNLOAD_RATE", default="30/hour"),
+        # The write API (/api/rounds/<code>/fiches/<project>/), per signed-in user (token).
+        "fiche_api": env.str("RELANCE_FICHE_API_RATE", default="60/minute"),
     },
     # The proxies in front of the application: the client's address is the one the last of
     # them saw (X-Forwarded-For), so that no client picks its own throttling address.
@@ -322,12 +327,27 @@ SPECTACULAR_SETTINGS = {
     "TITLE": "Relance open data",
     "DESCRIPTION": (
         "The published data of the Flemish recovery plan Vlaamse Veerkracht: projects, and per "
-        "closed reporting round its figures, fiches and milestone statuses. Read-only."
+        "closed reporting round its figures, fiches and milestone statuses: read-only, for "
+        "anyone. The delivering entities read and write their fiche of the open round at "
+        "/api/rounds/{code}/fiches/{project}/ with their API token (`Authorization: Token "
+        "KEY`; see /account/), with the same rules, checks and access as the fiche form: "
+        "GET gives an ETag, PATCH and submit need it back in If-Match."
     ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "SERVE_AUTHENTICATION": [],
     "SCHEMA_PATH_PREFIX": "/api/",
+    # Swagger UI from drf-spectacular-sidecar's static files, never a CDN; no call to the
+    # public validator either (its badge would fetch from outside).
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None},
+    # Request bodies get their own components, so that a write's may be closed (below).
+    "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "relance.api.schema.close_request_bodies",
+    ],
     "ENUM_NAME_OVERRIDES": {
         "ProjectStatusEnum": "projects.models.statuses.ProjectStatus",
         "MilestoneStatusEnum": "milestones.models.MilestoneState",

@@ -5,6 +5,7 @@ from django.urls import include, path
 from django.views.i18n import set_language
 
 from milestones import views_reminders
+from projects import views_tokens
 from relance.views import reports
 
 from .fiches import review_views
@@ -72,6 +73,7 @@ urlpatterns = [
     path("projects/", include("projects.urls")),
     path("milestones/", include("milestones.urls")),
     path("account/", views_reminders.account, name="account"),
+    path("account/api-token/", views_tokens.api_token, name="account-api-token"),
     path("reminders/", views_reminders.reminder_log, name="reminder-log"),
     path("rounds/", include((rounds_patterns, "rounds"))),
     path("quality/<str:code>/", quality.quality_report, name="quality"),

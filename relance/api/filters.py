@@ -5,7 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils.translation import gettext as _
 from django_filters import rest_framework as filters
+from drf_spectacular.utils import extend_schema_field
 
 from milestones.models import MilestoneState, MilestoneStatus
 from projects.models import Fiche, Project, ProjectStatus
@@ -26,9 +28,39 @@ class WholeNumberFilter(filters.NumberFilter):
         kwargs.setdefault("min_value", 1)
         kwargs.setdefault("max_value", SMALLINT_MAX)
         super().__init__(*args, **kwargs)
+        # The schema states the bounds the form field keeps.
+        extend_schema_field(
+            {"type": "integer", "minimum": kwargs["min_value"], "maximum": kwargs["max_value"]}
+        )(self)
 
 
-class ProjectFilter(filters.FilterSet):
+class YesNoFilter(filters.TypedChoiceFilter):
+    """``true`` or ``false`` and nothing else (django-filter's BooleanFilter reads any other
+    word as no filter at all)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("choices", [("true", "true"), ("false", "false")])
+        kwargs.setdefault("coerce", lambda value: value == "true")
+        super().__init__(*args, **kwargs)
+        extend_schema_field({"type": "string", "enum": ["true", "false"]})(self)
+
+
+class StrictFilterSet(filters.FilterSet):
+    """A parameter given empty (``?speerpunt=``) is a 400 that names it, not a filter
+    quietly left out: the schema says what each takes, and "" is none of it."""
+
+    def is_valid(self) -> bool:
+        valid = super().is_valid()
+        for name, definition in self.filters.items():
+            if isinstance(definition, filters.CharFilter):
+                continue  # any text, "" included, is a valid value (it filters nothing)
+            if name in self.data and self.data.get(name) == "":
+                self.form.add_error(name, _("Geef een waarde, of laat de parameter weg."))
+                valid = False
+        return valid
+
+
+class ProjectFilter(StrictFilterSet):
     speerpunt = WholeNumberFilter(
         field_name="cluster__speerpunt__number",
         max_value=SPEERPUNT_MAX,
@@ -38,7 +70,7 @@ class ProjectFilter(filters.FilterSet):
     domain = filters.CharFilter(
         field_name="domain__code", lookup_expr="iexact", help_text="Policy domain code, e.g. MOW."
     )
-    rrf = filters.BooleanFilter(
+    rrf = YesNoFilter(
         field_name="is_rrf", help_text="Only projects in (true) or outside (false) the RRF plan."
     )
 
@@ -47,14 +79,14 @@ class ProjectFilter(filters.FilterSet):
         fields = ["speerpunt", "cluster", "domain", "rrf"]
 
 
-class FicheFilter(filters.FilterSet):
+class FicheFilter(StrictFilterSet):
     status = filters.ChoiceFilter(choices=ProjectStatus.choices, help_text="Project status code.")
     speerpunt = WholeNumberFilter(
         field_name="project__cluster__speerpunt__number", max_value=SPEERPUNT_MAX
     )
     cluster = WholeNumberFilter(field_name="project__cluster__number")
     domain = filters.CharFilter(field_name="project__domain__code", lookup_expr="iexact")
-    rrf = filters.BooleanFilter(field_name="project__is_rrf")
+    rrf = YesNoFilter(field_name="project__is_rrf")
     project = filters.CharFilter(field_name="project__code", lookup_expr="iexact")
 
     class Meta:
@@ -62,7 +94,7 @@ class FicheFilter(filters.FilterSet):
         fields = ["status", "speerpunt", "cluster", "domain", "rrf", "project"]
 
 
-class MilestoneStatusFilter(filters.FilterSet):
+class MilestoneStatusFilter(StrictFilterSet):
     status = filters.ChoiceFilter(
         choices=MilestoneState.choices, help_text="Milestone status code."
     )

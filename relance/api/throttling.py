@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from rest_framework.settings import api_settings
-from rest_framework.throttling import AnonRateThrottle
+from rest_framework.throttling import AnonRateThrottle, UserRateThrottle
 
 
 class OpenDataThrottle(AnonRateThrottle):
@@ -24,3 +24,14 @@ class DownloadThrottle(OpenDataThrottle):
     """The zip downloads' limit: each one reads the whole round."""
 
     scope = "open_data_download"
+
+
+class FicheApiThrottle(UserRateThrottle):
+    """The write API's limit, per token's user (per address for an anonymous read):
+    ``REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]["fiche_api"]``."""
+
+    scope = "fiche_api"
+
+    def get_rate(self) -> str | None:
+        rates: dict[str, Any] = api_settings.DEFAULT_THROTTLE_RATES
+        return rates[self.scope]

@@ -35,6 +35,7 @@ from relance.summary import round_summary
 
 from . import pagination, serializers
 from .filters import FicheFilter, MilestoneStatusFilter, ProjectFilter
+from .schema import OpenDataSchema
 from .throttling import OpenDataThrottle
 
 
@@ -46,6 +47,7 @@ class PublicView(APIView):
     renderer_classes = [JSONRenderer]
     throttle_classes = [OpenDataThrottle]
     filter_backends = [DjangoFilterBackend]
+    schema = OpenDataSchema()
 
     @classmethod
     def as_view(cls, **initkwargs: Any) -> Any:

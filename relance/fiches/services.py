@@ -8,13 +8,15 @@ fiche lacks before it can be submitted is judged by the rules in ``checks``.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
+from functools import partial
+from typing import Literal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Model
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -109,13 +111,32 @@ def missing_for_submission(fiche: Fiche, data: FicheInput) -> list[str]:
     return [finding.message for finding in run_checks(view) if finding.is_error]
 
 
+Channel = Literal["form", "api"]
+
+
+def _recorded(instance: Model, *, by: User, channel: Channel) -> None:
+    """Mark the history record this save or delete makes: who, and through which channel
+    (the fiche form or the API). The request's user is not enough: the API signs its
+    caller in with a token, which Django's request never sees."""
+    instance._history_user = by  # type: ignore[attr-defined]
+    instance._change_reason = channel  # type: ignore[attr-defined]
+
+
 @transaction.atomic
-def save_fiche(*, fiche: Fiche, data: FicheInput, by: User, submit: bool = False) -> Fiche:
+def save_fiche(
+    *,
+    fiche: Fiche,
+    data: FicheInput,
+    by: User,
+    submit: bool = False,
+    channel: Channel = "form",
+) -> Fiche:
     """Save the owner's fiche (and submit it when asked).
 
     The version the form started from must still be the fiche's version: otherwise
     someone saved in between and ``StaleFicheError`` refuses the write. Submitting first
-    checks completeness and lists everything missing.
+    checks completeness and lists everything missing. Every history record the save makes
+    names ``by`` and the ``channel`` it came through (its change reason).
     """
     # Lock the round: a save and the round's closing take turns, so a save never slips in
     # between closing's readiness check and its commit.
@@ -149,14 +170,17 @@ def save_fiche(*, fiche: Fiche, data: FicheInput, by: User, submit: bool = False
         fiche.review_state = ReviewState.SUBMITTED
         fiche.submitted_at, fiche.submitted_by = timezone.now(), by
         fields += ["review_state", "submitted_at", "submitted_by"]
+    _recorded(fiche, by=by, channel=channel)
     fiche.save(update_fields=fields)
 
-    finance, _created = FinanceReport.objects.get_or_create(fiche=fiche)
+    finance = FinanceReport.objects.filter(fiche=fiche).first() or FinanceReport(fiche=fiche)
     finance.committed_eur, finance.paid_eur = data.committed_eur, data.paid_eur
-    finance.save(update_fields=["committed_eur", "paid_eur"])
+    _recorded(finance, by=by, channel=channel)
+    finance.save()
 
-    _save_milestones(fiche, data.milestones)
-    _save_indicator_values(fiche, data.indicator_values)
+    record = partial(_recorded, by=by, channel=channel)
+    _save_milestones(fiche, data.milestones, record)
+    _save_indicator_values(fiche, data.indicator_values, record)
     if submit:
         ReviewEvent.objects.create(fiche=fiche, action=ReviewAction.SUBMITTED, by=by)
     return fiche
@@ -177,7 +201,9 @@ def cleared_milestones(fiche: Fiche, data: FicheInput) -> list[Milestone]:
     )
 
 
-def _save_milestones(fiche: Fiche, entries: Iterable[MilestoneInput]) -> None:
+def _save_milestones(
+    fiche: Fiche, entries: Iterable[MilestoneInput], record: Callable[[Model], None]
+) -> None:
     """Write the milestones' statuses of the fiche's round as the form has them.
 
     A status cleared in the form is a draft state: its row goes (the fiche cannot be
@@ -205,6 +231,7 @@ def _save_milestones(fiche: Fiche, entries: Iterable[MilestoneInput]) -> None:
         status = existing.get(entry.milestone.pk)
         if not entry.status:
             if status is not None:
+                record(status)
                 status.delete()
             continue
         status = status or MilestoneStatus(round=fiche.round, milestone=entry.milestone)
@@ -221,10 +248,15 @@ def _save_milestones(fiche: Fiche, entries: Iterable[MilestoneInput]) -> None:
         status.forecast_date = entry.forecast_date if delayed else None
         status.delay_reason = entry.delay_reason if delayed else ""
         status.note = entry.note
+        record(status)
         status.save()
 
 
-def _save_indicator_values(fiche: Fiche, values: Mapping[int, tuple[Decimal | None, str]]) -> None:
+def _save_indicator_values(
+    fiche: Fiche,
+    values: Mapping[int, tuple[Decimal | None, str]],
+    record: Callable[[Model], None],
+) -> None:
     indicators = Indicator.objects.filter(project=fiche.project, pk__in=values)
     existing = {
         value.indicator_id: value
@@ -235,8 +267,10 @@ def _save_indicator_values(fiche: Fiche, values: Mapping[int, tuple[Decimal | No
         current = existing.get(indicator.pk)
         if amount is None:
             if current:
+                record(current)
                 current.delete()
             continue
         current = current or IndicatorValue(round=fiche.round, indicator=indicator)
         current.value, current.note = amount, note
+        record(current)
         current.save()
