@@ -49,9 +49,9 @@ class UserAttributeContainedValidator:
             if part in folded or part in squeezed:
                 field = user._meta.get_field(attribute).verbose_name
                 raise ValidationError(
-                    _("Het wachtwoord mag je %(field)s niet bevatten.") % {"field": field},
+                    _("Het wachtwoord mag uw %(field)s niet bevatten.") % {"field": field},
                     code="password_contains_user_attribute",
                 )
 
     def get_help_text(self) -> str:
-        return _("Je wachtwoord mag je gebruikersnaam, naam of e-mailadres niet bevatten.")
+        return _("Uw wachtwoord mag uw gebruikersnaam, naam of e-mailadres niet bevatten.")

@@ -19,9 +19,7 @@ def _limit(settings):
 
 
 def sign_in(client, username, password, **headers):
-    return client.post(
-        reverse("login"), {"username": username, "password": password}, **headers
-    )
+    return client.post(reverse("login"), {"username": username, "password": password}, **headers)
 
 
 def test_the_right_password_is_refused_once_the_limit_is_reached(client):
