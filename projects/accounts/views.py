@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -32,6 +34,11 @@ from .two_factor import (
 SESSION_KEY = "relance_two_factor_key"
 
 
+def _verified(user: Any) -> bool:
+    """Passed the second factor in this session (django_otp's OTPMiddleware tells)."""
+    return bool(user.is_verified())
+
+
 def _next_url(request: AuthenticatedRequest) -> str:
     target = request.POST.get("next") or request.GET.get("next") or ""
     if url_has_allowed_host_and_scheme(
@@ -55,7 +62,7 @@ def two_factor_setup(request: AuthenticatedRequest) -> HttpResponse:
     if not needs_second_factor(user):
         raise PermissionDenied
     if has_authenticator(user):
-        if not user.is_verified():
+        if not _verified(user):
             return redirect(_with_next("two-factor-verify", request))
         if request.method == "POST" and request.POST.get("action") == "renew":
             codes = renew_recovery_codes(user=user)
@@ -93,7 +100,7 @@ def two_factor_setup(request: AuthenticatedRequest) -> HttpResponse:
 def two_factor_verify(request: AuthenticatedRequest) -> HttpResponse:
     """The second step of signing in: a code from the app, or a recovery code (once)."""
     user = request.user
-    if user.is_verified():
+    if _verified(user):
         return redirect(_next_url(request))
     if not has_authenticator(user):
         if needs_second_factor(user):

@@ -114,3 +114,13 @@ def test_an_admin_lifts_a_lockout_in_the_admin_site(client, admin_user):
     assert response.status_code == 302
     client.logout()
     assert sign_in(client, "lezer", PASSWORD, REMOTE_ADDR="198.51.100.99").status_code == 302
+
+
+def test_the_admin_sites_login_counts_and_locks_out_too(client, admin_user):
+    for attempt in range(LIMIT):
+        client.post(
+            reverse("admin:login"), {"username": "beheerder", "password": f"fout-{attempt}"}
+        )
+    response = client.post(reverse("admin:login"), {"username": "beheerder", "password": PASSWORD})
+    assert response.status_code == 429
+    assert "_auth_user_id" not in client.session
