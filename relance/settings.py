@@ -336,7 +336,7 @@ CONTENT_SECURITY_POLICY = {
 # In production (and wherever REDIS_URL is set) it is Redis, so that every web process counts
 # together and a restart forgets nothing; local memory only in development without REDIS_URL.
 # The prefix keeps its keys apart from Celery's in the same Redis database.
-if PRODUCTION or "REDIS_URL" in os.environ:
+if PRODUCTION or os.environ.get("REDIS_URL"):
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",

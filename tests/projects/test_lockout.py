@@ -2,15 +2,22 @@
 client address, the address being the one the configured proxies report."""
 
 import pytest
+from django.conf import settings
 from django.core.management import call_command
 from django.urls import reverse
 
 from projects.models.users import Role
 from tests.factories import PASSWORD, UserFactory
+from tests.relance import test_settings
 
 pytestmark = pytest.mark.django_db
 
 LIMIT = 5
+
+
+def manage(*args, **env):
+    """manage.py in a process of its own, with REDIS_URL only when given."""
+    return test_settings.manage(*args, **{"REDIS_URL": "", **env})
 
 
 @pytest.fixture(autouse=True)
@@ -124,3 +131,39 @@ def test_the_admin_sites_login_counts_and_locks_out_too(client, admin_user):
     response = client.post(reverse("admin:login"), {"username": "beheerder", "password": PASSWORD})
     assert response.status_code == 429
     assert "_auth_user_id" not in client.session
+
+
+REDIS_CACHE = "django.core.cache.backends.redis.RedisCache"
+
+
+@pytest.mark.skipif(
+    settings.CACHES["default"]["BACKEND"] != REDIS_CACHE,
+    reason="the shared cache is Redis where REDIS_URL is set (CI sets it)",
+)
+def test_another_process_sees_and_lifts_the_lockout(client):
+    """Web processes share the lockout: manage.py in a process of its own lifts it here."""
+    UserFactory(username="lezer", role=Role.READER)
+    for attempt in range(LIMIT):
+        sign_in(client, "lezer", "fout", REMOTE_ADDR=f"198.51.100.{attempt + 1}")
+    assert sign_in(client, "lezer", PASSWORD, REMOTE_ADDR="198.51.100.99").status_code == 429
+    result = manage("axes_reset_username", "lezer", REDIS_URL=settings.REDIS_URL)
+    assert result.returncode == 0, result.stderr
+    assert sign_in(client, "lezer", PASSWORD, REMOTE_ADDR="198.51.100.99").status_code == 302
+
+
+@pytest.mark.parametrize(
+    ("env", "backend"),
+    [
+        (
+            {"RELANCE_ENV": "production", "SECRET_KEY": "x" * 50, "ALLOWED_HOSTS": "r.example"},
+            REDIS_CACHE,
+        ),
+        ({"REDIS_URL": "redis://127.0.0.1:6379/6"}, REDIS_CACHE),
+        ({}, "django.core.cache.backends.locmem.LocMemCache"),
+    ],
+    ids=["production", "redis-url-set", "development"],
+)
+def test_the_cache_is_redis_in_production_and_local_only_in_development(env, backend):
+    script = "from django.conf import settings; print(settings.CACHES['default']['BACKEND'])"
+    result = manage("shell", "-c", script, **env)
+    assert result.stdout.split()[-1] == backend, result.stderr
