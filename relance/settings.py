@@ -136,11 +136,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "projects.User"
-AUTHENTICATION_BACKENDS = [
-    # First: counts failures and refuses a locked-out user or address (AXES_* below).
-    "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
-]
+# Django's ModelBackend with django-axes' lockout (AXES_* below) in front, as one backend.
+AUTHENTICATION_BACKENDS = ["projects.accounts.backends.LockoutModelBackend"]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     # The similarity above is a ratio over the whole password: a name repeated or padded
@@ -332,10 +329,9 @@ CONTENT_SECURITY_POLICY = {
     },
 }
 
-# The shared cache: lockouts, the password reset's and open data's rate limits count in it.
-# In production (and wherever REDIS_URL is set) it is Redis, so that every web process counts
-# together and a restart forgets nothing; local memory only in development without REDIS_URL.
-# The prefix keeps its keys apart from Celery's in the same Redis database.
+# The shared cache of lockouts and rate limits: Redis in production or wherever REDIS_URL is
+# set (every process counts together, a restart forgets nothing), its keys prefixed apart
+# from Celery's; local memory only in development without REDIS_URL.
 if PRODUCTION or os.environ.get("REDIS_URL"):
     CACHES = {
         "default": {
@@ -349,14 +345,10 @@ else:
     # django-axes warns that a local-memory cache is one process's: so is runserver.
     SILENCED_SYSTEM_CHECKS = ["axes.W001"]
 
-# Lockout (django-axes): after RELANCE_LOGIN_FAILURES wrong passwords for one user name, or
-# from one client address, signing in is refused for RELANCE_LOCKOUT_MINUTES, even with the
-# right password. The address is the one the last configured proxy saw (RELANCE_PROXIES, as
-# for open data): with no proxy configured, X-Forwarded-For is never believed.
-# `manage.py axes_reset_username NAME` or `axes_reset_ip ADDRESS`, or the admin's action on
-# users, lift a lockout before its time.
+# Lockout (django-axes, README "Signing in"): per user name and per client address, the
+# address as RELANCE_PROXIES says (X-Forwarded-For ignored without a proxy). A success does
+# not reset the count: one valid account must not reopen an address's guesses.
 AXES_HANDLER = "axes.handlers.cache.AxesCacheHandler"
-AXES_CACHE = "default"
 AXES_FAILURE_LIMIT = env.int("RELANCE_LOGIN_FAILURES", default=5)
 AXES_COOLOFF_TIME = dt.timedelta(minutes=env.int("RELANCE_LOCKOUT_MINUTES", default=30))
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
@@ -364,16 +356,13 @@ AXES_CLIENT_IP_CALLABLE = "projects.accounts.addresses.client_address"
 AXES_LOCKOUT_CALLABLE = "projects.accounts.lockout.locked_out"
 AXES_RESET_ON_SUCCESS = False
 AXES_ENABLE_ADMIN = False
-AXES_VERBOSE = False
 
-# Second factor (django-otp): coordinators and admins confirm each sign-in with a TOTP code
-# from an authenticator app, or a one-time recovery code. Required in production; off by
-# default in development so that the demo logins work at once.
+# Second factor (django-otp) for coordinators and admins: on in production, off by default
+# in development so that the demo logins work at once.
 RELANCE_REQUIRE_TWO_FACTOR = env.bool("RELANCE_REQUIRE_TWO_FACTOR", default=PRODUCTION)
 OTP_TOTP_ISSUER = "Relance"
 RELANCE_RECOVERY_CODES = 10
 
-# The password reset mails a link; it is limited per client address and per e-mail address
-# (whether or not an account has it), counted in the shared cache.
+# The password reset's limits per client address and per e-mail address, known or not.
 RELANCE_RESET_RATE_ADDRESS = env.str("RELANCE_RESET_RATE_ADDRESS", default="5/hour")
 RELANCE_RESET_RATE_ACCOUNT = env.str("RELANCE_RESET_RATE_ACCOUNT", default="3/hour")
