@@ -8,9 +8,12 @@ nothing (relance/workbook). It exports the selected rows as the workbook's sheet
 
 from typing import Any
 
+from axes.utils import reset as axes_reset
 from django.contrib import admin
+from django.contrib.auth.admin import GroupAdmin as DjangoGroupAdmin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import UserChangeForm
+from django.contrib.auth.models import Group
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
@@ -103,12 +106,17 @@ class FicheAdmin(RoundDataReadOnly, PlanAdmin):
     search_fields = ["project__code", "project__title"]
 
 
+SUPERUSER_ONLY_FIELDS = ("is_staff", "is_superuser", "groups", "user_permissions")
+
+
 class RoleAwareUserChangeForm(UserChangeForm):
     """The rules of ``assign_role`` for the admin site: one role; an editor has a domain."""
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
-        roles = [group.name for group in cleaned.get("groups", []) if group.name in Role.values]
+        # Groups are read-only to an admin who is no superuser: the user's own then count.
+        groups = cleaned["groups"] if "groups" in self.fields else self.instance.groups.all()
+        roles = [group.name for group in groups if group.name in Role.values]
         if len(roles) > 1:
             self.add_error("groups", _("Kies één rol: %(roles)s.") % {"roles": ", ".join(roles)})
         if Role.EDITOR in roles and not cleaned.get("domains"):
@@ -124,6 +132,7 @@ class UserAdmin(DjangoUserAdmin):
     list_display = ["username", "email", "first_name", "last_name", "is_active", "role_display"]
     list_filter = ["groups", "is_active", "domains"]
     filter_horizontal = ["groups", "user_permissions", "domains"]
+    actions = ["unlock"]
     fieldsets = (
         *(DjangoUserAdmin.fieldsets or ()),
         (_("Relance"), {"fields": ("domains", "language", "reminders_enabled")}),
@@ -133,12 +142,54 @@ class UserAdmin(DjangoUserAdmin):
         return super().get_queryset(request).prefetch_related("groups")
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
-        # Admins manage roles; only a superuser hands out superuser rights or loose permissions.
+        # Only a superuser grants rights: staff, superuser, a role (a group) or permissions.
+        # An admin who is no superuser keeps the rest: names, e-mail, domains, active, password.
         readonly = tuple(super().get_readonly_fields(request, obj))
         if not request.user.is_superuser:
-            readonly += ("is_superuser", "user_permissions")
+            readonly += SUPERUSER_ONLY_FIELDS
         return readonly
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        # Changing a superuser (their password, their e-mail for a reset) would be taking
+        # their place: only another superuser may. The password form asks this too.
+        if obj is not None and obj.is_superuser and not request.user.is_superuser:
+            return False
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        if obj is not None and obj.is_superuser and not request.user.is_superuser:
+            return False
+        return super().has_delete_permission(request, obj)
+
+    @admin.action(description=_("Aanmeldblokkering opheffen"), permissions=["change"])
+    def unlock(self, request: HttpRequest, queryset: Any) -> None:
+        """Lift the lockout (django-axes) of the selected users' names."""
+        names = list(queryset.values_list("username", flat=True))
+        for name in names:
+            axes_reset(username=name)
+        self.message_user(
+            request,
+            _("Aanmelden is weer mogelijk voor: %(names)s.") % {"names": ", ".join(names)},
+        )
 
     @admin.display(description=_("rol"))
     def role_display(self, obj: User) -> str:
         return str(obj.role.label) if obj.role else "—"
+
+
+admin.site.unregister(Group)
+
+
+@admin.register(Group)
+class GroupAdmin(DjangoGroupAdmin):
+    """The roles' groups: their permissions are the roles' (projects/roles.py, set again
+    after every migrate); only a superuser changes them between."""
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return bool(request.user.is_superuser)
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return bool(request.user.is_superuser)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return bool(request.user.is_superuser)

@@ -5,6 +5,7 @@ Every variable has a working local default, except in production
 message that names it. See ``.env.example`` for the full list.
 """
 
+import datetime as dt
 import os
 from pathlib import Path
 
@@ -74,6 +75,11 @@ INSTALLED_APPS = [
     "drf_spectacular",
     # Swagger UI's files, served from our own static files (/api/docs/): no CDN.
     "drf_spectacular_sidecar",
+    # Sign-in security: lockout after repeated failures, TOTP second factor, recovery codes.
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
 ]
 
 MIDDLEWARE = [
@@ -86,9 +92,15 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    # request.user.is_verified(): signed in with a second factor in this session.
+    "django_otp.middleware.OTPMiddleware",
+    # Coordinators and admins pass the second factor before anything else (production).
+    "projects.accounts.middleware.TwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last, as django-axes asks: refuses a locked-out sign-in before it is tried.
+    "axes.middleware.AxesMiddleware",
 ]
 
 if PRODUCTION:
@@ -127,9 +139,17 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "projects.User"
+# Django's ModelBackend with django-axes' lockout (AXES_* below) in front, as one backend.
+AUTHENTICATION_BACKENDS = ["projects.accounts.backends.LockoutModelBackend"]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    # The similarity above is a ratio over the whole password: a name repeated or padded
+    # ("lezerlezer" for lezer) passes it. This one refuses any password holding the name.
+    {"NAME": "projects.accounts.validators.UserAttributeContainedValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -232,6 +252,8 @@ LOGGING = {
     "formatters": {"plain": {"format": "{asctime} {levelname} {name}: {message}", "style": "{"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+    # django-axes logs every sign-in at INFO; its failures and lockouts are warnings.
+    "loggers": {"axes": {"level": "WARNING"}},
 }
 
 DJANGO_TABLES2_TEMPLATE = "django_tables2/bootstrap5-responsive.html"
@@ -295,6 +317,11 @@ RELANCE_BASE_URL = env.str(
     default=f"https://{ALLOWED_HOSTS[0].lstrip('.')}" if PRODUCTION else "http://127.0.0.1:8000",
 ).rstrip("/")
 
+# The reverse proxies in front of the application, each adding the address it saw to
+# X-Forwarded-For: open data's throttles, the lockout and the password reset's limit all take
+# the client's address from the last of them (projects/accounts/addresses.py).
+RELANCE_PROXIES = env.int("RELANCE_PROXIES", default=1 if PRODUCTION else 0)
+
 # Open data (relance/api, relance/opendata): public, read-only, closed rounds only. Every
 # caller is anonymous there and throttled per address, in the default cache.
 REST_FRAMEWORK = {
@@ -307,7 +334,7 @@ REST_FRAMEWORK = {
     },
     # The proxies in front of the application: the client's address is the one the last of
     # them saw (X-Forwarded-For), so that no client picks its own throttling address.
-    "NUM_PROXIES": env.int("RELANCE_PROXIES", default=1 if PRODUCTION else 0),
+    "NUM_PROXIES": RELANCE_PROXIES,
 }
 # The licence of every published dataset (the open-data page, the zip's LICENSE file, the
 # DCAT-AP catalogue and the API schema): the Flemish government's free re-use licence.
@@ -369,3 +396,41 @@ CONTENT_SECURITY_POLICY = {
         "frame-ancestors": ["'none'"],
     },
 }
+
+# The shared cache of lockouts and rate limits: Redis in production or wherever REDIS_URL is
+# set (every process counts together, a restart forgets nothing), its keys prefixed apart
+# from Celery's; local memory only in development without REDIS_URL.
+if PRODUCTION or os.environ.get("REDIS_URL"):
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "relance-cache",
+        }
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    # django-axes warns that a local-memory cache is one process's: so is runserver.
+    SILENCED_SYSTEM_CHECKS = ["axes.W001"]
+
+# Lockout (django-axes, README "Signing in"): per user name and per client address, the
+# address as RELANCE_PROXIES says (X-Forwarded-For ignored without a proxy). A success does
+# not reset the count: one valid account must not reopen an address's guesses.
+AXES_HANDLER = "axes.handlers.cache.AxesCacheHandler"
+AXES_FAILURE_LIMIT = env.int("RELANCE_LOGIN_FAILURES", default=5)
+AXES_COOLOFF_TIME = dt.timedelta(minutes=env.int("RELANCE_LOCKOUT_MINUTES", default=30))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_CLIENT_IP_CALLABLE = "projects.accounts.addresses.client_address"
+AXES_LOCKOUT_CALLABLE = "projects.accounts.lockout.locked_out"
+AXES_RESET_ON_SUCCESS = False
+AXES_ENABLE_ADMIN = False
+
+# Second factor (django-otp) for coordinators and admins: on in production, off by default
+# in development so that the demo logins work at once.
+RELANCE_REQUIRE_TWO_FACTOR = env.bool("RELANCE_REQUIRE_TWO_FACTOR", default=PRODUCTION)
+OTP_TOTP_ISSUER = "Relance"
+RELANCE_RECOVERY_CODES = 10
+
+# The password reset's limits per client address and per e-mail address, known or not.
+RELANCE_RESET_RATE_ADDRESS = env.str("RELANCE_RESET_RATE_ADDRESS", default="5/hour")
+RELANCE_RESET_RATE_ACCOUNT = env.str("RELANCE_RESET_RATE_ACCOUNT", default="3/hour")

@@ -33,6 +33,8 @@ urlpatterns = [
         auth_views.LoginView.as_view(redirect_authenticated_user=True),
         name="login",
     ),
+    # The throttled password reset and the second factor, before Django's own pages.
+    path("accounts/", include("projects.accounts.urls")),
     path("accounts/", include("django.contrib.auth.urls")),
     # Visitors choose their language on the login page too.
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),

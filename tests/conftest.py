@@ -1,7 +1,9 @@
 import datetime as dt
 
 import pytest
+import redis
 from django.conf import settings
+from django.core.cache import cache
 from django.utils import translation
 
 from milestones.models import MilestoneState
@@ -31,6 +33,27 @@ from tests.factories import (
 @pytest.fixture(autouse=True)
 def _fast_passwords(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Lockouts and rate limits count in the cache, which outlives a test (Redis when
+    REDIS_URL is set). Only the cache's own keys go: Celery shares that Redis database."""
+    empty_cache()
+
+
+def empty_cache() -> None:
+    config = settings.CACHES["default"]
+    if config["BACKEND"] != "django.core.cache.backends.redis.RedisCache":
+        cache.clear()
+        return
+    client = redis.Redis.from_url(config["LOCATION"])
+    try:
+        keys = list(client.scan_iter(match=f"{config.get('KEY_PREFIX', '')}:*"))
+        if keys:
+            client.delete(*keys)
+    finally:
+        client.close()
 
 
 @pytest.fixture(autouse=True)

@@ -44,6 +44,10 @@ GET_TABLE = {
     "/admin/": (LOGIN, LOGIN, LOGIN, 200, 200),
     "/health/": (200, 200, 200, 200, 200),
     "/accounts/login/": (200, 302, 302, 302, 302),
+    "/accounts/password_reset/": (200, 200, 200, 200, 200),
+    # The second factor: coordinators and admins only (enrolment first, before any code).
+    "/accounts/two-factor/": (LOGIN, 403, 403, 200, 200),
+    "/accounts/two-factor/verify/": (LOGIN, 403, 403, 302, 302),
 }
 WHO = (ANONYMOUS, R, E, C, A)
 

@@ -8,7 +8,7 @@ from projects.models import PolicyDomain, User
 from projects.models.users import Role
 from projects.roles import assign_role
 
-DEMO_PASSWORD = "relance-demo"
+DEMO_PASSWORD = "veerkracht-demo"
 DEMO_USERS = [
     # username, role, domains, first name
     ("beheerder", Role.ADMIN, [], "Bea"),

@@ -61,7 +61,7 @@ def test_one_demo_user_per_role_with_printed_logins(fresh_demo):
         "redacteur": Role.EDITOR,
         "lezer": Role.READER,
     }
-    assert "redacteur    relance-demo [MOW, OMG]" in fresh_demo
+    assert "redacteur    veerkracht-demo [MOW, OMG]" in fresh_demo
     # The users come before the rounds: the demo coordinator is the one who reviewed.
     assert not StatusFlag.objects.filter(carried_from__isnull=True, raised_by=None).exists()
 
