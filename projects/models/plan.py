@@ -236,6 +236,14 @@ class Project(models.Model):
         default=False,
         help_text=_("Gegenereerd voor het demoplan; geen gepubliceerd gegeven."),
     )
+    rrf_is_demo = models.BooleanField(
+        _("RRF-gegevens gegenereerd"),
+        default=False,
+        help_text=_(
+            "De RRF-maatregel en de referenties, kwartalen en schijven van de mijlpalen en "
+            "indicatoren zijn gegenereerd voor het demoplan; geen gepubliceerd gegeven."
+        ),
+    )
 
     objects = ProjectQuerySet.as_manager()
 

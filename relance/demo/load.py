@@ -34,9 +34,10 @@ from .data import (
     ENVELOPE_EUR,
     INDICATORS,
     ROUNDS,
+    SEED,
     SPEERPUNTEN,
 )
-from .history import RoundWriter, Written, aware
+from .history import RoundWriter, Written, aware, rrf_timing
 from .plan import DemoPlan
 from .users import DemoUser, create_demo_users
 
@@ -84,15 +85,19 @@ def load_demo_plan(*, today: dt.date, users: bool = False) -> dict[str, Any]:
             climate_coefficient=p.climate,
             digital_coefficient=p.digital,
             is_demo=p.is_demo,
+            # No RRF reference of the plan is published: every one is generated.
+            rrf_is_demo=p.is_rrf,
         )
         for p in plan.projects
     )
+    rrf_rng = random.Random(SEED)
     milestones = Milestone.objects.bulk_create(
         Milestone(
             project=projects[p.number - 1],
             number=number,
             description=step,
             deadline=deadline,
+            **(rrf_timing(deadline, rrf_rng) if p.is_rrf else {}),
             rrf_reference=f"{projects[p.number - 1].rrf_measure}-M{number}" if p.is_rrf else "",
         )
         for p, number, deadline, step in plan.milestones
