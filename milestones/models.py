@@ -98,6 +98,10 @@ class MilestoneQuerySet(models.QuerySet["Milestone"]):
             | Q(project__title__icontains=text)
         )
 
+    def of_rrf_projects(self, rrf: bool = True) -> MilestoneQuerySet:
+        """The milestones of RRF projects (``rrf``), or of the other projects."""
+        return self.filter(project__is_rrf=rrf)
+
     def prefetch_status_in(self, reporting_round: ReportingRound | None) -> MilestoneQuerySet:
         """Prefetch each milestone's status in ``reporting_round`` as ``latest``: a list of
         none or one (none at all without a round)."""

@@ -172,6 +172,10 @@ class ProjectQuerySet(models.QuerySet["Project"]):
             round_review=Subquery(fiche.values("review_state")[:1]),
         )
 
+    def of_rrf(self, rrf: bool = True) -> ProjectQuerySet:
+        """The RRF projects (``rrf``), or the other projects."""
+        return self.filter(is_rrf=rrf)
+
     def search(self, text: str) -> ProjectQuerySet:
         """Projects whose code, title or executing entity contains ``text``."""
         text = text.strip()

@@ -22,10 +22,9 @@ from .scoreboard import scoreboard_rows
 def rrf_export(request: AuthenticatedRequest, code: str, file_format: str) -> HttpResponse:
     reporting_round = reportable_round(request.user, code)
     rows = scoreboard_rows(reporting_round, load_date=timezone.localdate())
+    name = filename(reporting_round, file_format)
     return HttpResponse(
         scoreboard_file(rows, file_format),
         content_type=FORMATS[file_format],
-        headers={
-            "Content-Disposition": f'attachment; filename="{filename(reporting_round, file_format)}"'
-        },
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
     )

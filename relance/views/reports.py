@@ -26,13 +26,18 @@ REPORT_LANGUAGE = "nl"
 SPEERPUNT_DIGITS = 5
 
 
+def rrf_only(request: AuthenticatedRequest) -> bool:
+    """``?rrf=1`` (or ``yes``, ``on``, ``true``): the RRF projects only."""
+    return request.GET.get("rrf", "").lower() in ("1", "yes", "on", "true", "ja")
+
+
 @require_GET
 def round_compare(request: AuthenticatedRequest, code: str) -> HttpResponse:
     reporting_round = reportable_round(request.user, code)
     previous = reporting_round.previous()
     if previous is not None and not may_see_figures(request.user, previous):
         raise Http404("The previous round is not for this user.")
-    comparison = compare_rounds(reporting_round)
+    comparison = compare_rounds(reporting_round, rrf_only=rrf_only(request))
     return render(request, "relance/round_compare.html", {"comparison": comparison})
 
 

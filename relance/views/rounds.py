@@ -19,6 +19,7 @@ from projects.permissions import can_manage_rounds, can_review
 from relance import services
 from relance.fiches.checks import check_fiches
 from relance.forms import CloseRoundForm, RoundForm
+from relance.reporting.access import may_see_figures
 
 # Open follow-up actions due within this many days are in the review queue, with the overdue.
 FOLLOW_UP_HORIZON_DAYS = 14
@@ -38,6 +39,11 @@ def round_list(request: AuthenticatedRequest) -> HttpResponse:
     )
 
 
+def _rrf_only(request: AuthenticatedRequest) -> bool:
+    """``?rrf=1`` (or ``yes``, ``on``, ``true``): the RRF projects only."""
+    return request.GET.get("rrf", "").lower() in ("1", "yes", "on", "true", "ja")
+
+
 @require_GET
 def round_detail(request: AuthenticatedRequest, code: str) -> HttpResponse:
     return _render_detail(request, _visible_round(request, code), CloseRoundForm())
@@ -49,7 +55,10 @@ def _render_detail(
     close_form: CloseRoundForm,
     status: int = 200,
 ) -> HttpResponse:
-    fiches = Fiche.objects.visible_to(request.user).in_round(reporting_round)
+    rrf_only = _rrf_only(request)
+    fiches = (
+        Fiche.objects.visible_to(request.user).in_round(reporting_round).of_rrf_projects(rrf_only)
+    )
     per_domain = fiches.review_counts_by_domain()
     queue = fiches.for_review_queue() if can_review(request.user) else Fiche.objects.none()
     # What the fiche's rules find in each submitted fiche, in a constant number of queries.
@@ -59,9 +68,14 @@ def _render_detail(
     may_manage = can_manage_rounds(request.user)
     today = timezone.localdate()
     if can_review(request.user) and reporting_round.is_open:
-        to_confirm = StatusFlag.objects.awaiting_confirmation(reporting_round).for_queue()
+        to_confirm = (
+            StatusFlag.objects.awaiting_confirmation(reporting_round)
+            .of_rrf_projects(rrf_only)
+            .for_queue()
+        )
         follow_ups = (
             FollowUpAction.objects.in_round(reporting_round)
+            .of_rrf_projects(rrf_only)
             .of_raised_flags()
             .open()
             .due_by(today + dt.timedelta(days=FOLLOW_UP_HORIZON_DAYS))
@@ -79,6 +93,8 @@ def _render_detail(
         "close_form": close_form,
         "to_confirm": to_confirm,
         "follow_ups": follow_ups,
+        "rrf_only": rrf_only,
+        "may_export_rrf": may_see_figures(request.user, reporting_round),
     }
     return render(request, "relance/round_detail.html", context, status=status)
 
