@@ -153,7 +153,7 @@ def scoreboard_rows(reporting_round: ReportingRound, *, load_date: dt.date) -> l
     loaded = load_date.isoformat()
     rows: list[tuple[tuple[str, int, Any], ScoreboardRow]] = []
     for m in milestones:
-        values = (
+        values: tuple[Any, ...] = (
             COUNTRY,
             m["measure"],
             m["title"],
