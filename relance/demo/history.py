@@ -4,7 +4,6 @@ round before: fiches, milestone statuses, money, flags with their follow-up, ind
 from __future__ import annotations
 
 import datetime as dt
-import random
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -40,12 +39,12 @@ from .data import (
     LEAVERS_REASON,
     NARRATIVES,
     ROUNDS,
-    SEED,
     IndicatorPlan,
     RoundPlan,
 )
 from .plan import DemoPlan, DemoProject, day_between
 from .progress import MilestoneRow, finance, milestone_statuses
+from .rrf import rrf_target
 
 S = ProjectStatus
 DEMO_VALUE_NOTE = "Demogegeven: geen gepubliceerde waarde."
@@ -329,7 +328,7 @@ class RoundWriter:
                     rrf_reference=f"{self.projects[spec.project - 1].rrf_measure}-T1"
                     if project.is_rrf
                     else "",
-                    **(_rrf_target(definition) if project.is_rrf else {}),
+                    **(rrf_target(definition) if project.is_rrf else {}),
                     **definition,
                 )
             )
@@ -343,28 +342,6 @@ class RoundWriter:
             )
         IndicatorDefinition.objects.bulk_create(definitions)
         IndicatorValue.objects.bulk_create(values)
-
-
-# The Facility's last milestones fall due by the second quarter of 2026; its payment
-# requests come twice a year, the first for the second half of 2021.
-RRF_LAST_QUARTER = (2026, 2)
-RRF_FIRST_YEAR = 2021
-
-
-def rrf_timing(deadline: dt.date, rng: random.Random) -> dict[str, Any]:
-    """A generated indicative year-quarter (the deadline's, or the quarter before it: the
-    EU's timeline is often the earlier one) and the half-year payment request it counts
-    for."""
-    index = deadline.year * 4 + (deadline.month - 1) // 3 - rng.choice((0, 0, 1))
-    index = max(min(index, RRF_LAST_QUARTER[0] * 4 + RRF_LAST_QUARTER[1] - 1), 2021 * 4 + 2)
-    year, quarter = divmod(index, 4)
-    instalment = (year - RRF_FIRST_YEAR) * 2 + (quarter >= 2)
-    return {"rrf_quarter": f"{year}-Q{quarter + 1}", "rrf_instalment": max(instalment, 1)}
-
-
-def _rrf_target(definition: dict[str, Any]) -> dict[str, Any]:
-    """A generated year-quarter and instalment for an RRF target, from its target date."""
-    return rrf_timing(definition["target_date"], random.Random(SEED))
 
 
 def _definition_at(spec: IndicatorPlan, code: str) -> dict[str, Any]:

@@ -37,8 +37,9 @@ from .data import (
     SEED,
     SPEERPUNTEN,
 )
-from .history import RoundWriter, Written, aware, rrf_timing
+from .history import RoundWriter, Written, aware
 from .plan import DemoPlan
+from .rrf import rrf_timing
 from .users import DemoUser, create_demo_users
 
 RETURN_COMMENT = "Graag de bedragen afstemmen op de boekhouding."
