@@ -23,6 +23,7 @@ from tests.factories import (
     ProjectFactory,
     ReportingRoundFactory,
 )
+from tests.relance.open_data_plan import make_plan
 from tests.relance.workbooks import cells, errors, plan_rows, plan_workbook, snapshot, xlsx
 
 pytestmark = pytest.mark.django_db
@@ -251,3 +252,31 @@ def test_a_fiches_change_to_an_indicator_keeps_its_rrf_timing(editor, domain):
         "2025-Q2",
         4,
     )
+
+
+# ---- Open data ---------------------------------------------------------------------------
+
+
+def test_the_api_gives_a_milestones_quarter_and_instalment(client):
+    data = make_plan()
+    Milestone.objects.filter(project__code="VV001", number=1).update(
+        rrf_reference="I-2.09-M1", rrf_quarter="2022-Q4", rrf_instalment=3
+    )
+
+    statuses = client.get(f"/api/rounds/{data.closed.code}/milestones/?project=VV001").json()
+    project = client.get("/api/projects/VV001/").json()
+
+    first = next(row for row in statuses["results"] if row["milestone"] == 1)
+    assert (first["rrf_reference"], first["rrf_quarter"], first["rrf_instalment"]) == (
+        "I-2.09-M1",
+        "2022-Q4",
+        3,
+    )
+    assert project["milestones"][0] | {"description": ""} == {
+        "number": 1,
+        "description": "",
+        "deadline": project["milestones"][0]["deadline"],
+        "rrf_reference": "I-2.09-M1",
+        "rrf_quarter": "2022-Q4",
+        "rrf_instalment": 3,
+    }
