@@ -52,11 +52,12 @@ def _report(request: AuthenticatedRequest, code: str) -> Report:
         speerpunt = Speerpunt.objects.filter(number=int(number)).first() if known else None
         if speerpunt is None:
             raise Http404("No such speerpunt.")
-    return build_report(reporting_round, speerpunt=speerpunt)
+    return build_report(reporting_round, speerpunt=speerpunt, rrf_only=rrf_only(request))
 
 
 def _filename(report: Report) -> str:
     part = f"-speerpunt-{report.speerpunt.number}" if report.speerpunt else ""
+    part += "-rrf" if report.rrf_only else ""
     return f"voortgangsrapport-{report.round.code}{part}.pdf"
 
 

@@ -161,3 +161,50 @@ def test_the_apis_milestone_statuses_filter_on_rrf(client, value, rrf):
     assert expected
     assert len(results) == expected
     assert {row["project"] for row in results} == {p.code for p in data.projects if p.is_rrf == rrf}
+
+
+# ---- The progress report ---------------------------------------------------------------
+
+
+@pytest.fixture
+def _reports_in_tmp(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+
+
+def test_the_report_of_the_rrf_projects_holds_their_fiches_and_figures(client, reader, plan):
+    report = get(
+        client, reader, reverse("rounds:report-page", args=[plan.second.code]), rrf="1"
+    ).context["report"]
+
+    assert report.rrf_only
+    assert set(report.codes) == rrf_codes(plan)
+    assert report.summary.as_json() == round_summary(plan.second, rrf_only=True).as_json()
+    assert {s.fiche.project.code for s in report.sheets if s.milestones} <= rrf_codes(plan)
+    page = client.get(reverse("rounds:report-page", args=[plan.second.code]), {"rrf": "1"})
+    assert "Enkel de RRF-projecten" in page.content.decode()
+    assert f"/rounds/{plan.second.code}/report.pdf?rrf=1" in page.content.decode()
+
+
+@pytest.mark.usefixtures("_reports_in_tmp")
+def test_the_rrf_reports_pdf_is_its_own_file(client, reader, plan):
+    client.force_login(reader)
+    url = reverse("rounds:report", args=[plan.second.code])
+
+    rrf = client.get(url, {"rrf": "1"})
+    whole = client.get(url)
+
+    assert rrf.status_code == whole.status_code == 200
+    assert f"voortgangsrapport-{plan.second.code}-rrf.pdf" in rrf["Content-Disposition"]
+    assert f"voortgangsrapport-{plan.second.code}.pdf" in whole["Content-Disposition"]
+    assert rrf.content != whole.content
+
+
+@pytest.mark.parametrize("size", [4, 24])
+def test_the_rrf_report_takes_the_same_queries_whatever_the_plans_size(
+    client, size, django_assert_max_num_queries
+):
+    plan = build_plan(size)
+    client.force_login(UserFactory(role=Role.READER))
+    with django_assert_max_num_queries(16):
+        response = client.get(reverse("rounds:report-page", args=[plan.second.code]), {"rrf": "1"})
+    assert set(response.context["report"].codes) == rrf_codes(plan)
