@@ -19,7 +19,7 @@ from projects.permissions import can_manage_rounds, can_review
 from relance import services
 from relance.fiches.checks import check_fiches
 from relance.forms import CloseRoundForm, RoundForm
-from relance.reporting.access import may_see_figures
+from relance.reporting.access import may_see_figures, rrf_only
 
 # Open follow-up actions due within this many days are in the review queue, with the overdue.
 FOLLOW_UP_HORIZON_DAYS = 14
@@ -39,11 +39,6 @@ def round_list(request: AuthenticatedRequest) -> HttpResponse:
     )
 
 
-def _rrf_only(request: AuthenticatedRequest) -> bool:
-    """``?rrf=1`` (or ``yes``, ``on``, ``true``): the RRF projects only."""
-    return request.GET.get("rrf", "").lower() in ("1", "yes", "on", "true", "ja")
-
-
 @require_GET
 def round_detail(request: AuthenticatedRequest, code: str) -> HttpResponse:
     return _render_detail(request, _visible_round(request, code), CloseRoundForm())
@@ -55,9 +50,9 @@ def _render_detail(
     close_form: CloseRoundForm,
     status: int = 200,
 ) -> HttpResponse:
-    rrf_only = _rrf_only(request)
+    only_rrf = rrf_only(request.GET)
     fiches = (
-        Fiche.objects.visible_to(request.user).in_round(reporting_round).of_rrf_projects(rrf_only)
+        Fiche.objects.visible_to(request.user).in_round(reporting_round).of_rrf_projects(only_rrf)
     )
     per_domain = fiches.review_counts_by_domain()
     queue = fiches.for_review_queue() if can_review(request.user) else Fiche.objects.none()
@@ -70,12 +65,12 @@ def _render_detail(
     if can_review(request.user) and reporting_round.is_open:
         to_confirm = (
             StatusFlag.objects.awaiting_confirmation(reporting_round)
-            .of_rrf_projects(rrf_only)
+            .of_rrf_projects(only_rrf)
             .for_queue()
         )
         follow_ups = (
             FollowUpAction.objects.in_round(reporting_round)
-            .of_rrf_projects(rrf_only)
+            .of_rrf_projects(only_rrf)
             .of_raised_flags()
             .open()
             .due_by(today + dt.timedelta(days=FOLLOW_UP_HORIZON_DAYS))
@@ -93,7 +88,7 @@ def _render_detail(
         "close_form": close_form,
         "to_confirm": to_confirm,
         "follow_ups": follow_ups,
-        "rrf_only": rrf_only,
+        "rrf_only": only_rrf,
         "may_export_rrf": may_see_figures(request.user, reporting_round),
     }
     return render(request, "relance/round_detail.html", context, status=status)
