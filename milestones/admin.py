@@ -7,8 +7,15 @@ from .models import Milestone, MilestoneStatus, ReminderLog
 
 @admin.register(Milestone)
 class MilestoneAdmin(PlanAdmin):
-    list_display = ["__str__", "description", "deadline", "rrf_reference"]
-    list_filter = ["project__cluster__speerpunt", "project__domain"]
+    list_display = [
+        "__str__",
+        "description",
+        "deadline",
+        "rrf_reference",
+        "rrf_quarter",
+        "rrf_instalment",
+    ]
+    list_filter = ["project__cluster__speerpunt", "project__domain", "project__is_rrf"]
     list_select_related = ["project"]
     search_fields = ["project__code", "description"]
     autocomplete_fields = ["project"]

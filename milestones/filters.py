@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from projects.filters import (
+    YES_NO_CHOICES,
     RoundFilterSet,
     choice_filter,
     domain_filter,
@@ -42,6 +43,7 @@ class MilestoneFilter(RoundFilterSet):
     status = round_status_filter(MilestoneState.choices)
     domain = domain_filter("project__domain")
     speerpunt = speerpunt_filter("project__cluster__speerpunt")
+    rrf = choice_filter(_("RRF-project"), YES_NO_CHOICES, method="filter_rrf")
 
     def with_round(
         self, queryset: MilestoneQuerySet, reporting_round: ReportingRound | None
@@ -57,3 +59,6 @@ class MilestoneFilter(RoundFilterSet):
         if not value:
             return queryset
         return queryset.overdue(self.chosen_round, today=timezone.localdate())
+
+    def filter_rrf(self, queryset: MilestoneQuerySet, name: str, value: str) -> MilestoneQuerySet:
+        return queryset.of_rrf_projects(value == "yes")

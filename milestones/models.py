@@ -13,7 +13,12 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from projects.models import Fiche, Project, ReportingRound
-from projects.models.fields import in_choices
+from projects.models.fields import (
+    in_choices,
+    rrf_constraints,
+    rrf_instalment_field,
+    rrf_quarter_field,
+)
 from projects.models.rounds import round_field
 from projects.models.statuses import (
     DONKERGROEN,
@@ -93,6 +98,10 @@ class MilestoneQuerySet(models.QuerySet["Milestone"]):
             | Q(project__title__icontains=text)
         )
 
+    def of_rrf_projects(self, rrf: bool = True) -> MilestoneQuerySet:
+        """The milestones of RRF projects (``rrf``), or of the other projects."""
+        return self.filter(project__is_rrf=rrf)
+
     def prefetch_status_in(self, reporting_round: ReportingRound | None) -> MilestoneQuerySet:
         """Prefetch each milestone's status in ``reporting_round`` as ``latest``: a list of
         none or one (none at all without a round)."""
@@ -112,6 +121,8 @@ class Milestone(models.Model):
     rrf_reference = models.CharField(
         _("RRF-referentie"), max_length=50, blank=True, help_text=_("Bijvoorbeeld I-2.09.")
     )
+    rrf_quarter = rrf_quarter_field()
+    rrf_instalment = rrf_instalment_field()
 
     objects = MilestoneQuerySet.as_manager()
 
@@ -124,6 +135,7 @@ class Milestone(models.Model):
                 fields=["project", "number"], name="milestone_number_per_project"
             ),
             models.CheckConstraint(condition=Q(number__gte=1), name="milestone_number_positive"),
+            *rrf_constraints("milestone"),
         ]
         indexes = [models.Index(fields=["deadline"], name="milestone_deadline_idx")]
 

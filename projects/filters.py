@@ -168,4 +168,4 @@ class ProjectFilter(RoundFilterSet):
         )
 
     def filter_rrf(self, queryset: ProjectQuerySet, name: str, value: str) -> ProjectQuerySet:
-        return queryset.filter(is_rrf=value == "yes")
+        return queryset.of_rrf(value == "yes")

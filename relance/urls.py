@@ -11,6 +11,7 @@ from relance.views import reports
 from .fiches import review_views
 from .fiches import views as fiches
 from .quality import views as quality
+from .rrf import views as rrf
 from .views import home, projects, rounds
 from .workbook import views as workbook
 
@@ -23,6 +24,8 @@ rounds_patterns = [
     path("<str:code>/compare/", reports.round_compare, name="compare"),
     path("<str:code>/report/", reports.round_report, name="report-page"),
     path("<str:code>/report.pdf", reports.round_report_pdf, name="report"),
+    path("<str:code>/rrf.xlsx", rrf.rrf_export, {"file_format": "xlsx"}, name="rrf-xlsx"),
+    path("<str:code>/rrf.csv", rrf.rrf_export, {"file_format": "csv"}, name="rrf-csv"),
 ]
 
 urlpatterns = [

@@ -185,6 +185,8 @@ def milestone_plan(domain: Any, other_domain: Any) -> dict[str, Any]:
         title="Fietsinfrastructuur",
         domain=domain,
         cluster=ClusterFactory(number=1, speerpunt=SpeerpuntFactory(number=1)),
+        is_rrf=True,
+        rrf_measure="I-2.09",
     )
     other = ProjectFactory(
         code="VV002",

@@ -204,6 +204,8 @@ def test_an_editor_sees_another_domains_closed_round_statuses(client, editor, ca
                 ("q=blue+deal", ["VV002/1"]),
                 ("q=nergens", []),
                 ("domain=MOW&status=realised", ["VV001/1"]),
+                ("rrf=yes", ["VV001/1", "VV001/2"]),
+                ("rrf=no", ["VV002/1"]),
             ],
         }
     ),

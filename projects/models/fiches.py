@@ -42,6 +42,10 @@ class FicheQuerySet(models.QuerySet["Fiche"]):
     def in_round(self, reporting_round: ReportingRound) -> FicheQuerySet:
         return self.filter(round=reporting_round)
 
+    def of_rrf_projects(self, rrf_only: bool = True) -> FicheQuerySet:
+        """The RRF projects' fiches (all of them when not ``rrf_only``)."""
+        return self.filter(project__is_rrf=True) if rrf_only else self
+
     def carried(self) -> FicheQuerySet:
         """Finished projects' fiches carried forward unchanged when their round opened."""
         return self.filter(carried_forward=True)

@@ -9,7 +9,7 @@ from django.db.models import Case, IntegerField, OuterRef, Q, Subquery, Value, W
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from .fields import in_choices
+from .fields import in_choices, rrf_constraints, rrf_instalment_field, rrf_quarter_field
 from .plan import Project
 from .rounds import ReportingRound, RoundState, round_field
 
@@ -139,6 +139,8 @@ class IndicatorDefinition(models.Model):
     target = quantity_field(_("streefwaarde"), null=True, blank=True)
     target_date = models.DateField(_("streefdatum"), null=True, blank=True)
     rrf_reference = models.CharField(_("RRF-referentie"), max_length=50, blank=True)
+    rrf_quarter = rrf_quarter_field()
+    rrf_instalment = rrf_instalment_field()
 
     history = HistoricalRecords()
 
@@ -163,6 +165,7 @@ class IndicatorDefinition(models.Model):
             models.CheckConstraint(
                 condition=~Q(name=""), name="indicatordefinition_name_not_empty"
             ),
+            *rrf_constraints("indicatordefinition"),
         ]
 
     def __str__(self) -> str:

@@ -172,6 +172,10 @@ class ProjectQuerySet(models.QuerySet["Project"]):
             round_review=Subquery(fiche.values("review_state")[:1]),
         )
 
+    def of_rrf(self, rrf: bool = True) -> ProjectQuerySet:
+        """The RRF projects (``rrf``), or the other projects."""
+        return self.filter(is_rrf=rrf)
+
     def search(self, text: str) -> ProjectQuerySet:
         """Projects whose code, title or executing entity contains ``text``."""
         text = text.strip()
@@ -235,6 +239,14 @@ class Project(models.Model):
         _("demogegeven"),
         default=False,
         help_text=_("Gegenereerd voor het demoplan; geen gepubliceerd gegeven."),
+    )
+    rrf_is_demo = models.BooleanField(
+        _("RRF-gegevens gegenereerd"),
+        default=False,
+        help_text=_(
+            "De RRF-maatregel en de referenties, kwartalen en schijven van de mijlpalen en "
+            "indicatoren zijn gegenereerd voor het demoplan; geen gepubliceerd gegeven."
+        ),
     )
 
     objects = ProjectQuerySet.as_manager()

@@ -33,6 +33,10 @@ class StatusFlagQuerySet(models.QuerySet["StatusFlag"]):
     def in_round(self, reporting_round: ReportingRound) -> StatusFlagQuerySet:
         return self.filter(fiche__round=reporting_round)
 
+    def of_rrf_projects(self, rrf_only: bool = True) -> StatusFlagQuerySet:
+        """The RRF projects' flags (all of them when not ``rrf_only``)."""
+        return self.filter(fiche__project__is_rrf=True) if rrf_only else self
+
     def awaiting_confirmation(self, reporting_round: ReportingRound) -> StatusFlagQuerySet:
         """The round's flags carried from the round before, still raised and not yet
         confirmed: the coordinators' to confirm or lift."""
@@ -134,6 +138,10 @@ class FollowUpActionQuerySet(models.QuerySet["FollowUpAction"]):
         return Subquery(
             self.filter(flag__fiche=OuterRef("pk")).order_by("due_date").values("due_date")[:1]
         )
+
+    def of_rrf_projects(self, rrf_only: bool = True) -> FollowUpActionQuerySet:
+        """The actions of RRF projects' flags (all of them when not ``rrf_only``)."""
+        return self.filter(flag__fiche__project__is_rrf=True) if rrf_only else self
 
     def for_queue(self) -> FollowUpActionQuerySet:
         """With what the review queue and the reminders show: the flag and its project."""

@@ -94,7 +94,14 @@ class ProjectSerializer(serializers.ModelSerializer):
 class MilestoneSerializer(serializers.ModelSerializer):
     class Meta:
         model = Milestone
-        fields = ["number", "description", "deadline", "rrf_reference"]
+        fields = [
+            "number",
+            "description",
+            "deadline",
+            "rrf_reference",
+            "rrf_quarter",
+            "rrf_instalment",
+        ]
         read_only_fields = fields
 
 
@@ -117,6 +124,8 @@ class IndicatorSerializer(serializers.ModelSerializer):
             "target",
             "target_date",
             "rrf_reference",
+            "rrf_quarter",
+            "rrf_instalment",
         ]
         read_only_fields = fields
 
@@ -221,6 +230,15 @@ class MilestoneStatusSerializer(RoundRowSerializer):
         source="milestone.deadline", read_only=True, help_text="The original deadline."
     )
     rrf_reference = serializers.CharField(source="milestone.rrf_reference", read_only=True)
+    rrf_quarter = serializers.CharField(
+        source="milestone.rrf_quarter", read_only=True, help_text="RRF year-quarter, e.g. 2024-Q2."
+    )
+    rrf_instalment = serializers.IntegerField(
+        source="milestone.rrf_instalment",
+        read_only=True,
+        allow_null=True,
+        help_text="RRF payment request (instalment) number.",
+    )
 
     class Meta:
         model = MilestoneStatus
@@ -231,6 +249,8 @@ class MilestoneStatusSerializer(RoundRowSerializer):
             "description",
             "deadline",
             "rrf_reference",
+            "rrf_quarter",
+            "rrf_instalment",
             "status",
             "status_label",
             "realised_on",

@@ -44,6 +44,7 @@ from .data import (
 )
 from .plan import DemoPlan, DemoProject, day_between
 from .progress import MilestoneRow, finance, milestone_statuses
+from .rrf import rrf_target
 
 S = ProjectStatus
 DEMO_VALUE_NOTE = "Demogegeven: geen gepubliceerde waarde."
@@ -327,6 +328,7 @@ class RoundWriter:
                     rrf_reference=f"{self.projects[spec.project - 1].rrf_measure}-T1"
                     if project.is_rrf
                     else "",
+                    **(rrf_target(definition) if project.is_rrf else {}),
                     **definition,
                 )
             )

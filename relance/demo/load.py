@@ -34,10 +34,12 @@ from .data import (
     ENVELOPE_EUR,
     INDICATORS,
     ROUNDS,
+    SEED,
     SPEERPUNTEN,
 )
 from .history import RoundWriter, Written, aware
 from .plan import DemoPlan
+from .rrf import rrf_timing
 from .users import DemoUser, create_demo_users
 
 RETURN_COMMENT = "Graag de bedragen afstemmen op de boekhouding."
@@ -84,15 +86,19 @@ def load_demo_plan(*, today: dt.date, users: bool = False) -> dict[str, Any]:
             climate_coefficient=p.climate,
             digital_coefficient=p.digital,
             is_demo=p.is_demo,
+            # No RRF reference of the plan is published: every one is generated.
+            rrf_is_demo=p.is_rrf,
         )
         for p in plan.projects
     )
+    rrf_rng = random.Random(SEED)
     milestones = Milestone.objects.bulk_create(
         Milestone(
             project=projects[p.number - 1],
             number=number,
             description=step,
             deadline=deadline,
+            **(rrf_timing(deadline, rrf_rng) if p.is_rrf else {}),
             rrf_reference=f"{projects[p.number - 1].rrf_measure}-M{number}" if p.is_rrf else "",
         )
         for p, number, deadline, step in plan.milestones

@@ -124,7 +124,10 @@ def save_indicator_definitions(
             created = IndicatorDefinition(
                 indicator=indicator,
                 round=reporting_round,
+                # The RRF's references are not the owner's to edit: they carry over.
                 rrf_reference=definition.rrf_reference if definition else "",
+                rrf_quarter=definition.rrf_quarter if definition else "",
+                rrf_instalment=definition.rrf_instalment if definition else None,
                 **wanted,
             )
             created._history_user = by  # type: ignore[attr-defined]

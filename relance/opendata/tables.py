@@ -132,7 +132,15 @@ MILESTONES = CsvTable(
     "Alle mijlpalen van het plan, met hun oorspronkelijke deadline.",
     "Every milestone of the plan, with its original deadline.",
     lambda _round: queries.plan_milestones(),
-    ("project", "nummer", "omschrijving", "deadline", "rrf_referentie"),
+    (
+        "project",
+        "nummer",
+        "omschrijving",
+        "deadline",
+        "rrf_referentie",
+        "rrf_kwartaal",
+        "rrf_schijf",
+    ),
     sheets.MILESTONES,
 )
 
@@ -171,6 +179,8 @@ INDICATORS = CsvTable(
         "streefwaarde",
         "streefdatum",
         "rrf_referentie",
+        "rrf_kwartaal",
+        "rrf_schijf",
     ),
     sheets.INDICATORS,
 )

@@ -38,3 +38,12 @@ def default_round(rounds: list[ReportingRound]) -> ReportingRound | None:
 def may_see_figures(user: Any, reporting_round: ReportingRound) -> bool:
     """Whether ``user`` may see the figures of ``reporting_round`` (as reportable_rounds)."""
     return reporting_round.is_closed or (reporting_round.is_open and can_read_all_open_fiches(user))
+
+
+RRF_ON = ("1", "yes", "on", "true", "ja")
+
+
+def rrf_only(query: Any) -> bool:
+    """Whether the request's ``query`` (its GET) asks for the RRF projects only: ``?rrf=1``,
+    as the dashboard's checkbox and the project list's ``yes`` say it."""
+    return str(query.get("rrf", "")).lower() in RRF_ON

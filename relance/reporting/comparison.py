@@ -81,6 +81,7 @@ class Comparison:
     moves: list[ProjectMove]
     movers: list[ProjectMove]  # the largest changes in money
     slips: list[Slip]
+    rrf_only: bool = False  # the RRF projects only
 
     @property
     def statuses(self) -> tuple[str, ...]:
@@ -124,13 +125,17 @@ def _raised_flag(fiche: str) -> Subquery:
     )
 
 
-def compare_rounds(reporting_round: ReportingRound, *, movers: int = 10) -> Comparison:
-    """``reporting_round`` against the round before it; see the module's docstring."""
-    summary = round_summary(reporting_round)
+def compare_rounds(
+    reporting_round: ReportingRound, *, movers: int = 10, rrf_only: bool = False
+) -> Comparison:
+    """``reporting_round`` against the round before it; see the module's docstring.
+    ``rrf_only``: the RRF projects only, in every figure and row."""
+    summary = round_summary(reporting_round, rrf_only=rrf_only)
     previous = summary.previous
-    previous_summary = round_summary(previous) if previous else None
+    previous_summary = round_summary(previous, rrf_only=rrf_only) if previous else None
 
-    both = Project.objects.annotate(
+    projects = Project.objects.of_rrf() if rrf_only else Project.objects.all()
+    both = projects.annotate(
         now=FilteredRelation("fiches", condition=Q(fiches__round=reporting_round)),
         then=FilteredRelation("fiches", condition=Q(fiches__round=previous)),
     ).filter(Q(now__isnull=False) | Q(then__isnull=False))
@@ -200,7 +205,8 @@ def compare_rounds(reporting_round: ReportingRound, *, movers: int = 10) -> Comp
         matrix=matrix,
         moves=moves,
         movers=biggest,
-        slips=_slips(reporting_round, previous) if previous else [],
+        slips=_slips(reporting_round, previous, rrf_only=rrf_only) if previous else [],
+        rrf_only=rrf_only,
     )
 
 
@@ -218,13 +224,16 @@ def _change(before: Decimal | None, after: Decimal | None) -> Decimal | None:
     return (after or Decimal(0)) - (before or Decimal(0))
 
 
-def _slips(reporting_round: ReportingRound, previous: ReportingRound) -> list[Slip]:
+def _slips(
+    reporting_round: ReportingRound, previous: ReportingRound, *, rrf_only: bool
+) -> list[Slip]:
     """Milestones expected later than at the round before (their forecast, or their
     deadline while they had none), or delayed now and not then."""
     expected_before = Coalesce("then__forecast_date", "deadline")
     expected_after = Coalesce("now__forecast_date", "deadline")
+    milestones = Milestone.objects.of_rrf_projects() if rrf_only else Milestone.objects.all()
     slipped = (
-        Milestone.objects.annotate(
+        milestones.annotate(
             now=FilteredRelation("statuses", condition=Q(statuses__round=reporting_round)),
             then=FilteredRelation("statuses", condition=Q(statuses__round=previous)),
         )

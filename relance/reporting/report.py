@@ -14,6 +14,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
+from urllib.parse import urlencode
 
 from django.db.models import Prefetch
 
@@ -147,10 +148,21 @@ class Report:
     overall: FigureBlock
     speerpunten: list[FigureBlock]
     sheets: list[FicheSheet]
+    rrf_only: bool = False  # the RRF projects only
 
     @property
     def codes(self) -> list[str]:
         return [sheet.fiche.project.code for sheet in self.sheets]
+
+    @property
+    def query(self) -> str:
+        """The report's part of the plan as URL parameters (empty for the whole plan)."""
+        return urlencode(
+            {
+                **({"speerpunt": self.speerpunt.number} if self.speerpunt else {}),
+                **({"rrf": 1} if self.rrf_only else {}),
+            }
+        )
 
 
 def _pct(part: int, whole: int) -> Decimal | None:
@@ -181,16 +193,23 @@ def _block(number: int | None, name: str, figures: Figures) -> FigureBlock:
     )
 
 
-def build_report(reporting_round: ReportingRound, *, speerpunt: Speerpunt | None = None) -> Report:
-    """The report of ``reporting_round``, of one speerpunt or of the whole plan.
+def build_report(
+    reporting_round: ReportingRound,
+    *,
+    speerpunt: Speerpunt | None = None,
+    rrf_only: bool = False,
+) -> Report:
+    """The report of ``reporting_round``, of one speerpunt or of the whole plan; of the RRF
+    projects alone with ``rrf_only``.
 
     The caller decides who may read the round (relance.reporting.access): this reads every
     fiche of it, drafts included when the round is open.
     """
     number = speerpunt.number if speerpunt else None
-    summary = round_summary(reporting_round, speerpunt=number)
+    summary = round_summary(reporting_round, speerpunt=number, rrf_only=rrf_only)
+    part = scope(number, None, rrf_only)
     fiches = (
-        Fiche.objects.filter(scope(number), round=reporting_round)
+        Fiche.objects.filter(part, round=reporting_round)
         .select_related("project__cluster__speerpunt", "project__domain", "finance")
         .prefetch_related(
             Prefetch(
@@ -212,7 +231,7 @@ def build_report(reporting_round: ReportingRound, *, speerpunt: Speerpunt | None
     by_project = {sheet.fiche.project_id: sheet for sheet in sheets}
     statuses = (
         MilestoneStatus.objects.filter(
-            scope(number, project="milestone__project"), round=reporting_round
+            scope(number, None, rrf_only, project="milestone__project"), round=reporting_round
         )
         .select_related("milestone")
         .order_by("milestone__project_id", "milestone__number")
@@ -225,9 +244,9 @@ def build_report(reporting_round: ReportingRound, *, speerpunt: Speerpunt | None
     definitions = (
         IndicatorDefinition.objects.as_of(reporting_round)
         .filter(
-            indicator__project_id__in=Fiche.objects.filter(
-                scope(number), round=reporting_round
-            ).values("project_id")
+            indicator__project_id__in=Fiche.objects.filter(part, round=reporting_round).values(
+                "project_id"
+            )
         )
         .select_related("indicator")
         .prefetch_related(
@@ -254,4 +273,5 @@ def build_report(reporting_round: ReportingRound, *, speerpunt: Speerpunt | None
         overall=_block(None, "Vlaamse Veerkracht", summary.totals),
         speerpunten=[_block(part.number, part.name, part.figures) for part in summary.by_speerpunt],
         sheets=sheets,
+        rrf_only=rrf_only,
     )

@@ -40,11 +40,12 @@ class Scope:
         return _url("projects:list", query)
 
     def milestones_url(self, **extra: Any) -> str:
-        """The milestone table (it has no RRF filter: there, all projects' milestones)."""
+        """The milestone table showing these projects' milestones (``extra``: status …)."""
         query = {
             "round": self.round.code,
             "speerpunt": self.speerpunt,
             "domain": self.domain,
+            "rrf": "yes" if self.rrf_only else None,
             **extra,
         }
         return _url("milestones:list", query)

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET
 
 from projects.http import AuthenticatedRequest
 from projects.models import Speerpunt
-from relance.reporting.access import may_see_figures, reportable_round
+from relance.reporting.access import may_see_figures, reportable_round, rrf_only
 from relance.reporting.comparison import compare_rounds
 from relance.reporting.pdf import cached_pdf, render_pdf
 from relance.reporting.report import Report, build_report
@@ -32,7 +32,7 @@ def round_compare(request: AuthenticatedRequest, code: str) -> HttpResponse:
     previous = reporting_round.previous()
     if previous is not None and not may_see_figures(request.user, previous):
         raise Http404("The previous round is not for this user.")
-    comparison = compare_rounds(reporting_round)
+    comparison = compare_rounds(reporting_round, rrf_only=rrf_only(request.GET))
     return render(request, "relance/round_compare.html", {"comparison": comparison})
 
 
@@ -47,11 +47,12 @@ def _report(request: AuthenticatedRequest, code: str) -> Report:
         speerpunt = Speerpunt.objects.filter(number=int(number)).first() if known else None
         if speerpunt is None:
             raise Http404("No such speerpunt.")
-    return build_report(reporting_round, speerpunt=speerpunt)
+    return build_report(reporting_round, speerpunt=speerpunt, rrf_only=rrf_only(request.GET))
 
 
 def _filename(report: Report) -> str:
     part = f"-speerpunt-{report.speerpunt.number}" if report.speerpunt else ""
+    part += "-rrf" if report.rrf_only else ""
     return f"voortgangsrapport-{report.round.code}{part}.pdf"
 
 

@@ -22,6 +22,7 @@ from relance.fiches.early_warnings import split_suggestion
 from relance.fiches.notes import standing_notes
 from relance.forms import CloseRoundForm, RoundForm
 from relance.quality.report import unexplained_counts
+from relance.reporting.access import may_see_figures, rrf_only
 
 # Open follow-up actions due within this many days are in the review queue, with the overdue.
 FOLLOW_UP_HORIZON_DAYS = 14
@@ -52,7 +53,10 @@ def _render_detail(
     close_form: CloseRoundForm,
     status: int = 200,
 ) -> HttpResponse:
-    fiches = Fiche.objects.visible_to(request.user).in_round(reporting_round)
+    only_rrf = rrf_only(request.GET)
+    fiches = (
+        Fiche.objects.visible_to(request.user).in_round(reporting_round).of_rrf_projects(only_rrf)
+    )
     per_domain = fiches.review_counts_by_domain()
     queue = fiches.for_review_queue() if can_review(request.user) else Fiche.objects.none()
     # What the fiche's rules find in each submitted fiche, in a constant number of queries.
@@ -71,9 +75,14 @@ def _render_detail(
     may_manage = can_manage_rounds(request.user)
     today = timezone.localdate()
     if can_review(request.user) and reporting_round.is_open:
-        to_confirm = StatusFlag.objects.awaiting_confirmation(reporting_round).for_queue()
+        to_confirm = (
+            StatusFlag.objects.awaiting_confirmation(reporting_round)
+            .of_rrf_projects(only_rrf)
+            .for_queue()
+        )
         follow_ups = (
             FollowUpAction.objects.in_round(reporting_round)
+            .of_rrf_projects(only_rrf)
             .of_raised_flags()
             .open()
             .due_by(today + dt.timedelta(days=FOLLOW_UP_HORIZON_DAYS))
@@ -92,6 +101,8 @@ def _render_detail(
         "close_form": close_form,
         "to_confirm": to_confirm,
         "follow_ups": follow_ups,
+        "rrf_only": only_rrf,
+        "may_export_rrf": may_see_figures(request.user, reporting_round),
     }
     return render(request, "relance/round_detail.html", context, status=status)
 

@@ -22,6 +22,8 @@ from typing import Any
 from django.db import models
 from django.utils.translation import gettext as _
 
+from projects.models.fields import RRF_INSTALMENT_MAX, RRF_QUARTER_PATTERN
+
 from .parsing import (
     CHOICE_WORDS,
     CellError,
@@ -115,6 +117,20 @@ def round_code(value: Any) -> str:
 
 
 _of_kind(round_code, Kind.CODE)
+
+
+def rrf_quarter(value: Any) -> str:
+    """An RRF year-quarter, ``2024-Q2`` (``2024-q2`` reads the same)."""
+    quarter = as_text(value).upper()
+    if not re.match(RRF_QUARTER_PATTERN, quarter):
+        raise CellError(
+            _("geen RRF-kwartaal (JJJJ-Qn, bv. 2024-Q2; jaar 2020 tot 2039): %(value)s")
+            % {"value": as_text(value)[:40]}
+        )
+    return sys.intern(quarter)
+
+
+_of_kind(rrf_quarter, Kind.CODE)
 
 
 def number_between(low: int, high: int) -> Parser:
@@ -292,3 +308,32 @@ SPEERPUNT_NUMBER = number_between(1, 99)
 CLUSTER_NUMBER = number_between(1, SMALLINT_MAX)
 MILESTONE_NUMBER = number_between(1, SMALLINT_MAX)
 INDICATOR_CODE = text(20)
+RRF_INSTALMENT = number_between(1, RRF_INSTALMENT_MAX)
+
+
+def rrf_columns() -> tuple[Column, Column]:
+    """The indicative year-quarter and the payment-request instalment of an RRF milestone or
+    target (optional: newer than the first version)."""
+    return (
+        Column(
+            "rrf_kwartaal",
+            rrf_quarter,
+            "rrf_quarter",
+            empty="",
+            since=2,
+            public=Public(
+                "Indicatief kwartaal van de RRF (bv. 2024-Q2).",
+                "RRF indicative year-quarter (e.g. 2024-Q2).",
+            ),
+        ),
+        Column(
+            "rrf_schijf",
+            RRF_INSTALMENT,
+            "rrf_instalment",
+            since=2,
+            public=Public(
+                "Betalingsverzoek (schijf) van de RRF, vanaf 1.",
+                "RRF payment request (instalment) number, from 1.",
+            ),
+        ),
+    )

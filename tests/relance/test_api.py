@@ -178,6 +178,8 @@ def test_milestone_statuses_of_the_round(client, plan):
         "description": "Gunning van de opdracht",
         "deadline": "2023-06-30",
         "rrf_reference": "",
+        "rrf_quarter": "",
+        "rrf_instalment": None,
         "status": "delayed",
         "status_label": "in vertraging",
         "realised_on": None,
@@ -205,6 +207,8 @@ def test_a_project_lists_only_its_closed_round_fiches(client, plan):
         "target": "300",
         "target_date": None,
         "rrf_reference": "",
+        "rrf_quarter": "",
+        "rrf_instalment": None,
     }
     assert (body["rrf"], body["rrf_measure"], body["speerpunt"], body["domain"]) == (
         True,

@@ -35,6 +35,7 @@ from projects.models import (
 from projects.models.fiches import ReviewState
 from projects.models.rounds import RoundState
 from projects.models.users import Role
+from relance.rrf.scoreboard import scoreboard_rows
 from relance.summary import round_summary
 
 pytestmark = pytest.mark.django_db
@@ -507,3 +508,37 @@ def test_every_project_in_the_plan_has_a_fiche_in_the_open_round(demo):
     assert carried.count() == 53 + 3
     assert set(carried.values_list("status", flat=True)) == {S.REALISED, S.STOPPED}
     assert not carried.exclude(review_state=ReviewState.APPROVED).exists()
+
+
+def test_the_rrf_projects_milestones_and_targets_carry_generated_timing(demo):
+    rrf = Milestone.objects.filter(project__is_rrf=True)
+    assert rrf.count() == rrf.exclude(rrf_reference="").exclude(rrf_quarter="").count() > 0
+    assert not Milestone.objects.filter(project__is_rrf=False).exclude(rrf_quarter="").exists()
+    assert not Milestone.objects.filter(
+        project__is_rrf=False, rrf_instalment__isnull=False
+    ).exists()
+    # Generated, since no RRF reference of the plan is published: marked so.
+    assert set(Project.objects.filter(rrf_is_demo=True).values_list("code")) == set(
+        Project.objects.filter(is_rrf=True).values_list("code")
+    )
+    targets = IndicatorDefinition.objects.filter(indicator__project__is_rrf=True)
+    assert targets.exists()
+    for quarter, instalment in [
+        *rrf.values_list("rrf_quarter", "rrf_instalment"),
+        *targets.values_list("rrf_quarter", "rrf_instalment"),
+    ]:
+        year, q = int(quarter[:4]), int(quarter[-1])
+        assert "2021-Q3" <= quarter <= "2026-Q2"
+        # Two payment requests a year, the first for the second half of 2021.
+        assert instalment == max(1, (year - 2021) * 2 + (q >= 3))
+
+
+def test_the_demos_scoreboard_has_a_row_per_rrf_milestone_and_target(demo):
+    rows = scoreboard_rows(
+        ReportingRound.objects.get(code="2024-12"), load_date=dt.date(2026, 1, 1)
+    )
+    reported = Fiche.objects.filter(round__code="2024-12", project__is_rrf=True).values("project")
+    milestones = Milestone.objects.filter(project__in=reported).count()
+    assert [row["Milestone or Target"] for row in rows].count("Milestone") == milestones
+    assert len(rows) > milestones
+    assert {row["Country"] for row in rows} == {"Belgium"}

@@ -55,14 +55,15 @@ HEADERS = {
         "meetmoment", "project", "status", "budget_eur", "vastgelegd_eur", "vereffend_eur",
         "toelichting",
     ],
-    "mijlpalen.csv": ["project", "nummer", "omschrijving", "deadline", "rrf_referentie"],
+    "mijlpalen.csv": ["project", "nummer", "omschrijving", "deadline", "rrf_referentie",
+                      "rrf_kwartaal", "rrf_schijf"],
     "mijlpaalstatus.csv": [
         "meetmoment", "project", "mijlpaal", "status", "realisatiedatum", "verwachte_datum",
         "aantal_keer_uitgesteld", "reden_vertraging", "toelichting",
     ],
     "indicatoren.csv": [
         "project", "code", "naam", "soort", "eenheid", "basiswaarde", "streefwaarde",
-        "streefdatum", "rrf_referentie",
+        "streefdatum", "rrf_referentie", "rrf_kwartaal", "rrf_schijf",
     ],
     "indicatorwaarden.csv": ["meetmoment", "project", "indicator", "waarde", "toelichting"],
 }  # fmt: skip

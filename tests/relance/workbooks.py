@@ -52,7 +52,8 @@ HEADERS = {
         "rrf_maatregel", "startdatum", "einddatum", "klimaatcoefficient", "digitaalcoefficient",
         "buiten_plan_vanaf", "reden_buiten_plan",
     ],
-    "mijlpalen": ["project", "nummer", "omschrijving", "deadline", "rrf_referentie"],
+    "mijlpalen": ["project", "nummer", "omschrijving", "deadline", "rrf_referentie",
+                  "rrf_kwartaal", "rrf_schijf"],
     "meetmomenten": ["code", "naam", "referentiedatum", "deadline", "status", "envelop_eur"],
     "rapportering": [
         "meetmoment", "project", "status", "vastgelegd_eur", "vereffend_eur", "toelichting",
@@ -64,7 +65,7 @@ HEADERS = {
     ],
     "indicatoren": [
         "meetmoment", "project", "code", "naam", "soort", "eenheid", "basiswaarde", "streefwaarde",
-        "streefdatum", "rrf_referentie",
+        "streefdatum", "rrf_referentie", "rrf_kwartaal", "rrf_schijf",
     ],
     "indicatorwaarden": ["meetmoment", "project", "indicator", "waarde", "toelichting"],
 }  # fmt: skip

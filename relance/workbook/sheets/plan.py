@@ -22,6 +22,7 @@ from ..schema import (
     project_code,
     required,
     round_code,
+    rrf_columns,
     text,
 )
 
@@ -177,6 +178,7 @@ MILESTONES = Sheet(
             kind=Kind.CODE,
             public=Public("RRF-referentie (bv. I-2.09).", "RRF reference (e.g. I-2.09)."),
         ),
+        *rrf_columns(),
     ),
     refs=(project_ref("project_id"),),
 )

@@ -49,6 +49,7 @@ from ..schema import (
     optional_text,
     required,
     round_code,
+    rrf_columns,
     text,
 )
 from .plan import project_column, project_ref
@@ -326,6 +327,7 @@ INDICATORS = _round_sheet(
             kind=Kind.CODE,
             public=Public("RRF-referentie.", "RRF reference."),
         ),
+        *rrf_columns(),
     ),
     # The indicator (project and code) is made when first named: tables/rounds.py.
     refs=(project_ref(),),
