@@ -103,7 +103,7 @@ class MilestoneStatusFilter(StrictFilterSet):
         field_name="milestone__project__cluster__speerpunt__number", max_value=SPEERPUNT_MAX
     )
     domain = filters.CharFilter(field_name="milestone__project__domain__code", lookup_expr="iexact")
-    rrf = filters.BooleanFilter(
+    rrf = YesNoFilter(
         field_name="milestone__project__is_rrf",
         help_text="Only the milestones of projects in (true) or outside (false) the RRF plan.",
     )
