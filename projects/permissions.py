@@ -78,3 +78,13 @@ def can_export_workbook(user: Any) -> bool:
 
 def can_import_workbook(user: Any) -> bool:
     return is_active_user(user) and user.has_perm("projects.import_workbook")
+
+
+def can_see_system_health(user: Any) -> bool:
+    """Read /health/'s details (database, Redis): the admins, who manage the users."""
+    return is_active_user(user) and user.has_perm("projects.change_user")
+
+
+def can_read_audit(user: Any) -> bool:
+    """Read the audit trail of every change to the plan: coordinators and admins."""
+    return is_active_user(user) and user.has_perm("projects.review_fiche")
