@@ -1,8 +1,10 @@
-"""Two guards on every request: the size a body declares, and who may keep a response."""
+"""Guards on every request: the size a body declares, parameters nothing can answer, and
+who may keep a response."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
@@ -47,14 +49,39 @@ class RequestSizeLimitMiddleware:
         return self.get_response(request)
 
 
+class BadParameterMiddleware:
+    """Refuse with 400, saying why, the query parameters that no view can answer otherwise:
+
+    - a NUL character, which PostgreSQL cannot hold in any text it compares with;
+    - an empty ``_to_field``, which the admin site would take for a field named "".
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        for name, values in request.GET.lists():
+            if "\x00" in name or any("\x00" in value for value in values):
+                return _bad_request(
+                    _("De parameter %(name)s bevat een NUL-teken.") % {"name": repr(name)}
+                )
+        if request.GET.get("_to_field", None) == "":
+            return _bad_request(_("De parameter _to_field is leeg."))
+        return self.get_response(request)
+
+
+def _bad_request(message: str) -> HttpResponse:
+    return HttpResponse(message, status=400, content_type="text/plain; charset=utf-8")
+
+
 def is_public_response(request: HttpRequest) -> bool:
     """Public data, asked for anonymously: nothing in it belongs to one reader."""
     if not request.path.startswith(PUBLIC_PREFIXES):
         return False
     if "HTTP_AUTHORIZATION" in request.META:  # an API token: the answer is that user's
         return False
-    user = getattr(request, "user", None)
-    return not (user is not None and user.is_authenticated)
+    # Read before the view: an API view puts its own (anonymous) user on the request.
+    return not getattr(request, "relance_signed_in", False)
 
 
 class PrivateCacheMiddleware:
@@ -63,6 +90,10 @@ class PrivateCacheMiddleware:
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
+
+    def process_view(self, request: HttpRequest, *args: Any) -> None:
+        user = getattr(request, "user", None)
+        request.relance_signed_in = bool(user and user.is_authenticated)  # type: ignore[attr-defined]
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)

@@ -79,6 +79,8 @@ MIDDLEWARE = [
     "relance.middleware.PrivateCacheMiddleware",
     # A body declared larger than RELANCE_UPLOAD_MAX_BYTES is refused before it is read.
     "relance.middleware.RequestSizeLimitMiddleware",
+    # 400 for a NUL in a parameter or an empty _to_field, which would otherwise give 500.
+    "relance.middleware.BadParameterMiddleware",
     # The Content-Security-Policy (CONTENT_SECURITY_POLICY below) on every response.
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
