@@ -42,10 +42,7 @@ class RequestSizeLimitMiddleware:
                 "De aanvraag is te groot: %(size)s MB, de grens is %(limit)s MB. "
                 "Er is niets van ontvangen of bewaard."
             ) % {"size": round(declared / MB, 1), "limit": round(limit / MB, 1)}
-            response = HttpResponse(message, status=413, content_type="text/plain; charset=utf-8")
-            # The client's body was never read: the connection cannot carry another request.
-            response["Connection"] = "close"
-            return response
+            return HttpResponse(message, status=413, content_type="text/plain; charset=utf-8")
         return self.get_response(request)
 
 
