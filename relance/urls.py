@@ -5,6 +5,7 @@ from django.urls import include, path
 from django.views.i18n import set_language
 
 from milestones import views_reminders
+from relance.audit import views as audit
 from relance.views import reports
 
 from .fiches import review_views
@@ -67,6 +68,7 @@ urlpatterns = [
     path("imports/<int:pk>/", workbook.import_preview, name="workbook-preview"),
     path("imports/<int:pk>/confirm/", workbook.import_confirm, name="workbook-confirm"),
     path("exports/workbook.xlsx", workbook.export_download, name="workbook-export"),
+    path("audit/", audit.audit_list, name="audit"),
     path("admin/", admin.site.urls),
     # Open data: public, read-only, closed rounds only.
     path("api/", include("relance.api.urls")),

@@ -31,6 +31,7 @@ from projects.models import (
     ReviewState,
     User,
 )
+from relance.audit.channels import REASONS, Channel
 
 from .checks import run_checks
 from .snapshots import FicheView, MilestoneView, snapshot
@@ -110,8 +111,16 @@ def missing_for_submission(fiche: Fiche, data: FicheInput) -> list[str]:
 
 
 @transaction.atomic
-def save_fiche(*, fiche: Fiche, data: FicheInput, by: User, submit: bool = False) -> Fiche:
-    """Save the owner's fiche (and submit it when asked).
+def save_fiche(
+    *,
+    fiche: Fiche,
+    data: FicheInput,
+    by: User,
+    submit: bool = False,
+    channel: Channel = Channel.FORM,
+) -> Fiche:
+    """Save the owner's fiche (and submit it when asked); its history records ``channel``
+    (the form's, or the API's).
 
     The version the form started from must still be the fiche's version: otherwise
     someone saved in between and ``StaleFicheError`` refuses the write. Submitting first
@@ -149,14 +158,17 @@ def save_fiche(*, fiche: Fiche, data: FicheInput, by: User, submit: bool = False
         fiche.review_state = ReviewState.SUBMITTED
         fiche.submitted_at, fiche.submitted_by = timezone.now(), by
         fields += ["review_state", "submitted_at", "submitted_by"]
+    reason = REASONS[channel]
+    fiche._change_reason = reason  # type: ignore[attr-defined]
     fiche.save(update_fields=fields)
 
     finance, _created = FinanceReport.objects.get_or_create(fiche=fiche)
     finance.committed_eur, finance.paid_eur = data.committed_eur, data.paid_eur
+    finance._change_reason = reason  # type: ignore[attr-defined]
     finance.save(update_fields=["committed_eur", "paid_eur"])
 
-    _save_milestones(fiche, data.milestones)
-    _save_indicator_values(fiche, data.indicator_values)
+    _save_milestones(fiche, data.milestones, reason)
+    _save_indicator_values(fiche, data.indicator_values, reason)
     if submit:
         ReviewEvent.objects.create(fiche=fiche, action=ReviewAction.SUBMITTED, by=by)
     return fiche
@@ -177,7 +189,7 @@ def cleared_milestones(fiche: Fiche, data: FicheInput) -> list[Milestone]:
     )
 
 
-def _save_milestones(fiche: Fiche, entries: Iterable[MilestoneInput]) -> None:
+def _save_milestones(fiche: Fiche, entries: Iterable[MilestoneInput], reason: str) -> None:
     """Write the milestones' statuses of the fiche's round as the form has them.
 
     A status cleared in the form is a draft state: its row goes (the fiche cannot be
@@ -205,6 +217,7 @@ def _save_milestones(fiche: Fiche, entries: Iterable[MilestoneInput]) -> None:
         status = existing.get(entry.milestone.pk)
         if not entry.status:
             if status is not None:
+                status._change_reason = reason  # type: ignore[attr-defined]
                 status.delete()
             continue
         status = status or MilestoneStatus(round=fiche.round, milestone=entry.milestone)
@@ -221,10 +234,13 @@ def _save_milestones(fiche: Fiche, entries: Iterable[MilestoneInput]) -> None:
         status.forecast_date = entry.forecast_date if delayed else None
         status.delay_reason = entry.delay_reason if delayed else ""
         status.note = entry.note
+        status._change_reason = reason  # type: ignore[attr-defined]
         status.save()
 
 
-def _save_indicator_values(fiche: Fiche, values: Mapping[int, tuple[Decimal | None, str]]) -> None:
+def _save_indicator_values(
+    fiche: Fiche, values: Mapping[int, tuple[Decimal | None, str]], reason: str
+) -> None:
     indicators = Indicator.objects.filter(project=fiche.project, pk__in=values)
     existing = {
         value.indicator_id: value
@@ -235,8 +251,10 @@ def _save_indicator_values(fiche: Fiche, values: Mapping[int, tuple[Decimal | No
         current = existing.get(indicator.pk)
         if amount is None:
             if current:
+                current._change_reason = reason  # type: ignore[attr-defined]
                 current.delete()
             continue
         current = current or IndicatorValue(round=fiche.round, indicator=indicator)
         current.value, current.note = amount, note
+        current._change_reason = reason  # type: ignore[attr-defined]
         current.save()
