@@ -56,6 +56,10 @@ class AuditFilter(django_filters.FilterSet):
         # No model of its own: ``filtered`` hands it each history in turn.
         kwargs.setdefault("queryset", SOURCES[0].history.objects.none())  # type: ignore[attr-defined]
         super().__init__(data, **kwargs)
+        for field in self.form.fields.values():
+            select = isinstance(field.widget, forms.Select)
+            css = "form-select form-select-sm" if select else "form-control form-control-sm"
+            field.widget.attrs.setdefault("class", css)
 
     def by_user(self, queryset: QuerySet[Any], name: str, value: User) -> QuerySet[Any]:
         return queryset.filter(history_user=value)
