@@ -13,13 +13,13 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 
-from projects.tables import TABLE_TEMPLATE, in_choice_order, labelled
+from projects.tables import TABLE_TEMPLATE, BoundedTable, in_choice_order, labelled
 from projects.templatetags.statuses import badge
 
 from .models import Milestone, MilestoneState
 
 
-class MilestoneTable(tables.Table):
+class MilestoneTable(BoundedTable):
     project = tables.Column(
         verbose_name=_("Project"),
         accessor="project__code",

@@ -16,6 +16,7 @@ def roles(request: HttpRequest) -> dict[str, object]:
             "review": permissions.can_review(user),
             "export_workbook": permissions.can_export_workbook(user),
             "import_workbook": permissions.can_import_workbook(user),
+            "audit": permissions.can_read_audit(user),
             "admin_site": bool(user and user.is_active and user.is_staff),
             # The second factor's page, for coordinators and admins where it is required.
             "second_factor": bool(

@@ -16,6 +16,8 @@ from .models import Project, ProjectStatus, ReviewState
 from .templatetags.statuses import badge
 
 TABLE_TEMPLATE = "includes/_table.html"
+# The most rows one page shows, whatever ?per_page= asks: a bigger page is for the export.
+MAX_PER_PAGE = 500
 
 
 def status_badge(value: str) -> SafeString:
@@ -60,7 +62,19 @@ def sorted_pair(label: Any, accessor: str, css: str = "") -> tables.Column:
     )
 
 
-class ProjectTable(tables.Table):
+class BoundedTable(tables.Table):
+    """A table whose ``?per_page=`` is bounded: below 1 (or no number) it is the table's own
+    page size, above MAX_PER_PAGE it is MAX_PER_PAGE."""
+
+    def paginate(self, *args: Any, per_page: int | None = None, **kwargs: Any) -> None:
+        if per_page is not None and per_page < 1:
+            per_page = None
+        elif per_page is not None:
+            per_page = min(per_page, MAX_PER_PAGE)
+        super().paginate(*args, per_page=per_page, **kwargs)
+
+
+class ProjectTable(BoundedTable):
     code = tables.Column(
         verbose_name=_("Code"), linkify=True, attrs=labelled(_("Code"), "text-nowrap")
     )

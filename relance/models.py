@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-import io
+import uuid
+from typing import Any
 
 from django.conf import settings
-from django.db import models
+from django.core.files import File
+from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -14,16 +16,40 @@ from django.utils.translation import gettext_lazy as _
 UPLOAD_LIFETIME = dt.timedelta(days=1)
 
 
+def workbook_path(instance: WorkbookUpload, filename: str) -> str:
+    """A name nobody can guess or choose: the user's file name is kept in ``filename``."""
+    return f"workbooks/{uuid.uuid4().hex}.xlsx"
+
+
+def _remove_files(names: list[str]) -> None:
+    # Once the rows are gone for good: a rolled-back delete keeps its files.
+    storage = WorkbookUpload._meta.get_field("file").storage  # type: ignore[attr-defined]
+
+    def remove() -> None:
+        for name in names:
+            storage.delete(name)
+
+    transaction.on_commit(remove)
+
+
 class WorkbookUploadQuerySet(models.QuerySet["WorkbookUpload"]):
     def stale(self) -> WorkbookUploadQuerySet:
         return self.filter(created_at__lt=timezone.now() - UPLOAD_LIFETIME)
+
+    def discard(self) -> int:
+        """Delete these uploads and, once that is committed, their files."""
+        names = [name for name in self.values_list("file", flat=True) if name]
+        deleted, _counts = self.delete()
+        _remove_files(names)
+        return deleted
 
 
 class WorkbookUpload(models.Model):
     """A workbook an admin uploaded, waiting for the confirmation after its preview.
 
-    It lives in the database, not in a process's memory or disk, so that the preview and
-    the confirmation may be served by different web processes or machines.
+    Its file lives in ``MEDIA_ROOT`` (streamed there, never held in memory whole), its record
+    in the database, so that the preview and the confirmation may be served by different web
+    processes; in production ``MEDIA_ROOT`` is a volume they share.
     """
 
     owner = models.ForeignKey(
@@ -33,7 +59,7 @@ class WorkbookUpload(models.Model):
         related_name="+",
     )
     filename = models.CharField(_("bestandsnaam"), max_length=255)
-    content = models.BinaryField(_("inhoud"))
+    file = models.FileField(_("bestand"), upload_to=workbook_path, max_length=255)
     created_at = models.DateTimeField(_("geüpload op"), auto_now_add=True)
 
     objects = WorkbookUploadQuerySet.as_manager()
@@ -46,5 +72,10 @@ class WorkbookUpload(models.Model):
     def __str__(self) -> str:
         return self.filename
 
-    def open(self) -> io.BytesIO:
-        return io.BytesIO(bytes(self.content))
+    def open(self) -> File[Any]:
+        """The stored workbook, to read (and close) once."""
+        return self.file.storage.open(self.file.name, "rb")
+
+    def discard(self) -> None:
+        """Delete this upload and, once that is committed, its file."""
+        WorkbookUpload.objects.filter(pk=self.pk).discard()

@@ -84,6 +84,12 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Cache-Control: private, no-store on all but public data (relance/middleware.py).
+    "relance.middleware.PrivateCacheMiddleware",
+    # A body declared larger than RELANCE_UPLOAD_MAX_BYTES is refused before it is read.
+    "relance.middleware.RequestSizeLimitMiddleware",
+    # 400 for a NUL in a parameter or an empty _to_field, which would otherwise give 500.
+    "relance.middleware.BadParameterMiddleware",
     # The Content-Security-Policy (CONTENT_SECURITY_POLICY below) on every response.
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -136,6 +142,18 @@ DATABASES["default"]["ATOMIC_REQUESTS"] = False
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=60))
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # The embedded database serves a small team: writers queue instead of failing with
+    # "database is locked". WAL lets readers go on while one writes; every transaction takes
+    # the write lock when it begins (IMMEDIATE), so two never deadlock upgrading a read lock;
+    # a writer waits up to SQLITE_BUSY_TIMEOUT seconds for its turn.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "transaction_mode": "IMMEDIATE",
+            "timeout": env.int("SQLITE_BUSY_TIMEOUT", default=20),
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL",
+        }
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "projects.User"
@@ -172,7 +190,9 @@ STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = BASE_DIR / "staticfiles"
 MEDIA_URL = "media/"
-MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
+# Uploaded files (the workbooks waiting for their confirmation): outside the tracked tree by
+# default, in var/ (ignored by git); in production a volume every web process shares.
+MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "var" / "media")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -261,6 +281,13 @@ DJANGO_TABLES2_TEMPLATE = "django_tables2/bootstrap5-responsive.html"
 # The plan workbook (relance/workbook): an upload larger than this is refused before it is
 # read, and so is one that would unpack to more than ten times as much (a zip bomb).
 RELANCE_WORKBOOK_MAX_BYTES = env.int("RELANCE_WORKBOOK_MAX_BYTES", default=20 * 1024 * 1024)
+# A request body may declare at most this much (Content-Length): the workbook and its form
+# fields. A larger one is refused before a byte of it is read (relance.middleware).
+RELANCE_UPLOAD_MAX_BYTES = RELANCE_WORKBOOK_MAX_BYTES + 1024 * 1024
+# Form fields are held in memory up to this size; an uploaded file past
+# FILE_UPLOAD_MAX_MEMORY_SIZE streams to a temporary file on disk.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 
 # The quality check (relance/quality): the thresholds of its rules. Amounts in euro.
 RELANCE_QUALITY = {
@@ -394,6 +421,7 @@ CONTENT_SECURITY_POLICY = {
         "object-src": ["'none'"],
         "base-uri": ["'self'"],
         "frame-ancestors": ["'none'"],
+        "form-action": ["'self'"],
     },
 }
 

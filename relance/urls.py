@@ -6,6 +6,7 @@ from django.views.i18n import set_language
 
 from milestones import views_reminders
 from projects import views_tokens
+from relance.audit import views as audit
 from relance.views import reports
 
 from .fiches import review_views
@@ -87,6 +88,7 @@ urlpatterns = [
     path("imports/<int:pk>/", workbook.import_preview, name="workbook-preview"),
     path("imports/<int:pk>/confirm/", workbook.import_confirm, name="workbook-confirm"),
     path("exports/workbook.xlsx", workbook.export_download, name="workbook-export"),
+    path("audit/", audit.audit_list, name="audit"),
     path("admin/", admin.site.urls),
     # Open data: public, read-only, closed rounds only.
     path("api/", include("relance.api.urls")),

@@ -57,6 +57,12 @@ def empty_cache() -> None:
 
 
 @pytest.fixture(autouse=True)
+def _media_root(settings, tmp_path_factory):
+    """Uploaded files go to a fresh directory of each test's own, never var/media."""
+    settings.MEDIA_ROOT = tmp_path_factory.mktemp("media")
+
+
+@pytest.fixture(autouse=True)
 def _dutch_by_default():
     """Each test starts in the default language; a request in English must not leak on."""
     with translation.override(settings.LANGUAGE_CODE):

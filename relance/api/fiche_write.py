@@ -4,7 +4,7 @@ through the fiche form's own forms and service.
 A PATCH is the fiche form posted with the stored values, the PATCH's fields put in: the
 same forms check it (``relance.fiches.forms``: formats, bounds, each milestone's rules) and
 the same service saves it (``services.save_fiche``, with the version from ``If-Match`` and
-``channel="api"`` in the history). Nothing here judges a fiche on its own.
+``Channel.API`` in the history). Nothing here judges a fiche on its own.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from projects.models import Fiche, User
+from relance.audit.channels import Channel
 from relance.fiches import checks, services
 from relance.fiches.checks import Finding
 from relance.fiches.forms import fiche_input
@@ -226,7 +227,7 @@ def write_fiche(
             raise PatchInvalid(errors, code="incomplete")
     try:
         with transaction.atomic():
-            return services.save_fiche(fiche=fiche, data=entry, by=by, submit=submit, channel="api")
+            return services.save_fiche(fiche=fiche, data=entry, by=by, submit=submit, channel=Channel.API)
     except services.StaleFicheError:
         raise
     except ValidationError as error:

@@ -22,6 +22,7 @@ from projects.models import (
     ReportingRound,
     User,
 )
+from relance.audit.channels import REASONS, Channel
 
 
 @dataclass
@@ -62,7 +63,11 @@ def codes_in_use_elsewhere(project: Project, reporting_round: ReportingRound) ->
 
 @transaction.atomic
 def save_indicator_definitions(
-    *, fiche: Fiche, entries: Iterable[IndicatorInput], by: User | None = None
+    *,
+    fiche: Fiche,
+    entries: Iterable[IndicatorInput],
+    by: User | None = None,
+    channel: Channel = Channel.FORM,
 ) -> int:
     """Define the fiche's indicators in its round, the open one: add new ones (an
     ``Indicator`` with its code and its definition in this round) and change the round's
@@ -108,6 +113,7 @@ def save_indicator_definitions(
             for name, value in wanted.items():
                 setattr(definition, name, value)
             definition._history_user = by  # type: ignore[attr-defined]
+            definition._change_reason = REASONS[channel]  # type: ignore[attr-defined]
             definition.save(update_fields=list(DEFINED_FIELDS))
         elif definition is not None and definition.round_id is None:
             # A pending definition is the next open round's: this round takes it over.
@@ -115,6 +121,7 @@ def save_indicator_definitions(
                 setattr(definition, name, value)
             definition.round = reporting_round
             definition._history_user = by  # type: ignore[attr-defined]
+            definition._change_reason = REASONS[channel]  # type: ignore[attr-defined]
             definition.save(update_fields=[*DEFINED_FIELDS, "round"])
         else:
             if definition is not None and all(
@@ -131,6 +138,7 @@ def save_indicator_definitions(
                 **wanted,
             )
             created._history_user = by  # type: ignore[attr-defined]
+            created._change_reason = REASONS[channel]  # type: ignore[attr-defined]
             created.save()
         written += 1
     return written

@@ -33,6 +33,7 @@ from projects.models import (
     ReviewState,
     User,
 )
+from relance.audit.channels import REASONS, Channel
 
 from .checks import run_checks
 from .snapshots import FicheView, MilestoneView, snapshot
@@ -111,7 +112,6 @@ def missing_for_submission(fiche: Fiche, data: FicheInput) -> list[str]:
     return [finding.message for finding in run_checks(view) if finding.is_error]
 
 
-Channel = Literal["form", "api"]
 
 
 def _recorded(instance: Model, *, by: User, channel: Channel) -> None:
@@ -119,7 +119,7 @@ def _recorded(instance: Model, *, by: User, channel: Channel) -> None:
     (the fiche form or the API). The request's user is not enough: the API signs its
     caller in with a token, which Django's request never sees."""
     instance._history_user = by  # type: ignore[attr-defined]
-    instance._change_reason = channel  # type: ignore[attr-defined]
+    instance._change_reason = REASONS[channel]  # type: ignore[attr-defined]
 
 
 @transaction.atomic
@@ -129,9 +129,10 @@ def save_fiche(
     data: FicheInput,
     by: User,
     submit: bool = False,
-    channel: Channel = "form",
+    channel: Channel = Channel.FORM,
 ) -> Fiche:
-    """Save the owner's fiche (and submit it when asked).
+    """Save the owner's fiche (and submit it when asked); its history records who and
+    ``channel`` (the form's, or the API's).
 
     The version the form started from must still be the fiche's version: otherwise
     someone saved in between and ``StaleFicheError`` refuses the write. Submitting first

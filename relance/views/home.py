@@ -1,5 +1,7 @@
 """Plan-wide pages: the dashboard and the health check."""
 
+from typing import Any
+
 from django.contrib.auth.decorators import login_not_required
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
@@ -8,6 +10,7 @@ from django.views.decorators.http import require_GET
 
 from projects.http import AuthenticatedRequest
 from projects.models import PolicyDomain, Project, ReportingRound, Speerpunt
+from projects.permissions import can_see_system_health
 from relance.health import check_database, check_redis
 from relance.reporting.access import reportable_rounds
 from relance.reporting.dashboard import DashboardFilterForm, build_dashboard
@@ -46,16 +49,13 @@ def home(request: AuthenticatedRequest) -> HttpResponse:
 @never_cache
 @require_GET
 def health(request: HttpRequest) -> JsonResponse:
-    """Database and Redis status for monitoring; 503 when the database is down.
+    """``ok`` or ``error`` for monitoring; 503 when the database is down. Only a signed-in
+    admin sees the details (database, Redis), which tell an attacker what runs behind.
 
     Redis carries only background work, so the application is healthy without it.
     """
-    database, redis_status = check_database(), check_redis()
-    return JsonResponse(
-        {
-            "status": "ok" if database["ok"] else "error",
-            "database": database,
-            "redis": redis_status,
-        },
-        status=200 if database["ok"] else 503,
-    )
+    database = check_database()
+    body: dict[str, Any] = {"status": "ok" if database["ok"] else "error"}
+    if can_see_system_health(request.user):
+        body |= {"database": database, "redis": check_redis()}
+    return JsonResponse(body, status=200 if database["ok"] else 503)

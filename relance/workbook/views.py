@@ -1,6 +1,6 @@
 """The workbook pages: the admins' import (upload → preview → confirm) and the export.
 
-The upload waits in the database between the preview and the confirmation, and the
+The upload waits in MEDIA_ROOT between the preview and the confirmation, and the
 confirmation checks it again against the database as it is by then.
 """
 
@@ -50,11 +50,10 @@ def import_upload(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         file = form.cleaned_data["file"]
         with transaction.atomic():
-            WorkbookUpload.objects.stale().delete()
-            WorkbookUpload.objects.filter(owner=user).delete()
-            upload = WorkbookUpload.objects.create(
-                owner=user, filename=file.name[:255], content=file.read()
-            )
+            WorkbookUpload.objects.stale().discard()
+            WorkbookUpload.objects.filter(owner=user).discard()
+            # Streamed to MEDIA_ROOT: a large file arrived in a temporary file, and is moved.
+            upload = WorkbookUpload.objects.create(owner=user, filename=file.name[:255], file=file)
         return redirect("workbook-preview", pk=upload.pk)
     status = 400 if form.errors else 200
     return render(request, "relance/workbook_import.html", {"form": form}, status=status)
@@ -83,7 +82,8 @@ def _render_preview(
 def import_preview(request: HttpRequest, pk: int) -> HttpResponse:
     user = _admin(request)
     upload = _upload(user, pk)
-    result = import_workbook(upload.open(), user=user, dry_run=True, filename=upload.filename)
+    with upload.open() as source:
+        result = import_workbook(source, user=user, dry_run=True, filename=upload.filename)
     return _render_preview(request, upload, result)
 
 
@@ -91,14 +91,15 @@ def import_preview(request: HttpRequest, pk: int) -> HttpResponse:
 def import_confirm(request: HttpRequest, pk: int) -> HttpResponse:
     user = _admin(request)
     upload = _upload(user, pk)
-    result = import_workbook(upload.open(), user=user, filename=upload.filename)
+    with upload.open() as source:
+        result = import_workbook(source, user=user, filename=upload.filename)
     if not result.ok:
         messages.error(
             request,
             _("Er is niets geïmporteerd: het werkboek klopt niet (meer) met de databank."),
         )
         return _render_preview(request, upload, result, status=409)
-    upload.delete()
+    upload.discard()
     messages.success(
         request,
         _("Werkboek %(file)s geïmporteerd: %(created)s nieuw, %(updated)s gewijzigd.")

@@ -45,7 +45,20 @@ def test_a_wrong_password_is_refused_with_a_message(client, reader):
     assert not response.context["user"].is_authenticated
 
 
-def test_health_is_public_and_reports_the_database(client):
+def test_health_is_public_and_says_only_ok(client):
+    response = client.get(reverse("health"))
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok"}
+
+
+@pytest.mark.parametrize("role", ["reader", "editor", "coordinator"])
+def test_health_details_are_not_for_other_signed_in_users(client, users, role):
+    client.force_login(users[role])
+    assert client.get(reverse("health")).json() == {"status": "ok"}
+
+
+def test_health_reports_the_database_to_an_admin(client, admin_user):
+    client.force_login(admin_user)
     response = client.get(reverse("health"))
     assert response.status_code == 200
     body = response.json()
@@ -54,7 +67,8 @@ def test_health_is_public_and_reports_the_database(client):
     assert "ok" in body["redis"]
 
 
-def test_health_reports_redis_down_without_failing(client, settings):
+def test_health_reports_redis_down_without_failing(client, settings, admin_user):
+    client.force_login(admin_user)
     settings.REDIS_URL = "redis://127.0.0.1:1/0"  # nothing listens there
     response = client.get(reverse("health"))
     assert response.status_code == 200

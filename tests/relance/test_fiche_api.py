@@ -150,7 +150,7 @@ def test_the_form_records_its_channel_too(client, editor, fiche):
     response = client.post(f"/projects/{fiche.project.code}/fiche/", fiche_post(fiche))
 
     assert response.status_code == 302
-    assert history(fiche)[-1] == (editor.pk, "form", 2)
+    assert history(fiche)[-1] == (editor.pk, "formulier", 2)
 
 
 def test_submit_refuses_an_incomplete_fiche_then_submits_a_complete_one(client, editor, fiche):

@@ -1,8 +1,10 @@
 """/imports/ (admins: upload → preview → confirm) and the workbook download."""
 
 import io
+from pathlib import Path
 
 import pytest
+from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from openpyxl import load_workbook
@@ -108,7 +110,7 @@ def test_confirm_checks_again_against_the_database_as_it_is_then(client, admin_u
     ReportingRound.objects.get().close(by=None)
     rows = plan_rows()
     rows["rapportering"][0][5] = "Een andere toelichting"
-    WorkbookUpload.objects.filter(pk=pk).update(content=xlsx(rows).getvalue())
+    Path(WorkbookUpload.objects.get(pk=pk).file.path).write_bytes(xlsx(rows).getvalue())
     before = snapshot()
 
     response = client.post(f"/imports/{pk}/confirm/")
@@ -131,7 +133,9 @@ def test_a_file_that_is_no_workbook_is_refused_at_once(client, admin_user):
 
 def test_someone_elses_upload_is_not_found(client, admin_user):
     other = UserFactory(role=Role.ADMIN)
-    stored = WorkbookUpload.objects.create(owner=other, filename="x.xlsx", content=b"")
+    stored = WorkbookUpload.objects.create(
+        owner=other, filename="x.xlsx", file=ContentFile(b"", name="x.xlsx")
+    )
     client.force_login(admin_user)
 
     assert client.get(f"/imports/{stored.pk}/").status_code == 404

@@ -18,6 +18,7 @@ from finance.services import freeze_budgets
 from milestones.models import Milestone
 from projects.models import Fiche, ReportingRound, User
 from projects.models.rounds import RoundState
+from relance.audit.channels import REASONS, Channel
 
 from ..parsing import normalise_text
 from ..results import ImportResult, SheetReport, WorkbookError
@@ -30,7 +31,7 @@ BATCH = 2000
 # The reason an update by the import gives in the history of a fiche, its money, a milestone
 # status or an indicator value. (Records the import creates have no history of their own
 # yet, like those that opening a round or the demo plan create in bulk.)
-CHANGE_REASON = "werkboekimport"
+CHANGE_REASON = REASONS[Channel.IMPORT]
 
 
 @dataclass
