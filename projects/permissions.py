@@ -83,6 +83,8 @@ def can_import_workbook(user: Any) -> bool:
 def can_check_quality(user: Any) -> bool:
     """See a round's quality findings and explain them: coordinators and admins."""
     return can_review(user)
+
+
 def can_see_system_health(user: Any) -> bool:
     """Read /health/'s details (database, Redis): the admins, who manage the users."""
     return is_active_user(user) and user.has_perm("projects.change_user")

@@ -227,7 +227,9 @@ def write_fiche(
             raise PatchInvalid(errors, code="incomplete")
     try:
         with transaction.atomic():
-            return services.save_fiche(fiche=fiche, data=entry, by=by, submit=submit, channel=Channel.API)
+            return services.save_fiche(
+                fiche=fiche, data=entry, by=by, submit=submit, channel=Channel.API
+            )
     except services.StaleFicheError:
         raise
     except ValidationError as error:

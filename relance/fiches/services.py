@@ -12,7 +12,6 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from functools import partial
-from typing import Literal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -110,8 +109,6 @@ def missing_for_submission(fiche: Fiche, data: FicheInput) -> list[str]:
     errors the rules find in it as the input has it."""
     view = input_view(snapshot(fiche), data)
     return [finding.message for finding in run_checks(view) if finding.is_error]
-
-
 
 
 def _recorded(instance: Model, *, by: User, channel: Channel) -> None:
