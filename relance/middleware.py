@@ -7,7 +7,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 
@@ -59,9 +59,11 @@ class BadParameterMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         for name, values in request.GET.lists():
             if "\x00" in name or any("\x00" in value for value in values):
-                return _bad_request(
-                    _("De parameter %(name)s bevat een NUL-teken.") % {"name": repr(name)}
-                )
+                message = _("De parameter %(name)s bevat een NUL-teken.") % {"name": repr(name)}
+                if request.path.startswith("/api/"):
+                    # The API's documented 400: the messages by parameter name.
+                    return JsonResponse({name: [message]}, status=400)
+                return _bad_request(message)
         if request.GET.get("_to_field", None) == "":
             return _bad_request(_("De parameter _to_field is leeg."))
         return self.get_response(request)

@@ -19,6 +19,22 @@ def close_request_bodies(result: dict[str, Any], **kwargs: Any) -> dict[str, Any
     return result
 
 
+def forbid_nul_in_text(result: dict[str, Any], **kwargs: Any) -> dict[str, Any]:
+    """A text parameter never holds a NUL character: the application refuses one with a 400
+    before any view reads it (``relance.middleware.BadParameterMiddleware``: PostgreSQL
+    cannot hold it), and the schema says so."""
+    for path in result.get("paths", {}).values():
+        for operation in path.values():
+            for parameter in operation.get("parameters", []) if isinstance(operation, dict) else []:
+                schema = parameter.get("schema", {})
+                if schema.get("type") == "string" and not {"enum", "pattern"} & set(schema):
+                    schema["pattern"] = NO_NUL
+    return result
+
+
+NO_NUL = "^[^\\u0000]*$"
+
+
 class OpenDataSchema(AutoSchema):
     """The open data views' operations with every answer they really give besides 200: 400
     for a parameter they refuse (by name), 404 for a path or cursor that names nothing, 429

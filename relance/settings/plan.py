@@ -127,6 +127,7 @@ SPECTACULAR_SETTINGS = {
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "relance.api.schema.close_request_bodies",
+        "relance.api.schema.forbid_nul_in_text",
     ],
     "ENUM_NAME_OVERRIDES": {
         "ProjectStatusEnum": "projects.models.statuses.ProjectStatus",
