@@ -294,10 +294,11 @@ def round_summary(
             sums[key].milestones[row["status"]] += row["n"]
 
     present = {key for key in [*sums, *money] if key is not None}
+    names: dict[int, str] = {}
     speerpunten = {
         pk: (number, name)
-        for pk, number, name in Speerpunt.objects.filter(pk__in=present).values_list(
-            "pk", "number", "name"
+        for pk, number, name, names[pk] in Speerpunt.objects.filter(pk__in=present).values_list(
+            "pk", "number", "name", "name_en"
         )
     }
     ordered = sorted(speerpunten.items(), key=lambda item: item[1][0])
@@ -305,6 +306,7 @@ def round_summary(
         SpeerpuntFigures(
             number=number,
             name=name,
+            name_en=names[pk],
             figures=_figures(
                 sums[pk],
                 money.get(pk, _Money()),

@@ -14,7 +14,8 @@ The rules (their codes are the ``rule`` of each entry of ``observations`` in
   whole committed, rounded down to a whole percent.
 
 A rule needs two speerpunten or more with figures to compare; ties are all named; a
-"largest" that is nought, or a "smallest" equal to the largest, is not observed.
+"largest" that is nought, a "smallest" equal to the largest, or a "smallest" that more than
+half of the speerpunten share (no news) is not observed.
 """
 
 from __future__ import annotations
@@ -80,6 +81,8 @@ def observations(parts: Sequence[SpeerpuntFigures]) -> tuple[Observation, ...]:
             if rule.startswith("most") and not chosen:
                 continue
             named = tuple(row for row in rows if (row[3] or Decimal(0)) == chosen)
+            if rule.startswith("least") and len(named) * 2 > len(rows):
+                continue
             found.append(Observation(rule, unit, tuple(row[0] for row in named), named))
     found.extend(_threshold(parts))
     return tuple(found)

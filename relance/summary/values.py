@@ -117,6 +117,7 @@ class SpeerpuntFigures:
     number: int
     name: str
     figures: Figures
+    name_en: str = ""  # for English text; not part of the JSON
 
     def as_json(self) -> dict[str, Any]:
         return {"speerpunt": self.number, "naam": self.name, **self.figures.as_json()}
