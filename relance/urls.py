@@ -21,6 +21,9 @@ rounds_patterns = [
     path("<str:code>/compare/", reports.round_compare, name="compare"),
     path("<str:code>/report/", reports.round_report, name="report-page"),
     path("<str:code>/report.pdf", reports.round_report_pdf, name="report"),
+    path("<str:code>/indicators/<str:note>/", reports.indicator_note_page, name="indicators"),
+    path("<str:code>/indicators/<str:note>.pdf", reports.indicator_note_pdf, name="indicators-pdf"),
+    path("<str:code>/package.zip", reports.round_package, name="package"),
 ]
 
 urlpatterns = [
