@@ -72,7 +72,8 @@ def round_report_pdf(request: AuthenticatedRequest, code: str) -> HttpResponse:
     """The progress report as a PDF, from the same template as the page."""
     report = _report(request, code)
     html = report_html(report, pdf=True, language=_language())
-    name = _filename(report).removesuffix(".pdf") + f"-{_language()}"
+    language = _language()
+    name = _filename(report).removesuffix(".pdf") + ("" if language == "nl" else f"-{language}")
     pdf = cached_pdf(html, name=name) if report.round.is_closed else render_pdf(html)
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="{_filename(report)}"'
