@@ -87,6 +87,8 @@ class ProjectSerializer(serializers.ModelSerializer):
             "rrf_measure",
             "start_date",
             "end_date",
+            "climate_coefficient",
+            "digital_coefficient",
         ]
         read_only_fields = fields
 
