@@ -7,6 +7,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 import pytest
 from django.core.management import call_command
+from django.urls import reverse
 
 from milestones.models import MilestoneState
 from projects.models import ProjectStatus
@@ -309,3 +310,35 @@ def test_the_demo_forecast_counts_every_open_project_once():
     # Speerpunt 3 is digital through and through in the demo.
     third = next(p for p in transitions["by_speerpunt"] if p["speerpunt"] == 3)
     assert third["digital"]["budget_pct"] == 100.0
+
+
+def test_the_dashboard_and_the_report_tell_the_observations_in_the_readers_language(client, reader):
+    now = build(realised_before=5, realised_now=25, delayed={1: 1, 2: 4})
+    client.force_login(reader)
+
+    page = client.get("/", {"round": now.code}).content.decode()
+    report = client.get(f"/rounds/{now.code}/report/").content.decode()
+    client.cookies["django_language"] = "en"
+    english = client.get(f"/rounds/{now.code}/report/").content.decode()
+
+    observed = "Speerpunt 2: grootste aandeel mijlpalen in vertraging (4 van de 15, 26,67%)."
+    assert observed in page
+    assert observed in report
+    assert "Speerpunt 2: largest share of milestones delayed (4 of 15, 26.67%)." in english
+    assert "Language of this document: English" in english
+    for shown in (page, report):
+        assert "Dat is een stijging met 20 gerealiseerde projecten" in shown
+        assert 'id="vooruitblik"' in shown
+        assert 'id="transities"' in shown
+
+
+@pytest.mark.parametrize("name", ["rounds:package", "rounds:report"])
+def test_the_report_urls_take_no_writes(client, coordinator, name):
+    now = build(realised_before=5, realised_now=25, delayed={1: 1, 2: 4})
+    client.force_login(coordinator)
+    before = round_summary(now).as_json()
+
+    response = client.post(reverse(name, args=[now.code]))
+
+    assert response.status_code == 405
+    assert round_summary(now).as_json() == before
