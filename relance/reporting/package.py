@@ -26,6 +26,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from projects.models import ReportingRound
+from relance.summary.values import Figures
 
 from .indicators import NOTES, IndicatorNote, indicator_note
 from .pdf import cached_pdf, render_pdf
@@ -89,7 +90,9 @@ def figures_csv(report: Report) -> str:
             "vak_pct", "vek_pct", "klimaat_budget_eur", "digitaal_budget_eur",
         ]
     )  # fmt: skip
-    rows = [(part.number, part.name, part.figures) for part in summary.by_speerpunt]
+    rows: list[tuple[int | None, str, Figures]] = [
+        (part.number, part.name, part.figures) for part in summary.by_speerpunt
+    ]
     rows.append((None, "Vlaamse Veerkracht", summary.totals))
     for number, name, figures in rows:
         tagged = (
