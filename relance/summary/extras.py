@@ -161,6 +161,13 @@ class Forecast:
         )
 
     @property
+    def years(self) -> list[tuple[int, int | None, Decimal | None]]:
+        """(year, final milestones, expected VEK) for every year either covers."""
+        counts = {y.year: y.projects for y in self.final_milestones}
+        amounts = {y.year: y.paid_eur for y in self.paid}
+        return [(year, counts.get(year), amounts.get(year)) for year in sorted({*counts, *amounts})]
+
+    @property
     def peak_years(self) -> list[YearCount]:
         """The (up to three) years with the most final milestones, in calendar order."""
         busiest = sorted(self.final_milestones, key=lambda y: (-y.projects, y.year))[:3]
