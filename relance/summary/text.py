@@ -8,7 +8,7 @@ the forecast and the observations per speerpunt.
 from __future__ import annotations
 
 import datetime as dt
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from django.utils import translation
@@ -23,39 +23,26 @@ from .values import PROJECT_STATUSES, share
 if TYPE_CHECKING:
     from .values import ProjectFigures, RoundSummary
 
-_DUTCH_MONTHS = (
-    "januari", "februari", "maart", "april", "mei", "juni",
-    "juli", "augustus", "september", "oktober", "november", "december",
-)  # fmt: skip
-
 
 def dutch_number(value: Decimal | int, places: int = 0) -> str:
     """1234567.891 → ``1.234.567,89`` (places=2); trailing decimal zeros dropped."""
-    rounded = Decimal(value).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
-    text = f"{rounded:,f}".translate(str.maketrans(",.", ".,"))
-    if "," in text:
-        text = text.rstrip("0").rstrip(",")
-    return "0" if text in ("-0", "") else text
+    return local_number(value, places, dutch=True)
 
 
 def dutch_pct(value: Decimal | None, places: int = 2) -> str:
-    return "–" if value is None else f"{dutch_number(value, places)}%"
+    with translation.override("nl"):
+        return local_pct(value, places)
 
 
 def dutch_euro(amount: Decimal, *, signed: bool = False) -> str:
     """4168000000 → ``4,168 miljard euro``; 853000000 → ``853 miljoen euro``."""
-    size = abs(amount)
-    if size >= 10**9:
-        text = f"{dutch_number(amount / 10**9, 3)} miljard euro"
-    elif size >= 10**6:
-        text = f"{dutch_number(amount / 10**6, 1)} miljoen euro"
-    else:
-        text = f"{dutch_number(amount)} euro"
-    return f"+{text}" if signed and amount >= 0 else text
+    with translation.override("nl"):
+        return local_euro(amount, signed=signed)
 
 
 def dutch_date(day: dt.date) -> str:
-    return f"{day.day} {_DUTCH_MONTHS[day.month - 1]} {day.year}"
+    with translation.override("nl"):
+        return local_date(day)
 
 
 def _projects_sentence(projects: ProjectFigures) -> str:
