@@ -30,7 +30,7 @@ from relance.summary.values import Figures
 
 from .indicators import NOTES, IndicatorNote, indicator_note
 from .pdf import cached_pdf, render_pdf
-from .report import Report, build_report, report_text
+from .report import Report, build_report, report_text, speerpunt_blocks
 
 LANGUAGES = ("nl", "en")
 LANGUAGE_NAMES = {"nl": "Nederlands", "en": "English"}
@@ -137,7 +137,11 @@ def build_package(
             archive.writestr(f"relance-{code}/{name}", data)
 
         for language in LANGUAGES:
-            localised = replace(report, text=report_text(report.summary, language))
+            localised = replace(
+                report,
+                text=report_text(report.summary, language),
+                speerpunten=speerpunt_blocks(report.summary, language),
+            )
             for part, stem in (("cover", "nota"), ("fiches", "fiches")):
                 html = report_html(localised, pdf=True, language=language, part=part)
                 add(

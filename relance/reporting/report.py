@@ -186,6 +186,16 @@ def report_text(summary: RoundSummary, language: str) -> list[str]:
     return [line for line in summary_text(summary, language).splitlines() if line.strip()]
 
 
+def speerpunt_blocks(summary: RoundSummary, language: str) -> list[FigureBlock]:
+    """The speerpunten's figures with their charts, named in ``language``."""
+    return [
+        _block(
+            part.number, part.name_en or part.name if language == "en" else part.name, part.figures
+        )
+        for part in summary.by_speerpunt
+    ]
+
+
 def build_report(
     reporting_round: ReportingRound,
     *,
@@ -262,6 +272,6 @@ def build_report(
         speerpunt=speerpunt,
         text=report_text(summary, language),
         overall=_block(None, "Vlaamse Veerkracht", summary.totals),
-        speerpunten=[_block(part.number, part.name, part.figures) for part in summary.by_speerpunt],
+        speerpunten=speerpunt_blocks(summary, language),
         sheets=sheets,
     )
