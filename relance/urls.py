@@ -27,6 +27,9 @@ rounds_patterns = [
     path("<str:code>/report.pdf", reports.round_report_pdf, name="report"),
     path("<str:code>/rrf.xlsx", rrf.rrf_export, {"file_format": "xlsx"}, name="rrf-xlsx"),
     path("<str:code>/rrf.csv", rrf.rrf_export, {"file_format": "csv"}, name="rrf-csv"),
+    path("<str:code>/indicators/<str:note>/", reports.indicator_note_page, name="indicators"),
+    path("<str:code>/indicators/<str:note>.pdf", reports.indicator_note_pdf, name="indicators-pdf"),
+    path("<str:code>/package.zip", reports.round_package, name="package"),
 ]
 
 urlpatterns = [

@@ -68,6 +68,13 @@ class ProjectSerializer(serializers.ModelSerializer):
     domain_name = serializers.CharField(source="domain.name", read_only=True)
     budget_eur = _amount(help_text="The project's current budget in euro.")
     rrf = serializers.BooleanField(source="is_rrf", read_only=True)
+    # Plain integers (0, 40 or 100): one choice set under two names would trouble the schema.
+    climate_coefficient = serializers.IntegerField(
+        read_only=True, help_text="Share of the budget (0, 40 or 100%) for the climate transition."
+    )
+    digital_coefficient = serializers.IntegerField(
+        read_only=True, help_text="Share of the budget (0, 40 or 100%) for the digital transition."
+    )
 
     class Meta:
         model = Project
@@ -87,6 +94,8 @@ class ProjectSerializer(serializers.ModelSerializer):
             "rrf_measure",
             "start_date",
             "end_date",
+            "climate_coefficient",
+            "digital_coefficient",
         ]
         read_only_fields = fields
 

@@ -22,7 +22,9 @@ from django.utils.translation import gettext_lazy
 from milestones.models import MilestoneState
 from projects.models import PolicyDomain, ProjectStatus, ReportingRound, Speerpunt
 from relance.summary import RoundSummary, round_summary
+from relance.summary.extras import Changes
 from relance.summary.figures import project_status_by_round
+from relance.summary.prose import change_sentences, observation_text
 from relance.summary.values import (
     MILESTONE_STATUSES,
     PROJECT_STATUSES,
@@ -135,6 +137,18 @@ class Dashboard:
     def has_changes(self) -> bool:
         return self.previous is not None
 
+    @property
+    def observation_lines(self) -> list[str]:
+        """The observations per speerpunt, in the active language."""
+        return [observation_text(observation) for observation in self.summary.observations]
+
+    @property
+    def change_lines(self) -> list[str]:
+        """The change of the projects' and milestones' headline figures, in words."""
+        return change_sentences(self.summary, "projects") + change_sentences(
+            self.summary, "milestones"
+        )
+
 
 def build_dashboard(scope: Scope, rounds: list[ReportingRound], names: dict[int, str]) -> Dashboard:
     """The dashboard of ``scope``; ``rounds`` are those the user may see (newest first),
@@ -233,7 +247,9 @@ def _without_changes(summary: RoundSummary) -> RoundSummary:
         committed_change_pct_points=None,
         paid_change_pct_points=None,
     )
-    return replace(summary, previous=None, totals=replace(summary.totals, finance=finance))
+    return replace(
+        summary, previous=None, totals=replace(summary.totals, finance=finance), changes=Changes()
+    )
 
 
 def _heat_label(cluster: ClusterFigures) -> str:

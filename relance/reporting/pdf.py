@@ -66,8 +66,13 @@ def render_document(html: str) -> Document:
     return HTML(string=html, base_url=f"{ORIGIN}/", url_fetcher=StaticFilesFetcher()).render()
 
 
+# Tagged for accessibility: PDF/UA-1 (WeasyPrint's variant, which turns on pdf_tags); the
+# template gives the language (html lang) and the title it needs.
+PDF_VARIANT = "pdf/ua-1"
+
+
 def render_pdf(html: str) -> bytes:
-    pdf = render_document(html).write_pdf()
+    pdf = render_document(html).write_pdf(pdf_variant=PDF_VARIANT)
     assert pdf is not None
     return pdf
 

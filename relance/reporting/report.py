@@ -4,8 +4,8 @@ A cover note with the summary text and figures, the figures per speerpunt with b
 then one detailed fiche per project. The same template makes the printable page and, through
 WeasyPrint, the PDF; its charts are SVG drawn on the server, as a PDF runs no script.
 
-The report is Dutch, like the published reports and ``summary_text``, whatever the
-reader's language. Its data takes a fixed number of queries whatever the plan's size.
+The report is in the reader's language (Dutch, like the published reports, or English; the
+cover says which). Its data takes a fixed number of queries whatever the plan's size.
 """
 
 from __future__ import annotations
@@ -193,14 +193,30 @@ def _block(number: int | None, name: str, figures: Figures) -> FigureBlock:
     )
 
 
+def report_text(summary: RoundSummary, language: str) -> list[str]:
+    """The summary text in ``language``, a paragraph a line."""
+    return [line for line in summary_text(summary, language).splitlines() if line.strip()]
+
+
+def speerpunt_blocks(summary: RoundSummary, language: str) -> list[FigureBlock]:
+    """The speerpunten's figures with their charts, named in ``language``."""
+    return [
+        _block(
+            part.number, part.name_en or part.name if language == "en" else part.name, part.figures
+        )
+        for part in summary.by_speerpunt
+    ]
+
+
 def build_report(
     reporting_round: ReportingRound,
     *,
     speerpunt: Speerpunt | None = None,
     rrf_only: bool = False,
+    language: str = "nl",
 ) -> Report:
     """The report of ``reporting_round``, of one speerpunt or of the whole plan; of the RRF
-    projects alone with ``rrf_only``.
+    projects alone with ``rrf_only``; in ``language``.
 
     The caller decides who may read the round (relance.reporting.access): this reads every
     fiche of it, drafts included when the round is open.
@@ -269,9 +285,9 @@ def build_report(
         round=reporting_round,
         summary=summary,
         speerpunt=speerpunt,
-        text=[line for line in summary_text(summary).splitlines() if line.strip()],
+        text=report_text(summary, language),
         overall=_block(None, "Vlaamse Veerkracht", summary.totals),
-        speerpunten=[_block(part.number, part.name, part.figures) for part in summary.by_speerpunt],
+        speerpunten=speerpunt_blocks(summary, language),
         sheets=sheets,
         rrf_only=rrf_only,
     )

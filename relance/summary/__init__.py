@@ -9,6 +9,8 @@ progress report, open data) takes them from ``round_summary()``::
     summary.totals.finance.paid_pct                    # Decimal("50.28")
     summary.as_json()                                  # the JSON of interfaces.md
     summary_text(summary)                              # the Dutch text of the reports
+    summary_text(summary, "en")                        # the same in English
+    summary.observations, summary.transitions, summary.forecast, summary.changes
 
 The rules (interfaces.md): a round's projects are those with a fiche in it, its milestones
 those with a status in it. Percentages are of the summed budgets of the round's projects
@@ -16,7 +18,12 @@ those with a status in it. Percentages are of the summed budgets of the round's 
 open), computed exactly and rounded half-up to two decimals once, at the end. Changes
 compare with the previous round by reference date, and are None for the first round.
 
-The figures are aggregated in SQL, in five queries whatever the plan's size. Amounts are
+Beyond the counts (issue 14): the change since the previous round and the year before
+(extras.py), the amounts tagged per transition, the forecast (outlook.py) and the
+observations per speerpunt by stated rules (observations.py), told by prose.py.
+
+The figures are aggregated in SQL, in six queries whatever the plan's size (the forecast's
+included). Amounts are
 summed as whole cents, so that SQLite (which sums decimals as floats) is exact too.
 """
 

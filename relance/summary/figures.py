@@ -5,17 +5,20 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import BigIntegerField, Count, F, Q, Sum
+from django.db.models import BigIntegerField, Count, ExpressionWrapper, F, Max, Min, Q, Sum
 from django.db.models.functions import Cast, Coalesce, Round
 
 from milestones.models import MilestoneStatus
 from projects.models import Fiche, ReportingRound, Speerpunt
 from projects.models.rounds import resolve_envelopes
 
+from .extras import TRANSITIONS, Changes, TransitionTotals
+from .observations import observations
+from .outlook import change, forecast, headline, transitions
 from .values import (
     GOOD_MILESTONES,
     HUNDRED,
@@ -58,11 +61,21 @@ class _Sums:
         return cls(dict.fromkeys(PROJECT_STATUSES, 0), dict.fromkeys(MILESTONE_STATUSES, 0))
 
 
+# The tagged amounts: (annotation, amount, coefficient) per transition and amount.
+TAGGED = tuple(
+    (f"{name}_{part}", part, f"project__{name}_coefficient")
+    for name in TRANSITIONS
+    for part in ("budget", "committed", "paid")
+)
+
+
 @dataclass
 class _Money:
     budget: Decimal = Decimal(0)
     committed: Decimal = Decimal(0)
     paid: Decimal = Decimal(0)
+    # Per TAGGED annotation: cents times coefficient, summed (exact).
+    tagged: dict[str, int] = field(default_factory=dict)
 
 
 def _money_by_speerpunt(rows: Iterable[Mapping[str, Any]]) -> dict[int | None, _Money]:
@@ -72,7 +85,27 @@ def _money_by_speerpunt(rows: Iterable[Mapping[str, Any]]) -> dict[int | None, _
             money[key].budget += _euro(row["budget"])
             money[key].committed += _euro(row["committed"])
             money[key].paid += _euro(row["paid"])
+            for name, _part, _coefficient in TAGGED:
+                money[key].tagged[name] = money[key].tagged.get(name, 0) + (row[name] or 0)
     return money
+
+
+def _tagged(amount: Any, coefficient: str) -> ExpressionWrapper:
+    return ExpressionWrapper(_cents(amount) * F(coefficient), output_field=BigIntegerField())
+
+
+def _year_before(chain: list[ReportingRound]) -> ReportingRound | None:
+    """The closed round of the same month a year earlier, if there is one."""
+    reference = chain[0].reference_date
+    return next(
+        (
+            r
+            for r in chain[1:]
+            if (r.reference_date.year, r.reference_date.month)
+            == (reference.year - 1, reference.month)
+        ),
+        None,
+    )
 
 
 def _figures(
@@ -154,6 +187,7 @@ def round_summary(
     speerpunt: int | None = None,
     domain: str | None = None,
     rrf_only: bool = False,
+    outlook: bool = True,
 ) -> RoundSummary:
     """The figures of a round (a ReportingRound or its code), in total and per speerpunt.
 
@@ -171,6 +205,11 @@ def round_summary(
     domain (by code), the RRF projects only. They apply to every figure, the previous
     round's included, so that changes compare like with like.
 
+    Beyond the counts: the change of the headline figures since the previous round and
+    the round a year before, the milestones' span of years, the amounts tagged per
+    transition and the observations per speerpunt (no extra query), and, with ``outlook``
+    (one query more), the forecast (outlook.py).
+
     ``ReportingRound.DoesNotExist`` for an unknown code.
     """
     if isinstance(reporting_round, str):
@@ -178,20 +217,29 @@ def round_summary(
     # One query for the previous round and both rounds' envelopes.
     chain = reporting_round.envelope_chain()
     previous = chain[1] if len(chain) > 1 else None
+    year_before = _year_before(chain)
+    earlier = {r.pk: r for r in (previous, year_before) if r is not None}
     resolved = resolve_envelopes(chain)
     filtered = speerpunt is not None or domain is not None or rrf_only
     envelopes = None if filtered else (resolved[0], resolved[1] if previous else None)
     kept = scope(speerpunt, domain, rrf_only)
     speerpunt_id = "project__cluster__speerpunt_id"
+    budget = Coalesce("finance__budget_eur", "project__budget_eur")
+    amounts = {
+        "budget": budget,
+        "committed": F("finance__committed_eur"),
+        "paid": F("finance__paid_eur"),
+    }
     money_rows = (
-        Fiche.objects.filter(
-            kept, round_id__in=[reporting_round.pk, previous.pk if previous else None]
-        )
+        Fiche.objects.filter(kept, round_id__in=[reporting_round.pk, *earlier])
         .values("round_id", speerpunt=F(speerpunt_id))
         .annotate(
-            budget=Sum(_cents(Coalesce("finance__budget_eur", "project__budget_eur"))),
+            budget=Sum(_cents(budget)),
             committed=Sum(_cents(F("finance__committed_eur"))),
             paid=Sum(_cents(F("finance__paid_eur"))),
+            **{
+                name: Sum(_tagged(amounts[part], coefficient)) for name, part, coefficient in TAGGED
+            },
         )
         .order_by()
     )
@@ -202,10 +250,12 @@ def round_summary(
     before = _money_by_speerpunt(by_round[previous.pk]) if previous else None
 
     sums: dict[int | None, _Sums] = defaultdict(_Sums.empty)
+    earlier_sums: dict[int, _Sums] = defaultdict(_Sums.empty)
     clusters: dict[tuple[int, str, int], dict[str, int]] = {}
     project_counts = (
-        Fiche.objects.filter(kept, round=reporting_round)
+        Fiche.objects.filter(kept, round_id__in=[reporting_round.pk, *earlier])
         .values(
+            "round_id",
             "status",
             "carried_forward",
             speerpunt=F(speerpunt_id),
@@ -216,6 +266,9 @@ def round_summary(
         .order_by()
     )
     for row in project_counts:
+        if row["round_id"] != reporting_round.pk:
+            earlier_sums[row["round_id"]].projects[row["status"]] += row["n"]
+            continue
         for key in (row["speerpunt"], None):
             sums[key].projects[row["status"]] += row["n"]
             if row["carried_forward"]:
@@ -225,34 +278,42 @@ def round_summary(
     milestone_counts = (
         MilestoneStatus.objects.filter(
             scope(speerpunt, domain, rrf_only, project="milestone__project"),
-            round=reporting_round,
+            round_id__in=[reporting_round.pk, *earlier],
         )
-        .values("status", speerpunt=F("milestone__project__cluster__speerpunt_id"))
-        .annotate(n=Count("pk"))
+        .values("round_id", "status", speerpunt=F("milestone__project__cluster__speerpunt_id"))
+        .annotate(n=Count("pk"), first=Min("milestone__deadline"), last=Max("milestone__deadline"))
         .order_by()
     )
+    span: list[Any] = []
     for row in milestone_counts:
+        if row["round_id"] != reporting_round.pk:
+            earlier_sums[row["round_id"]].milestones[row["status"]] += row["n"]
+            continue
+        span += [row["first"], row["last"]]
         for key in (row["speerpunt"], None):
             sums[key].milestones[row["status"]] += row["n"]
 
     present = {key for key in [*sums, *money] if key is not None}
+    names: dict[int, str] = {}
     speerpunten = {
         pk: (number, name)
-        for pk, number, name in Speerpunt.objects.filter(pk__in=present).values_list(
-            "pk", "number", "name"
+        for pk, number, name, names[pk] in Speerpunt.objects.filter(pk__in=present).values_list(
+            "pk", "number", "name", "name_en"
         )
     }
+    ordered = sorted(speerpunten.items(), key=lambda item: item[1][0])
     by_speerpunt = tuple(
         SpeerpuntFigures(
             number=number,
             name=name,
+            name_en=names[pk],
             figures=_figures(
                 sums[pk],
                 money.get(pk, _Money()),
                 before.get(pk, _Money()) if before is not None else None,
             ),
         )
-        for pk, (number, name) in sorted(speerpunten.items(), key=lambda item: item[1][0])
+        for pk, (number, name) in ordered
     )
     by_cluster = tuple(
         ClusterFigures(
@@ -263,12 +324,26 @@ def round_summary(
         )
         for (number, name, speerpunt_pk), counts in sorted(clusters.items())
     )
+    whole = money.get(None, _Money())
+
+    def headline_of(r: ReportingRound | None) -> Any:
+        if r is None:
+            return None
+        round_money = _money_by_speerpunt(by_round[r.pk]).get(None, _Money())
+        counted = earlier_sums[r.pk]
+        return headline(
+            r, counted.projects, counted.milestones, round_money.committed, round_money.paid
+        )
+
+    now = headline(
+        reporting_round, sums[None].projects, sums[None].milestones, whole.committed, whole.paid
+    )
     return RoundSummary(
         round=reporting_round,
         previous=previous,
         totals=_figures(
             sums[None],
-            money.get(None, _Money()),
+            whole,
             before.get(None, _Money()) if before is not None else None,
             envelopes,
         ),
@@ -277,6 +352,23 @@ def round_summary(
         speerpunt=speerpunt,
         domain=domain,
         rrf_only=rrf_only,
+        changes=Changes(
+            since_previous_round=change(now, headline_of(previous)),
+            since_year_before=change(now, headline_of(year_before)),
+        ),
+        milestone_years=(min(span).year, max(span).year) if span else None,
+        transitions=TransitionTotals(
+            plan=transitions(whole.budget, whole.tagged),
+            by_speerpunt=tuple(
+                (
+                    number,
+                    transitions(money.get(pk, _Money()).budget, money.get(pk, _Money()).tagged),
+                )
+                for pk, (number, _name) in ordered
+            ),
+        ),
+        forecast=forecast(reporting_round, kept) if outlook else None,
+        observations=observations(by_speerpunt),
     )
 
 

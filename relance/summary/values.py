@@ -12,6 +12,8 @@ from typing import Any
 from milestones.models import MilestoneState
 from projects.models import ProjectStatus, ReportingRound
 
+from .extras import Changes, Forecast, Observation, TransitionTotals
+
 PROJECT_STATUSES: tuple[str, ...] = tuple(ProjectStatus.values)
 MILESTONE_STATUSES: tuple[str, ...] = tuple(MilestoneState.values)
 GOOD_MILESTONES = (MilestoneState.REALISED, MilestoneState.ON_SCHEDULE)
@@ -115,6 +117,7 @@ class SpeerpuntFigures:
     number: int
     name: str
     figures: Figures
+    name_en: str = ""  # for English text; not part of the JSON
 
     def as_json(self) -> dict[str, Any]:
         return {"speerpunt": self.number, "naam": self.name, **self.figures.as_json()}
@@ -158,6 +161,12 @@ class RoundSummary:
     speerpunt: int | None = None
     domain: str | None = None
     rrf_only: bool = False
+    # What the summary says beyond the counts (extras.py); empty where not computed.
+    changes: Changes = Changes()
+    milestone_years: tuple[int, int] | None = None  # the first and last deadline's year
+    transitions: TransitionTotals | None = None
+    forecast: Forecast | None = None
+    observations: tuple[Observation, ...] = ()
 
     @property
     def is_filtered(self) -> bool:
@@ -179,6 +188,15 @@ class RoundSummary:
             "previous_round": self.previous.code if self.previous else None,
             **self.totals.as_json(),
             "by_speerpunt": [speerpunt.as_json() for speerpunt in self.by_speerpunt],
+            "changes": self.changes.as_json(),
+            "milestone_years": (
+                None
+                if self.milestone_years is None
+                else {"first": self.milestone_years[0], "last": self.milestone_years[1]}
+            ),
+            "transitions": None if self.transitions is None else self.transitions.as_json(),
+            "forecast": None if self.forecast is None else self.forecast.as_json(),
+            "observations": [observation.as_json() for observation in self.observations],
         }
 
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
-from django.template.loader import render_to_string
 from django.utils import translation
 from django.views.decorators.http import require_GET
 
@@ -17,11 +16,11 @@ from projects.http import AuthenticatedRequest
 from projects.models import Speerpunt
 from relance.reporting.access import may_see_figures, reportable_round, rrf_only
 from relance.reporting.comparison import compare_rounds
+from relance.reporting.indicators import NOTES, indicator_note
+from relance.reporting.package import LANGUAGES, build_package, note_html, report_html
 from relance.reporting.pdf import cached_pdf, render_pdf
 from relance.reporting.report import Report, build_report
 
-# The report speaks Dutch, like the published reports (see relance.reporting.report).
-REPORT_LANGUAGE = "nl"
 # A speerpunt number is a PositiveSmallIntegerField: at most five digits.
 SPEERPUNT_DIGITS = 5
 
@@ -47,7 +46,15 @@ def _report(request: AuthenticatedRequest, code: str) -> Report:
         speerpunt = Speerpunt.objects.filter(number=int(number)).first() if known else None
         if speerpunt is None:
             raise Http404("No such speerpunt.")
-    return build_report(reporting_round, speerpunt=speerpunt, rrf_only=rrf_only(request.GET))
+    return build_report(
+        reporting_round, speerpunt=speerpunt, rrf_only=rrf_only(request.GET), language=_language()
+    )
+
+
+def _language() -> str:
+    """The reader's language if the report has it, else Dutch."""
+    language = (translation.get_language() or "nl").split("-")[0]
+    return language if language in LANGUAGES else "nl"
 
 
 def _filename(report: Report) -> str:
@@ -58,22 +65,55 @@ def _filename(report: Report) -> str:
 
 @require_GET
 def round_report(request: AuthenticatedRequest, code: str) -> HttpResponse:
-    """The progress report as a printable page."""
-    with translation.override(REPORT_LANGUAGE):
-        report = _report(request, code)
-        return render(request, "relance/report.html", {"report": report, "pdf": False})
+    """The progress report as a printable page, in the reader's language."""
+    report = _report(request, code)
+    return HttpResponse(report_html(report, pdf=False, language=_language()))
 
 
 @require_GET
 def round_report_pdf(request: AuthenticatedRequest, code: str) -> HttpResponse:
     """The progress report as a PDF, from the same template as the page."""
-    with translation.override(REPORT_LANGUAGE):
-        report = _report(request, code)
-        html = render_to_string(
-            "relance/report.html", {"report": report, "pdf": True}, request=request
-        )
-    name = _filename(report).removesuffix(".pdf")
+    report = _report(request, code)
+    html = report_html(report, pdf=True, language=_language())
+    language = _language()
+    name = _filename(report).removesuffix(".pdf") + ("" if language == "nl" else f"-{language}")
     pdf = cached_pdf(html, name=name) if report.round.is_closed else render_pdf(html)
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="{_filename(report)}"'
+    return response
+
+
+def _note_html(
+    request: AuthenticatedRequest, code: str, note: str, *, pdf: bool
+) -> tuple[str, str]:
+    reporting_round = reportable_round(request.user, code)
+    if note not in NOTES:
+        raise Http404("No such indicator note.")
+    html = note_html(indicator_note(reporting_round, note), pdf=pdf, language=_language())
+    return html, f"indicatoren-{note}-{reporting_round.code}-{_language()}"
+
+
+@require_GET
+def indicator_note_page(request: AuthenticatedRequest, code: str, note: str) -> HttpResponse:
+    """The impact-indicator note or the output-indicator overview of a round."""
+    return HttpResponse(_note_html(request, code, note, pdf=False)[0])
+
+
+@require_GET
+def indicator_note_pdf(request: AuthenticatedRequest, code: str, note: str) -> HttpResponse:
+    html, name = _note_html(request, code, note, pdf=True)
+    reporting_round = reportable_round(request.user, code)
+    pdf = cached_pdf(html, name=name) if reporting_round.is_closed else render_pdf(html)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{name}.pdf"'
+    return response
+
+
+@require_GET
+def round_package(request: AuthenticatedRequest, code: str) -> HttpResponse:
+    """The round's report package (package.py), a zip, Dutch with English alongside."""
+    reporting_round = reportable_round(request.user, code)
+    response = HttpResponse(build_package(reporting_round), content_type="application/zip")
+    name = f"rapportpakket-{reporting_round.code}.zip"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response

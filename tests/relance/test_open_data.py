@@ -49,7 +49,7 @@ HEADERS = {
     "projecten.csv": [
         "code", "titel", "speerpunt", "speerpunt_naam", "cluster", "cluster_naam",
         "beleidsdomein", "beleidsdomein_naam", "entiteit", "budget_eur", "rrf",
-        "rrf_maatregel", "startdatum", "einddatum",
+        "rrf_maatregel", "startdatum", "einddatum", "klimaatcoefficient", "digitaalcoefficient",
     ],
     "rapportering.csv": [
         "meetmoment", "project", "status", "budget_eur", "vastgelegd_eur", "vereffend_eur",

@@ -34,8 +34,9 @@ def test_the_dashboard_takes_a_fixed_number_of_queries(
     grow_plan(size)
     client.force_login(reader)
     # The plan's structure, the filters' lists, two round summaries (the round and the one
-    # before) and one count over all rounds: tests/relance/test_dashboard.py.
-    with django_assert_max_num_queries(22):
+    # before, each with its forecast since issue 14) and one count over all rounds:
+    # tests/relance/test_dashboard.py.
+    with django_assert_max_num_queries(23):
         response = client.get(reverse("home"))
     assert response.context["totals"]["project_count"] == size
     assert response.context["dashboard"].summary.totals.projects.total == size

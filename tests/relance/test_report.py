@@ -213,6 +213,7 @@ def test_the_report_takes_the_same_queries_whatever_the_plans_size(
 ):
     plan = build_plan(size)
     client.force_login(UserFactory(role=Role.READER))
-    with django_assert_max_num_queries(16):
+    # 17 since issue 14: the summary's forecast takes one query.
+    with django_assert_max_num_queries(17):
         response = client.get(reverse("rounds:report-page", args=[plan.second.code]))
     assert len(response.context["report"].sheets) == size

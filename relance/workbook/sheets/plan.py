@@ -122,8 +122,32 @@ PROJECTS = Sheet(
         ),
         Column("startdatum", date, "start_date", public=Public("Startdatum.", "Start date.")),
         Column("einddatum", date, "end_date", public=Public("Einddatum.", "End date.")),
-        Column("klimaatcoefficient", coefficient, "climate_coefficient", empty=0, since=2),
-        Column("digitaalcoefficient", coefficient, "digital_coefficient", empty=0, since=2),
+        Column(
+            "klimaatcoefficient",
+            coefficient,
+            "climate_coefficient",
+            empty=0,
+            since=2,
+            public=Public(
+                "Klimaatcoëfficiënt: het deel van het budget (0, 40 of 100%) dat telt voor de "
+                "klimaattransitie, zoals de RRF.",
+                "Climate coefficient: the share of the budget (0, 40 or 100%) that counts for "
+                "the climate transition, as in the RRF.",
+            ),
+        ),
+        Column(
+            "digitaalcoefficient",
+            coefficient,
+            "digital_coefficient",
+            empty=0,
+            since=2,
+            public=Public(
+                "Digitale coëfficiënt: het deel van het budget (0, 40 of 100%) dat telt voor "
+                "de digitale transitie, zoals de RRF.",
+                "Digital coefficient: the share of the budget (0, 40 or 100%) that counts for "
+                "the digital transition, as in the RRF.",
+            ),
+        ),
         Column(
             "buiten_plan_vanaf", round_code, "left_plan_from__code", since=2, in_round_export=False
         ),
