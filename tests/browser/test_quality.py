@@ -7,7 +7,7 @@ import pytest
 from projects.models import FindingNote, ReviewState
 from projects.models.users import Role
 from tests.factories import UserFactory
-from tests.relance.quality_plan import build_quality_plan
+from tests.relance.quality_plan import CASES, build_quality_plan
 
 from .test_fiche_flow import sign_in, submit
 
@@ -22,7 +22,7 @@ def test_a_coordinator_explains_a_finding(page):
     page.goto(f"/rounds/{plan.open.code}/")
     with page.expect_navigation():
         page.click("#quality-link")
-    assert page.locator(".quality-finding").count() == 11
+    assert page.locator(".quality-finding").count() == len(CASES)  # one finding per rule
     page.select_option("#id_rule", "paid_exceeds_committed")
     submit(page, "Filteren")
     finding = page.locator(".quality-finding")
