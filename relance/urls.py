@@ -13,7 +13,7 @@ from .fiches import review_page, review_views
 from .fiches import views as fiches
 from .quality import views as quality
 from .rrf import views as rrf
-from .views import desk, home, projects, rounds
+from .views import desk, home, projects, rounds, start
 from .workbook import views as workbook
 
 rounds_patterns = [
@@ -38,6 +38,8 @@ rounds_patterns = [
 urlpatterns = [
     path("", home.home, name="home"),
     path("health/", home.health, name="health"),
+    path("start/", start.start, name="start"),
+    path("beheer/", start.admin_home, name="admin-home"),
     path(
         "accounts/login/",
         auth_views.LoginView.as_view(redirect_authenticated_user=True),

@@ -25,6 +25,7 @@ from relance.fiches.notes import standing_notes
 from relance.fiches.review import ReviewError
 from relance.fiches.snapshots import snapshots
 from relance.quality.report import unexplained_counts
+from relance.views.start import notices_for
 
 
 def desk_round(request: AuthenticatedRequest, code: str) -> ReportingRound:
@@ -78,6 +79,7 @@ def review_desk(request: AuthenticatedRequest, code: str) -> HttpResponse:
         "queue": queue,
         "filter": chosen,
         "domains": PolicyDomain.objects.order_by("code"),
+        "notices": notices_for(request.user),
         "unchanged_count": len([f for f in queue if f.unchanged]),  # type: ignore[attr-defined]
     }
     return render(request, "relance/review_desk.html", context)
