@@ -89,3 +89,20 @@ def test_declining_the_confirmation_approves_nothing(page, plan):
     page.get_by_role("button", name="Gekozen ongewijzigde fiches goedkeuren").click()
     page.wait_for_timeout(300)
     assert not Fiche.objects.filter(review_state=ReviewState.APPROVED).exists()
+
+
+@pytest.mark.parametrize("viewport", [None, PHONE], ids=["desktop", "phone"])
+def test_the_project_page_draws_its_money_over_the_rounds(page, plan, viewport):
+    if viewport:
+        page.set_viewport_size(viewport)
+    sign_in(page, "koen")
+    page.goto(f"/projects/{plan.changed[0].project.code}/")
+    canvas = page.locator("#chart-money-history")
+    canvas.wait_for()
+    page.wait_for_function("window.Chart && Chart.getChart('chart-money-history')")
+    labels = page.evaluate("Chart.getChart('chart-money-history').data.labels")
+    assert labels == [str(plan.closed), str(plan.open)]
+    page.locator("#project-money summary").click()
+    last = page.locator("#project-money tbody tr").last.inner_text()
+    assert last.split("\t") == [str(plan.open), "€\xa01.000.000", "€\xa01.000", "€\xa0450"]
+    assert page.console_errors == []
