@@ -9,11 +9,11 @@ from projects import views_tokens
 from relance.audit import views as audit
 from relance.views import reports
 
-from .fiches import review_views
+from .fiches import review_page, review_views
 from .fiches import views as fiches
 from .quality import views as quality
 from .rrf import views as rrf
-from .views import home, projects, rounds
+from .views import desk, home, projects, rounds, start
 from .workbook import views as workbook
 
 rounds_patterns = [
@@ -21,6 +21,9 @@ rounds_patterns = [
     path("new/", rounds.round_create, name="create"),
     path("<str:code>/", rounds.round_detail, name="detail"),
     path("<str:code>/open/", rounds.round_open, name="open"),
+    path("<str:code>/desk/", desk.review_desk, name="desk"),
+    path("<str:code>/desk/next/", desk.desk_next, name="desk-next"),
+    path("<str:code>/desk/approve/", desk.desk_bulk_approve, name="desk-approve"),
     path("<str:code>/close/", rounds.round_close, name="close"),
     path("<str:code>/compare/", reports.round_compare, name="compare"),
     path("<str:code>/report/", reports.round_report, name="report-page"),
@@ -35,6 +38,8 @@ rounds_patterns = [
 urlpatterns = [
     path("", home.home, name="home"),
     path("health/", home.health, name="health"),
+    path("start/", start.start, name="start"),
+    path("beheer/", start.admin_home, name="admin-home"),
     path(
         "accounts/login/",
         auth_views.LoginView.as_view(redirect_authenticated_user=True),
@@ -52,6 +57,7 @@ urlpatterns = [
         name="project-leave-plan",
     ),
     path("projects/<str:code>/fiche/", fiches.fiche_edit, name="fiche"),
+    path("projects/<str:code>/fiche/review/", review_page.fiche_review, name="fiche-review"),
     path("projects/<str:code>/fiche/approve/", review_views.fiche_approve, name="fiche-approve"),
     path("projects/<str:code>/fiche/return/", review_views.fiche_return, name="fiche-return"),
     path("projects/<str:code>/fiche/flag/", review_views.fiche_flag, name="fiche-flag"),

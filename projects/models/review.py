@@ -197,6 +197,9 @@ class ReviewAction(models.TextChoices):
     FLAG_CARRIED = "flag_carried", _("markering overgenomen")
     FLAG_CONFIRMED = "flag_confirmed", _("markering bevestigd")
     IMPORTED = "imported", _("geïmporteerd")
+    # A coordinator changed a submitted or approved fiche (an approved one goes back to
+    # the queue, submitted); the comment says which.
+    EDITED = "edited", _("bewerkt door coördinator")
 
 
 class ReviewEventQuerySet(models.QuerySet["ReviewEvent"]):

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Any, cast
+from urllib.parse import urlencode
 
 from django import forms
 from django.contrib import messages
@@ -21,6 +22,7 @@ from projects.models import Fiche, FlagLevel, FollowUpAction
 from projects.permissions import can_review_fiche, can_update_follow_up
 
 from . import early_warnings, review
+from .desk import DeskFilter
 from .forms import (
     VERSION_MAX,
     BaseFollowUpFormSet,
@@ -30,6 +32,7 @@ from .forms import (
     LiftFlagForm,
     ReturnForm,
 )
+from .review_page import render_review
 from .snapshots import snapshot
 from .views import open_fiche, render_fiche
 
@@ -62,13 +65,29 @@ def _step(
 ) -> HttpResponse:
     """Take a review step: done, say so and show the fiche; refused (a ``ValidationError``,
     from its form or its service), show the fiche with why and with what was typed."""
+    from_desk = request.POST.get("next") == "desk"
     try:
         step()
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
+        if from_desk:
+            return_form = (review_forms or {}).get("return_form")
+            chosen = DeskFilter.of(request.POST)
+            return render_review(request, fiche, chosen, return_form=return_form, status=400)
         return render_fiche(request, fiche, review_forms=review_forms, status=400)
     messages.success(request, done)
+    if from_desk:
+        return redirect(_next_on_desk(request, fiche))
     return redirect(reverse("fiche", args=[fiche.project.code]))
+
+
+def _next_on_desk(request: AuthenticatedRequest, fiche: Fiche) -> str:
+    """After a decision taken on the review screen: the next fiche of the desk's queue, in
+    the filter the coordinator works through (this fiche skipped if it is still there)."""
+    chosen = DeskFilter.of(request.POST)
+    after = urlencode({"after": fiche.project.code})
+    query = f"{chosen.query}&{after}" if chosen.query else after
+    return f"{reverse('rounds:desk-next', args=[fiche.round.code])}?{query}"
 
 
 def _cleaned(form: forms.Form, name: str, refusal: str) -> Any:

@@ -164,7 +164,15 @@ def save_fiche(
     # Changed by hand (a coordinator's, say a project taken up again): no longer a copy.
     fiche.carried_forward = False
     fields = ["owner_status", "status", "narrative", "carried_forward", "updated_at"]
-    if submit:
+    # A submitted or approved fiche is only saved by a coordinator (``can_edit_fiche``):
+    # the edit is logged, and an approval does not survive it (the fiche is submitted
+    # again, back in the review queue).
+    edited = fiche.review_state in (ReviewState.SUBMITTED, ReviewState.APPROVED)
+    if edited:
+        approval_lapses = fiche.review_state == ReviewState.APPROVED
+        fiche.review_state = ReviewState.SUBMITTED
+        fields += ["review_state"]
+    elif submit:
         fiche.review_state = ReviewState.SUBMITTED
         fiche.submitted_at, fiche.submitted_by = timezone.now(), by
         fields += ["review_state", "submitted_at", "submitted_by"]
@@ -179,7 +187,14 @@ def save_fiche(
     record = partial(_recorded, by=by, channel=channel)
     _save_milestones(fiche, data.milestones, record)
     _save_indicator_values(fiche, data.indicator_values, record)
-    if submit:
+    if edited:
+        comment = (
+            _("Bewerkt na goedkeuring: de goedkeuring vervalt, de fiche wacht weer op beoordeling.")
+            if approval_lapses
+            else _("Bewerkt tijdens de beoordeling.")
+        )
+        ReviewEvent.objects.create(fiche=fiche, action=ReviewAction.EDITED, by=by, comment=comment)
+    elif submit:
         ReviewEvent.objects.create(fiche=fiche, action=ReviewAction.SUBMITTED, by=by)
     return fiche
 

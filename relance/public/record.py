@@ -62,27 +62,31 @@ class PublishedRecord:
 
     def charts(self) -> dict[str, Any]:
         """What static/js/dashboard.js draws: the money per closed round."""
-        return {
-            "moneyHistory": {
-                "title": _("Budget, VAK en VEK per meetmoment"),
-                "axis": _("euro"),
-                "unit": _("euro"),
-                "labels": [str(row.round) for row in self.money],
-                "datasets": [
-                    {
-                        "label": label,
-                        "data": [float(getattr(row, name) or 0) for row in self.money],
-                        "color": MONEY_COLOURS[key],
-                        "border": MONEY_COLOURS[key] if key != "budget" else INK,
-                    }
-                    for key, name, label in (
-                        ("budget", "budget_eur", _("Budget")),
-                        ("committed", "committed_eur", _("Vastgelegd (VAK)")),
-                        ("paid", "paid_eur", _("Vereffend (VEK)")),
-                    )
-                ],
+        return {"moneyHistory": money_history_chart(self.money)}
+
+
+def money_history_chart(money: list[MoneyRow]) -> dict[str, Any]:
+    """The ``moneyHistory`` chart of static/js/dashboard.js: budget, VAK and VEK per round,
+    oldest first. The public record and the project page draw it."""
+    return {
+        "title": _("Budget, VAK en VEK per meetmoment"),
+        "axis": _("euro"),
+        "unit": _("euro"),
+        "labels": [str(row.round) for row in money],
+        "datasets": [
+            {
+                "label": label,
+                "data": [float(getattr(row, name) or 0) for row in money],
+                "color": MONEY_COLOURS[key],
+                "border": MONEY_COLOURS[key] if key != "budget" else INK,
             }
-        }
+            for key, name, label in (
+                ("budget", "budget_eur", _("Budget")),
+                ("committed", "committed_eur", _("Vastgelegd (VAK)")),
+                ("paid", "paid_eur", _("Vereffend (VEK)")),
+            )
+        ],
+    }
 
 
 def published_record(code: str) -> PublishedRecord:

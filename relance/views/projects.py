@@ -27,6 +27,7 @@ from projects.models import (
 from projects.permissions import can_report_for, can_take_out_of_plan
 from relance import services
 from relance.forms import LeavePlanForm
+from relance.public.record import MoneyRow, money_history_chart
 
 
 @dataclass(frozen=True)
@@ -67,7 +68,8 @@ def project_detail(request: AuthenticatedRequest, code: str) -> HttpResponse:
             "changes": _changes(fiche, older),
             "flag": next((flag for flag in fiche.flags.all() if flag.is_raised), None),
         }
-        for fiche, older in zip(fiches, [*fiches[1:], None], strict=True)
+        # Each fiche with the one before it (none before the first; no pairs without fiches).
+        for fiche, older in zip(fiches, [*fiches[1:], None][: len(fiches)], strict=True)
     ]
     latest_round = fiches[0].round if fiches else None
     milestones = project.milestones.prefetch_status_in(latest_round).order_by("number")
@@ -83,6 +85,7 @@ def project_detail(request: AuthenticatedRequest, code: str) -> HttpResponse:
         else IndicatorDefinition.objects.none()
     )
     events = ReviewEvent.objects.of_fiches(fiches).for_history()
+    money = _money_rows(project, fiches)
     open_round = ReportingRound.objects.open().first()
     may_report = (
         open_round is not None
@@ -101,9 +104,29 @@ def project_detail(request: AuthenticatedRequest, code: str) -> HttpResponse:
             "indicators": indicators,
             "events": events,
             "may_report": may_report,
+            "money": money,
+            "charts": {"moneyHistory": money_history_chart(money)} if money else None,
             "leave_form": _leave_form(project) if can_take_out_of_plan(request.user) else None,
         },
     )
+
+
+def _money_rows(project: Project, fiches: list[Fiche]) -> list[MoneyRow]:
+    """The project's budget, VAK and VEK in each round the user sees, oldest first: a
+    closed round's budget as it froze, an open one's as it is today."""
+    rows = []
+    for fiche in reversed(fiches):
+        finance = getattr(fiche, "finance", None)
+        frozen = finance.budget_eur if finance else None
+        rows.append(
+            MoneyRow(
+                round=fiche.round,
+                budget_eur=frozen if frozen is not None else project.budget_eur,
+                committed_eur=finance.committed_eur if finance else None,
+                paid_eur=finance.paid_eur if finance else None,
+            )
+        )
+    return rows
 
 
 def _leave_form(project: Project) -> LeavePlanForm:

@@ -1,0 +1,133 @@
+"""Where each role starts: after signing in, coordinators land on the open round's review
+desk and admins on their home (imports and users); everyone else on the dashboard, which
+stays one click away from both. The in-app notices hold what the daily reminder mail holds."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count
+from django.db.models.functions import TruncMinute
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from milestones.models import Milestone
+from milestones.reminders.due import MissingFiches, collect_digests
+from projects.http import AuthenticatedRequest
+from projects.models import (
+    Fiche,
+    FollowUpAction,
+    ReportingRound,
+    ReviewAction,
+    ReviewEvent,
+    User,
+)
+from projects.permissions import can_import_workbook, can_review, can_see_system_health
+from relance.audit.channels import REASONS, Channel
+from relance.models import WorkbookUpload
+
+RECENT = 8
+
+
+def is_admin(user: object) -> bool:
+    """The admin's home is for those who import workbooks and manage the users."""
+    return can_import_workbook(user) and can_see_system_health(user)
+
+
+@require_GET
+def start(request: AuthenticatedRequest) -> HttpResponse:
+    if is_admin(request.user):
+        return redirect("admin-home")
+    if can_review(request.user):
+        open_round = ReportingRound.objects.open().first()
+        if open_round is not None:
+            return redirect("rounds:desk", open_round.code)
+    return redirect("home")
+
+
+@dataclass(frozen=True)
+class Notice:
+    """One thing due for the user, as the daily reminder mail has it."""
+
+    text: str
+    url: str
+    due_on: dt.date | None = None
+
+
+def notices_for(user: User) -> list[Notice]:
+    """What the daily reminder mail holds for the user today (those who get it: with
+    reminders on and an address)."""
+    digest = collect_digests(today=timezone.localdate()).get(user.pk)
+    found: list[Notice] = []
+    for reminder in digest.reminders if digest else []:
+        item = reminder.subject
+        due_on = reminder.key.due_on
+        if isinstance(item, Fiche):
+            text = _("Fiche %(code)s invullen en indienen") % {"code": item.project.code}
+            found.append(Notice(text, reverse("fiche", args=[item.project.code]), due_on))
+        elif isinstance(item, ReviewEvent):
+            code = item.fiche.project.code
+            if item.action == ReviewAction.RETURNED:
+                text = _("Fiche %(code)s is teruggestuurd") % {"code": code}
+                found.append(Notice(text, reverse("fiche", args=[code])))
+            else:
+                text = _("Fiche %(code)s wacht op beoordeling") % {"code": code}
+                found.append(Notice(text, reverse("fiche-review", args=[code])))
+        elif isinstance(item, Milestone):
+            text = _("Mijlpaal %(number)s van %(code)s") % {
+                "number": item.number,
+                "code": item.project.code,
+            }
+            found.append(Notice(text, reverse("project", args=[item.project.code]), due_on))
+        elif isinstance(item, FollowUpAction):
+            code = item.flag.fiche.project.code
+            text = _("Opvolgingsactie bij %(code)s: %(action)s") % {
+                "code": code,
+                "action": item.description,
+            }
+            found.append(Notice(text, reverse("fiche", args=[code]), due_on))
+        elif isinstance(item, MissingFiches):
+            text = _("%(count)s fiches van %(round)s zijn nog niet ingediend") % {
+                "count": item.total,
+                "round": item.round,
+            }
+            found.append(Notice(text, reverse("rounds:detail", args=[item.round.code]), due_on))
+    return found
+
+
+@require_GET
+def admin_home(request: AuthenticatedRequest) -> HttpResponse:
+    """The admin's home: the workbooks waiting for confirmation, the recent imports (the
+    fiches each wrote, by minute and admin, from the fiches' history), the users by role."""
+    if not is_admin(request.user):
+        raise PermissionDenied
+    imports = (
+        Fiche.history.filter(history_change_reason=REASONS[Channel.IMPORT])
+        .annotate(at=TruncMinute("history_date"))
+        .values("at", "history_user__username")
+        .annotate(fiches=Count("id", distinct=True))
+        .order_by("-at")[:RECENT]
+    )
+    roles = (
+        User.objects.filter(is_active=True)
+        .values("groups__name")
+        .annotate(count=Count("pk"))
+        .order_by("groups__name")
+    )
+    context = {
+        "uploads": WorkbookUpload.objects.select_related("owner")[:RECENT],
+        "imports": list(imports),
+        "roles": list(roles),
+        "recent_users": User.objects.filter(last_login__isnull=False).order_by("-last_login")[
+            :RECENT
+        ],
+        "open_round": ReportingRound.objects.open().first(),
+        "notices": notices_for(request.user),
+    }
+    return render(request, "relance/admin_home.html", context)
