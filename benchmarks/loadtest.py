@@ -31,11 +31,13 @@ SECONDS = int(os.environ.get("LOADTEST_SECONDS", "90"))
 SCALE = int(os.environ.get("LOADTEST_SCALE", "10"))
 WORKERS = int(os.environ.get("LOADTEST_WORKERS", "4"))
 COORDINATORS, READERS = 20, 2
+# The load test's users' password (passed to locust through LOADTEST_PASSWORD).
+PASSWORD = "loadtest-wachtwoord-1"
 
 
 def setup_users() -> None:
-    """Run inside Django: the load test's users, with the locustfile's password."""
-    from benchmarks.locustfile import PASSWORD
+    """Run inside Django: the load test's users. (Not importing the locustfile: locust
+    patches threading with gevent on import.)"""
     from projects.models import User
     from projects.models.users import Role
     from projects.roles import assign_role
@@ -112,7 +114,8 @@ def main() -> None:
              "-u", str(COORDINATORS + READERS), "-r", "5", "-t", f"{SECONDS}s",
              "--host", f"http://127.0.0.1:{PORT}", "--csv", str(workdir / "loadtest"),
              "--only-summary", "--stop-timeout", "10"],
-            cwd=ROOT, env={**env, "LOADTEST_PROJECTS": str(181 * SCALE)}, check=False,
+            cwd=ROOT, check=False,
+            env={**env, "LOADTEST_PROJECTS": str(181 * SCALE), "LOADTEST_PASSWORD": PASSWORD},
         )  # fmt: skip
         lines = _summary(workdir / "loadtest_stats.csv")
         text = "\n".join(lines)

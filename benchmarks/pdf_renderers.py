@@ -25,8 +25,10 @@ ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 
 
-def _pages(pdf: bytes) -> int:
-    return len(re.findall(rb"/Type\s*/Page(?![s\w])", pdf))
+def _pages(pdf: bytes) -> str:
+    """The page objects in the PDF's plain text ("?" when they are in compressed object
+    streams, as in WeasyPrint's tagged PDF)."""
+    return str(len(re.findall(rb"/Type\s*/Page(?![s\w])", pdf)) or "?")
 
 
 def _chromium(html: str, folder: Path) -> bytes:
