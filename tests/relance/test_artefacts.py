@@ -231,3 +231,19 @@ def test_closing_a_round_queues_its_report_and_package(
 def test_without_a_worker_closing_builds_nothing_ahead(plan):
     assert build_closed_round(reporting_round=plan.second) == []
     assert not Artefact.objects.exists()
+
+
+def test_a_failed_build_shows_its_reason_and_a_retry(client, reader, plan):
+    artefact, _ = _report(plan.second, speerpunt=99, rrf=True)
+    run_artefact(artefact.pk)
+    client.force_login(reader)
+
+    page = client.get(reverse("rounds:artefact", args=[plan.second.code, artefact.pk]))
+
+    text = page.content.decode()
+    assert page.status_code == 200
+    assert "Het document kon niet worden gemaakt." in text
+    assert f"{reverse('rounds:report', args=[plan.second.code])}?speerpunt=99&amp;rrf=1" in text
+    assert "http-equiv" not in text  # nothing to wait for
+    download = reverse("rounds:artefact-download", args=[plan.second.code, artefact.pk])
+    assert client.get(download).status_code == 302
