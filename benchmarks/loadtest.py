@@ -133,7 +133,9 @@ def main() -> None:
                 process.wait(timeout=30)
             except subprocess.TimeoutExpired:
                 process.kill()
-        databases.drop_all()
+        # FORCE: a connection of a gunicorn worker killed mid-request may linger a moment.
+        for name in reversed(databases.created):
+            databases._sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 if __name__ == "__main__":
