@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 MANAGE := $(BIN)/python manage.py
 HOST ?= 127.0.0.1:8000
 
-.PHONY: run test lint worker bench messages install dev clean
+.PHONY: run test lint worker bench loadtest messages install dev clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -57,6 +57,11 @@ worker: install
 ## make bench: the benchmarks, printing their table.
 bench: dev
 	$(BIN)/python -m benchmarks
+
+## make loadtest: locust against gunicorn, PostgreSQL (DATABASE_URL) and two Celery workers
+## (REDIS_URL) with the 10x plan; writes benchmarks/loadtest.md.
+loadtest: dev
+	$(BIN)/python -m benchmarks.loadtest
 
 ## make messages: refresh the translation catalogues (needs GNU gettext).
 messages: dev

@@ -79,3 +79,73 @@ class WorkbookUpload(models.Model):
     def discard(self) -> None:
         """Delete this upload and, once that is committed, its file."""
         WorkbookUpload.objects.filter(pk=self.pk).discard()
+
+
+class ArtefactKind(models.TextChoices):
+    REPORT = "report", _("voortgangsrapport (PDF)")
+    PACKAGE = "package", _("rapportpakket (zip)")
+
+
+class ArtefactState(models.TextChoices):
+    QUEUED = "queued", _("in de wachtrij")
+    RUNNING = "running", _("bezig")
+    DONE = "done", _("klaar")
+    FAILED = "failed", _("mislukt")
+
+
+class ArtefactQuerySet(models.QuerySet["Artefact"]):
+    def unfinished(self) -> ArtefactQuerySet:
+        return self.filter(state__in=[ArtefactState.QUEUED, ArtefactState.RUNNING])
+
+
+class Artefact(models.Model):
+    """A document built outside the request (relance/artefacts): one row per kind, round and
+    parameters, whoever asks, so that a second request joins the build under way. Its file
+    lives in ``MEDIA_ROOT/artefacts``; a closed round's is kept, an open round's is built
+    afresh on each new request once the previous build is done."""
+
+    kind = models.CharField(_("soort"), max_length=20, choices=ArtefactKind.choices)
+    round = models.ForeignKey(
+        "projects.ReportingRound",
+        verbose_name=_("meetmoment"),
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    parameters = models.JSONField(_("parameters"), default=dict)
+    parameters_key = models.CharField(_("parametersleutel"), max_length=200, blank=True)
+    state = models.CharField(
+        _("toestand"), max_length=10, choices=ArtefactState.choices, default=ArtefactState.QUEUED
+    )
+    progress = models.CharField(_("voortgang"), max_length=200, blank=True)
+    file = models.CharField(_("bestand"), max_length=255, blank=True)
+    filename = models.CharField(_("bestandsnaam"), max_length=255)
+    error = models.TextField(_("fout"), blank=True)
+    created_at = models.DateTimeField(_("aangevraagd op"), default=timezone.now)
+    started_at = models.DateTimeField(_("begonnen op"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("klaar op"), null=True, blank=True)
+
+    objects = ArtefactQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("document")
+        verbose_name_plural = _("documenten")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "round", "parameters_key"], name="artefact_one_per_key"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.parameters_key}"
+
+    @property
+    def is_done(self) -> bool:
+        return self.state == ArtefactState.DONE
+
+    @property
+    def is_unfinished(self) -> bool:
+        return self.state in (ArtefactState.QUEUED, ArtefactState.RUNNING)
+
+    @property
+    def content_type(self) -> str:
+        return "application/zip" if self.kind == ArtefactKind.PACKAGE else "application/pdf"

@@ -3,6 +3,7 @@
 from celery import shared_task
 from django.utils import timezone
 
+from .artefacts.services import run_artefact
 from .health import HEARTBEAT_KEY, redis_client
 
 
@@ -12,3 +13,9 @@ def heartbeat() -> str:
     now = timezone.now().isoformat()
     redis_client().set(HEARTBEAT_KEY, now)
     return now
+
+
+@shared_task
+def build_artefact(artefact_id: int) -> None:
+    """Build a queued artefact (relance/artefacts); a second delivery finds it taken."""
+    run_artefact(artefact_id)

@@ -7,7 +7,7 @@ from django.views.i18n import set_language
 from milestones import views_reminders
 from projects import views_tokens
 from relance.audit import views as audit
-from relance.views import reports
+from relance.views import artefacts, reports
 
 from .fiches import review_page, review_views
 from .fiches import views as fiches
@@ -33,6 +33,12 @@ rounds_patterns = [
     path("<str:code>/indicators/<str:note>/", reports.indicator_note_page, name="indicators"),
     path("<str:code>/indicators/<str:note>.pdf", reports.indicator_note_pdf, name="indicators-pdf"),
     path("<str:code>/package.zip", reports.round_package, name="package"),
+    path("<str:code>/artefacts/<int:pk>/", artefacts.artefact_progress, name="artefact"),
+    path(
+        "<str:code>/artefacts/<int:pk>/download/",
+        artefacts.artefact_download,
+        name="artefact-download",
+    ),
 ]
 
 urlpatterns = [

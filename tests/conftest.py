@@ -63,6 +63,13 @@ def _media_root(settings, tmp_path_factory):
 
 
 @pytest.fixture(autouse=True)
+def _artefacts_in_process(settings):
+    """Reports and packages are built in the request, as without a worker, unless a test
+    says otherwise: a run with REDIS_URL would queue them for a worker nobody starts."""
+    settings.RELANCE_TASKS_IN_PROCESS = True
+
+
+@pytest.fixture(autouse=True)
 def _dutch_by_default():
     """Each test starts in the default language; a request in English must not leak on."""
     with translation.override(settings.LANGUAGE_CODE):

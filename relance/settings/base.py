@@ -219,6 +219,14 @@ CELERY_TASK_TIME_LIMIT = 12 * 60
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Artefacts (the report PDF, the report package: relance/artefacts) are built by a worker
+# when one is expected (production, or wherever REDIS_URL is set); without one, as in the
+# embedded default of `make run`, the request builds them itself, with the same code.
+RELANCE_TASKS_IN_PROCESS = env.bool(
+    "RELANCE_TASKS_IN_PROCESS", default=not (PRODUCTION or os.environ.get("REDIS_URL"))
+)
+# The Celery queue the artefact tasks go to (None: Celery's default queue).
+RELANCE_ARTEFACT_QUEUE: str | None = None
 CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     # Keeps Redis warm and proves the beat is alive; the reminder scan joins here.
     "relance-heartbeat": {

@@ -14,12 +14,15 @@ from django.views.decorators.http import require_GET
 
 from projects.http import AuthenticatedRequest
 from projects.models import Speerpunt
+from relance.artefacts.builders import report_filename
+from relance.models import ArtefactKind
 from relance.reporting.access import may_see_figures, reportable_round, rrf_only
 from relance.reporting.comparison import compare_rounds
 from relance.reporting.indicators import NOTES, indicator_note
-from relance.reporting.package import LANGUAGES, build_package, note_html, report_html
+from relance.reporting.package import LANGUAGES, note_html, report_html
 from relance.reporting.pdf import cached_pdf, render_pdf
 from relance.reporting.report import Report, build_report
+from relance.views.artefacts import artefact_response
 
 # A speerpunt number is a PositiveSmallIntegerField: at most five digits.
 SPEERPUNT_DIGITS = 5
@@ -35,19 +38,26 @@ def round_compare(request: AuthenticatedRequest, code: str) -> HttpResponse:
     return render(request, "relance/round_compare.html", {"comparison": comparison})
 
 
+def _speerpunt(request: AuthenticatedRequest) -> Speerpunt | None:
+    number = request.GET.get("speerpunt")
+    if not number:
+        return None
+    # Only ASCII digits that a speerpunt number can hold reach the database ("²" is a
+    # digit to str.isdigit() but no number to int()): anything else is no speerpunt.
+    known = number.isascii() and number.isdigit() and len(number) <= SPEERPUNT_DIGITS
+    speerpunt = Speerpunt.objects.filter(number=int(number)).first() if known else None
+    if speerpunt is None:
+        raise Http404("No such speerpunt.")
+    return speerpunt
+
+
 def _report(request: AuthenticatedRequest, code: str) -> Report:
     reporting_round = reportable_round(request.user, code)
-    number = request.GET.get("speerpunt")
-    speerpunt = None
-    if number:
-        # Only ASCII digits that a speerpunt number can hold reach the database ("²" is a
-        # digit to str.isdigit() but no number to int()): anything else is no speerpunt.
-        known = number.isascii() and number.isdigit() and len(number) <= SPEERPUNT_DIGITS
-        speerpunt = Speerpunt.objects.filter(number=int(number)).first() if known else None
-        if speerpunt is None:
-            raise Http404("No such speerpunt.")
     return build_report(
-        reporting_round, speerpunt=speerpunt, rrf_only=rrf_only(request.GET), language=_language()
+        reporting_round,
+        speerpunt=_speerpunt(request),
+        rrf_only=rrf_only(request.GET),
+        language=_language(),
     )
 
 
@@ -55,12 +65,6 @@ def _language() -> str:
     """The reader's language if the report has it, else Dutch."""
     language = (translation.get_language() or "nl").split("-")[0]
     return language if language in LANGUAGES else "nl"
-
-
-def _filename(report: Report) -> str:
-    part = f"-speerpunt-{report.speerpunt.number}" if report.speerpunt else ""
-    part += "-rrf" if report.rrf_only else ""
-    return f"voortgangsrapport-{report.round.code}{part}.pdf"
 
 
 @require_GET
@@ -72,15 +76,19 @@ def round_report(request: AuthenticatedRequest, code: str) -> HttpResponse:
 
 @require_GET
 def round_report_pdf(request: AuthenticatedRequest, code: str) -> HttpResponse:
-    """The progress report as a PDF, from the same template as the page."""
-    report = _report(request, code)
-    html = report_html(report, pdf=True, language=_language())
-    language = _language()
-    name = _filename(report).removesuffix(".pdf") + ("" if language == "nl" else f"-{language}")
-    pdf = cached_pdf(html, name=name) if report.round.is_closed else render_pdf(html)
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="{_filename(report)}"'
-    return response
+    """The progress report as a PDF, from the same template as the page, built outside the
+    request (relance/artefacts): served at once when it is ready, else its progress page."""
+    reporting_round = reportable_round(request.user, code)
+    speerpunt = _speerpunt(request)
+    rrf = rrf_only(request.GET)
+    number = speerpunt.number if speerpunt else None
+    return artefact_response(
+        request,
+        kind=ArtefactKind.REPORT,
+        reporting_round=reporting_round,
+        parameters={"speerpunt": number, "rrf": rrf, "language": _language()},
+        filename=report_filename(reporting_round.code, speerpunt=number, rrf=rrf),
+    )
 
 
 def _note_html(
@@ -111,9 +119,13 @@ def indicator_note_pdf(request: AuthenticatedRequest, code: str, note: str) -> H
 
 @require_GET
 def round_package(request: AuthenticatedRequest, code: str) -> HttpResponse:
-    """The round's report package (package.py), a zip, Dutch with English alongside."""
+    """The round's report package (package.py), a zip, Dutch with English alongside, built
+    outside the request (relance/artefacts)."""
     reporting_round = reportable_round(request.user, code)
-    response = HttpResponse(build_package(reporting_round), content_type="application/zip")
-    name = f"rapportpakket-{reporting_round.code}.zip"
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
+    return artefact_response(
+        request,
+        kind=ArtefactKind.PACKAGE,
+        reporting_round=reporting_round,
+        parameters={},
+        filename=f"rapportpakket-{reporting_round.code}.zip",
+    )

@@ -1,0 +1,142 @@
+"""make loadtest: locust against gunicorn and PostgreSQL with the 10x plan and two Celery
+workers, headless and bounded: 20 coordinators browsing, filtering, opening and saving
+fiches, two readers downloading a closed round's report (benchmarks/locustfile.py).
+
+    DATABASE_URL=postgres://…/postgres REDIS_URL=redis://…/N python -m benchmarks.loadtest
+
+The plan is generated and imported into a throwaway database next to DATABASE_URL's
+(dropped after). Prints p50/p95/p99 and the errors per request and writes them to
+``benchmarks/loadtest.md``. LOADTEST_SECONDS (90), LOADTEST_SCALE (10), LOADTEST_WORKERS
+(gunicorn's, 4) change the run.
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+from benchmarks.__main__ import Databases, machine, step
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+PORT = int(os.environ.get("LOADTEST_PORT", "8765"))
+SECONDS = int(os.environ.get("LOADTEST_SECONDS", "90"))
+SCALE = int(os.environ.get("LOADTEST_SCALE", "10"))
+WORKERS = int(os.environ.get("LOADTEST_WORKERS", "4"))
+COORDINATORS, READERS = 20, 2
+# The load test's users' password (passed to locust through LOADTEST_PASSWORD).
+PASSWORD = "loadtest-wachtwoord-1"
+
+
+def setup_users() -> None:
+    """Run inside Django: the load test's users. (Not importing the locustfile: locust
+    patches threading with gevent on import.)"""
+    from projects.models import User
+    from projects.models.users import Role
+    from projects.roles import assign_role
+
+    people = ((Role.COORDINATOR, COORDINATORS, "coordinator"), (Role.READER, READERS, "reader"))
+    for role, count, name in people:
+        for number in range(1, count + 1):
+            user, _ = User.objects.get_or_create(username=f"loadtest-{name}-{number}")
+            user.set_password(PASSWORD)
+            user.save()
+            assign_role(user=user, role=role)
+
+
+def _wait_for(url: str, seconds: float = 60) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            urllib.request.urlopen(url, timeout=2)  # noqa: S310 - our own loopback server
+            return
+        except OSError:
+            time.sleep(0.5)
+    raise SystemExit(f"{url} did not answer")
+
+
+def _summary(stats: Path) -> list[str]:
+    lines = [
+        "| request | count | errors | p50 ms | p95 ms | p99 ms |",
+        "|---|---|---|---|---|---|",
+    ]
+    with stats.open() as handle:
+        for row in csv.DictReader(handle):
+            lines.append(
+                f"| {row['Name']} | {row['Request Count']} | {row['Failure Count']} "
+                f"| {row['50%']} | {row['95%']} | {row['99%']} |"
+            )
+    return lines
+
+
+def main() -> None:
+    if not os.environ.get("DATABASE_URL", "").startswith(("postgres://", "postgresql://")):
+        raise SystemExit("make loadtest needs DATABASE_URL on PostgreSQL")
+    workdir = Path(tempfile.mkdtemp(prefix="relance-loadtest-"))
+    databases = Databases(workdir)
+    processes: list[subprocess.Popen[bytes]] = []
+    try:
+        workbook = workdir / f"plan-{SCALE}x.xlsx"
+        print(f"{SCALE}x: generating and importing the plan …", flush=True)
+        step("generate", SCALE, workbook, databases.url_of(databases.template))
+        url = databases.fresh("loadtest")
+        step("import", SCALE, workbook, url)
+        env = {
+            **os.environ, "DATABASE_URL": url, "DEBUG": "0", "LOG_LEVEL": "WARNING",
+            "ALLOWED_HOSTS": "127.0.0.1,localhost", "RELANCE_TASKS_IN_PROCESS": "0",
+            "MEDIA_ROOT": str(workdir / "media"), "DJANGO_SETTINGS_MODULE": "relance.settings",
+        }  # fmt: skip
+        subprocess.run(
+            [sys.executable, "-c", "import django; django.setup(); "
+             "from benchmarks.loadtest import setup_users; setup_users()"],
+            cwd=ROOT, env=env, check=True,
+        )  # fmt: skip
+        processes.append(subprocess.Popen(
+            [BIN / "gunicorn", "relance.wsgi", "-w", str(WORKERS), "-b", f"127.0.0.1:{PORT}",
+             "--log-level", "warning"], cwd=ROOT, env=env,
+        ))  # fmt: skip
+        for number in (1, 2):
+            processes.append(subprocess.Popen(
+                [BIN / "celery", "-A", "relance", "worker", "-n", f"loadtest{number}@%h",
+                 "--concurrency", "1", "--loglevel", "WARNING"], cwd=ROOT, env=env,
+            ))  # fmt: skip
+        _wait_for(f"http://127.0.0.1:{PORT}/accounts/login/")
+        print(f"locust: {COORDINATORS + READERS} users for {SECONDS} s …", flush=True)
+        subprocess.run(
+            [BIN / "locust", "-f", str(ROOT / "benchmarks" / "locustfile.py"), "--headless",
+             "-u", str(COORDINATORS + READERS), "-r", "5", "-t", f"{SECONDS}s",
+             "--host", f"http://127.0.0.1:{PORT}", "--csv", str(workdir / "loadtest"),
+             "--only-summary", "--stop-timeout", "10"],
+            cwd=ROOT, check=False,
+            env={**env, "LOADTEST_PROJECTS": str(181 * SCALE), "LOADTEST_PASSWORD": PASSWORD},
+        )  # fmt: skip
+        lines = _summary(workdir / "loadtest_stats.csv")
+        text = "\n".join(lines)
+        print(text)
+        (ROOT / "benchmarks" / "loadtest.md").write_text(
+            f"# make loadtest\n\n{machine()}\n\n{SCALE}x plan on PostgreSQL, gunicorn with "
+            f"{WORKERS} workers, two Celery workers, {COORDINATORS} coordinators and "
+            f"{READERS} report readers for {SECONDS} s.\n\n{text}\n"
+        )
+    finally:
+        for process in processes:
+            process.send_signal(signal.SIGTERM)
+        for process in processes:
+            try:
+                process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                process.kill()
+        # FORCE: a connection of a gunicorn worker killed mid-request may linger a moment.
+        for name in reversed(databases.created):
+            databases._sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+if __name__ == "__main__":
+    main()

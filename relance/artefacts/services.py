@@ -1,0 +1,183 @@
+"""Asking for an artefact, building it once whoever asks, and keeping its file."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+import os
+import tempfile
+import uuid
+from pathlib import Path
+from typing import Any
+
+from celery import current_app
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from projects.models import ReportingRound
+from relance.models import Artefact, ArtefactKind, ArtefactState
+
+from .builders import build, report_filename
+
+logger = logging.getLogger(__name__)
+
+FOLDER = "artefacts"
+TASK = "relance.tasks.build_artefact"
+PROGRESS_LENGTH = 200
+
+
+def parameters_key(parameters: dict[str, Any]) -> str:
+    """One spelling of ``parameters``, whatever their order: the artefact's identity."""
+    return json.dumps(parameters, sort_keys=True, separators=(",", ":"))
+
+
+def _stale_after() -> dt.timedelta:
+    """A build that has not finished after the task's hard time limit never will: its
+    worker died. A new request starts it again."""
+    return dt.timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT)
+
+
+def path_of(artefact: Artefact) -> Path:
+    return Path(settings.MEDIA_ROOT) / artefact.file
+
+
+def _needs_build(artefact: Artefact, reporting_round: ReportingRound) -> bool:
+    if artefact.is_unfinished:
+        since = artefact.started_at or artefact.created_at
+        return since < timezone.now() - _stale_after()
+    if artefact.is_done and reporting_round.is_closed:
+        return not artefact.file or not path_of(artefact).exists()
+    return True  # failed, or an open round's (its data moves): built afresh
+
+
+@transaction.atomic
+def request_artefact(
+    *,
+    kind: ArtefactKind,
+    reporting_round: ReportingRound,
+    parameters: dict[str, Any],
+    filename: str,
+) -> tuple[Artefact, bool]:
+    """The artefact of ``kind`` for ``reporting_round`` and ``parameters``, and whether the
+    caller must start its build (``dispatch``): False when it is under way (the caller joins
+    it) or when a closed round's is ready. The caller decides who may ask."""
+    artefact, created = Artefact.objects.select_for_update().get_or_create(
+        kind=kind,
+        round=reporting_round,
+        parameters_key=parameters_key(parameters),
+        defaults={"parameters": parameters, "filename": filename},
+    )
+    if created:
+        return artefact, True
+    if not _needs_build(artefact, reporting_round):
+        return artefact, False
+    artefact.state = ArtefactState.QUEUED
+    artefact.progress = artefact.error = ""
+    artefact.created_at = timezone.now()
+    artefact.started_at = artefact.finished_at = None
+    artefact.filename = filename
+    artefact.save(
+        update_fields=[
+            "state", "progress", "error", "created_at", "started_at", "finished_at", "filename"
+        ]
+    )  # fmt: skip
+    return artefact, True
+
+
+def dispatch(artefact_id: int) -> None:
+    """Start the build of a queued artefact: here and now without a worker, else on a worker
+    once the caller's transaction commits."""
+    if settings.RELANCE_TASKS_IN_PROCESS:
+        run_artefact(artefact_id)
+        return
+    queue = settings.RELANCE_ARTEFACT_QUEUE
+    transaction.on_commit(
+        lambda: current_app.send_task(TASK, args=[artefact_id], queue=queue),
+        robust=True,
+    )
+
+
+@transaction.atomic
+def _claim(artefact_id: int) -> Artefact | None:
+    artefact = Artefact.objects.select_for_update().filter(pk=artefact_id).first()
+    if artefact is None or artefact.state != ArtefactState.QUEUED:
+        return None  # gone, or another worker took it
+    artefact.state = ArtefactState.RUNNING
+    artefact.started_at = timezone.now()
+    artefact.save(update_fields=["state", "started_at"])
+    return artefact
+
+
+def _write(artefact: Artefact, data: bytes) -> str:
+    folder = Path(settings.MEDIA_ROOT) / FOLDER
+    folder.mkdir(parents=True, exist_ok=True)
+    suffix = Path(artefact.filename).suffix
+    name = f"{FOLDER}/{artefact.kind}-{artefact.round.code}-{uuid.uuid4().hex}{suffix}"
+    with tempfile.NamedTemporaryFile(dir=folder, suffix=".tmp", delete=False) as handle:
+        handle.write(data)
+    os.replace(handle.name, Path(settings.MEDIA_ROOT) / name)  # whole or not at all
+    return name
+
+
+@transaction.atomic
+def _finish(artefact_id: int, *, name: str) -> None:
+    artefact = Artefact.objects.select_for_update().get(pk=artefact_id)
+    older = artefact.file
+    artefact.state = ArtefactState.DONE
+    artefact.file = name
+    artefact.progress = ""
+    artefact.finished_at = timezone.now()
+    artefact.save(update_fields=["state", "file", "progress", "finished_at"])
+    if older and older != name:
+        transaction.on_commit(lambda: (Path(settings.MEDIA_ROOT) / older).unlink(missing_ok=True))
+
+
+def run_artefact(artefact_id: int) -> None:
+    """Build a queued artefact and keep its file; a failure is kept on it, with its reason.
+    Does nothing when the artefact is not queued (another worker has it)."""
+    artefact = _claim(artefact_id)
+    if artefact is None:
+        return
+
+    def progress(text: str) -> None:
+        Artefact.objects.filter(pk=artefact_id).update(progress=text[:PROGRESS_LENGTH])
+
+    try:
+        name = _write(artefact, build(artefact, progress=progress))
+    except Exception as error:  # noqa: BLE001 - kept on the artefact and logged, then shown
+        logger.exception("Artefact %s could not be built", artefact_id)
+        Artefact.objects.filter(pk=artefact_id).update(
+            state=ArtefactState.FAILED, error=str(error) or type(error).__name__,
+            finished_at=timezone.now(),
+        )  # fmt: skip
+        return
+    _finish(artefact_id, name=name)
+
+
+@transaction.atomic
+def build_closed_round(*, reporting_round: ReportingRound) -> list[Artefact]:
+    """Queue the artefacts a closed round keeps (its report in each language and its
+    package), on the workers. Without a worker nothing is built ahead: the first request
+    builds each, and keeps it."""
+    if settings.RELANCE_TASKS_IN_PROCESS:
+        return []
+    wanted: list[tuple[ArtefactKind, dict[str, Any], str]] = [
+        (
+            ArtefactKind.REPORT,
+            {"speerpunt": None, "rrf": False, "language": language},
+            report_filename(reporting_round.code, speerpunt=None, rrf=False),
+        )
+        for language in ("nl", "en")
+    ]
+    wanted.append((ArtefactKind.PACKAGE, {}, f"rapportpakket-{reporting_round.code}.zip"))
+    queued = []
+    for kind, parameters, filename in wanted:
+        artefact, start = request_artefact(
+            kind=kind, reporting_round=reporting_round, parameters=parameters, filename=filename
+        )
+        if start:
+            dispatch(artefact.pk)
+        queued.append(artefact)
+    return queued
