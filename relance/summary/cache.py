@@ -45,13 +45,15 @@ def round_summary(
     domain: str | None = None,
     rrf_only: bool = False,
     outlook: bool = True,
+    chain: list[ReportingRound] | None = None,
 ) -> RoundSummary:
     """``relance.summary.figures.round_summary`` (see there), from the cache for a closed
     round; see the module's docstring. The same queries as that one when it computes, one
-    when the cache holds the summary."""
+    when the cache holds the summary (none when ``chain``, the round's
+    ``envelope_chain()``, is given)."""
     if isinstance(reporting_round, str):
         reporting_round = ReportingRound.objects.get(code=reporting_round)
-    chain = reporting_round.envelope_chain()
+    chain = chain or reporting_round.envelope_chain()
 
     def compute() -> RoundSummary:
         return compute_round_summary(

@@ -127,3 +127,20 @@ def test_an_open_rounds_pages_are_computed_every_time(client, plan, url):
     assert summary.totals.projects.counts[ProjectStatus.REALISED] == 0
     assert summary.totals.projects.counts[ProjectStatus.STARTED] == len(plan.projects)
     assert after.content != before.content
+
+
+def test_the_comparison_lists_the_first_moves_and_counts_them_all(
+    client, reader, plan, monkeypatch
+):
+    monkeypatch.setattr("relance.reporting.comparison.LISTED", 2)
+    client.force_login(reader)
+    response = client.get(reverse("rounds:compare", args=[plan.second.code]))
+
+    comparison = response.context["comparison"]
+    assert len(comparison.moves) > 2
+    assert [m.code for m in comparison.listed_moves] == [m.code for m in comparison.moves[:2]]
+    page = response.content.decode()
+    listed = [m.code for m in comparison.moves]
+    assert all(f"/projects/{code}/" in page for code in listed[:2])
+    assert f"/projects/{listed[2]}/" not in page.split('id="changes"')[1].split("</section>")[0]
+    assert f"De eerste 2 van {len(comparison.moves)}, op projectcode." in page
