@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import models
-from django.db.models import CharField, DateField, OuterRef, Prefetch, Q, Subquery, Value
+from django.db.models import CharField, DateField, F, OuterRef, Prefetch, Q, Subquery, Value
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -61,8 +61,12 @@ class MilestoneQuerySet(models.QuerySet["Milestone"]):
                 round_status=Value(None, output_field=CharField()),
                 round_forecast=Value(None, output_field=DateField()),
             )
-        status = MilestoneStatus.objects.readable_in(reporting_round, user).filter(
-            milestone=OuterRef("pk")
+        # One status per milestone and round: no ordering (the model's would join the round
+        # and the project for every row of the list).
+        status = (
+            MilestoneStatus.objects.readable_in(reporting_round, user)
+            .filter(milestone=OuterRef("pk"))
+            .order_by()
         )
         return self.annotate(
             round_status=Subquery(status.values("status")[:1]),
@@ -137,7 +141,14 @@ class Milestone(models.Model):
             models.CheckConstraint(condition=Q(number__gte=1), name="milestone_number_positive"),
             *rrf_constraints("milestone"),
         ]
-        indexes = [models.Index(fields=["deadline"], name="milestone_deadline_idx")]
+        indexes = [
+            models.Index(fields=["deadline"], name="milestone_deadline_idx"),
+            # A project's final milestone (the forecast of relance/summary/outlook.py): read
+            # in order from the index, the first with a status in the round, no sort.
+            models.Index(
+                "project", F("deadline").desc(), F("number").desc(), name="milestone_final_idx"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.project.code}/{self.number}"

@@ -3,7 +3,8 @@ moved, which projects changed status or flag, the money that moved and the miles
 slipped.
 
 The totals are those of ``round_summary`` for each round; the rows behind them come from
-four queries, whatever the plan's size.
+four queries, whatever the plan's size. A closed round's comparison never changes: it is
+kept in the cache, keyed like its summary.
 """
 
 from __future__ import annotations
@@ -12,15 +13,21 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.conf import settings
+from django.core.cache import cache
 from django.db.models import Count, F, FilteredRelation, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 
 from milestones.models import Milestone, MilestoneState
 from projects.models import Project, ProjectStatus, ReportingRound, StatusFlag
 from relance.summary import RoundSummary, round_summary
+from relance.summary.cache import closed_key
 from relance.summary.values import PROJECT_STATUSES
 
 NONE = ""  # a project without a fiche in one of the two rounds
+# The page lists this many of the projects that moved and of the milestones that slipped
+# (their counts are all of them): at a hundred plans' size there are tens of thousands.
+LISTED = 100
 
 
 @dataclass(frozen=True)
@@ -84,6 +91,14 @@ class Comparison:
     rrf_only: bool = False  # the RRF projects only
 
     @property
+    def listed_moves(self) -> list[ProjectMove]:
+        return self.moves[:LISTED]
+
+    @property
+    def listed_slips(self) -> list[Slip]:
+        return self.slips[:LISTED]
+
+    @property
     def statuses(self) -> tuple[str, ...]:
         return PROJECT_STATUSES
 
@@ -129,8 +144,23 @@ def compare_rounds(
     reporting_round: ReportingRound, *, movers: int = 10, rrf_only: bool = False
 ) -> Comparison:
     """``reporting_round`` against the round before it; see the module's docstring.
-    ``rrf_only``: the RRF projects only, in every figure and row."""
-    summary = round_summary(reporting_round, rrf_only=rrf_only)
+    ``rrf_only``: the RRF projects only, in every figure and row. A closed round's
+    comparison is kept in the cache, as its summary is (relance/summary/cache.py)."""
+    chain = reporting_round.envelope_chain()
+    key = closed_key("comparison", chain, movers, rrf_only)
+    if key is None:
+        return _compare(reporting_round, chain, movers=movers, rrf_only=rrf_only)
+    comparison: Comparison | None = cache.get(key)
+    if comparison is None:
+        comparison = _compare(reporting_round, chain, movers=movers, rrf_only=rrf_only)
+        cache.set(key, comparison, settings.RELANCE_SUMMARY_CACHE_SECONDS)
+    return comparison
+
+
+def _compare(
+    reporting_round: ReportingRound, chain: list[ReportingRound], *, movers: int, rrf_only: bool
+) -> Comparison:
+    summary = round_summary(reporting_round, rrf_only=rrf_only, chain=chain)
     previous = summary.previous
     previous_summary = round_summary(previous, rrf_only=rrf_only) if previous else None
 

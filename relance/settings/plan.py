@@ -102,6 +102,9 @@ RELANCE_OPEN_DATA_LICENCE = {
 # closed round and language; a round that closes starts new keys at once, so this bounds
 # only how long a renamed speerpunt or project keeps its old name there.
 RELANCE_PUBLIC_CACHE_SECONDS = env.int("RELANCE_PUBLIC_CACHE_SECONDS", default=15 * 60)
+# A closed round's summary and comparison (relance/summary/cache.py,
+# relance/reporting/comparison.py) are kept this long, keyed the same way.
+RELANCE_SUMMARY_CACHE_SECONDS = env.int("RELANCE_SUMMARY_CACHE_SECONDS", default=60 * 60)
 SPECTACULAR_SETTINGS = {
     "LICENSE": RELANCE_OPEN_DATA_LICENCE,
     "TITLE": "Relance open data",

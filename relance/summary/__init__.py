@@ -22,12 +22,16 @@ Beyond the counts (issue 14): the change since the previous round and the year b
 (extras.py), the amounts tagged per transition, the forecast (outlook.py) and the
 observations per speerpunt by stated rules (observations.py), told by prose.py.
 
+A closed round's summary is kept in Django's cache (cache.py): it never changes.
+``compute_round_summary`` is the computation itself, never cached.
+
 The figures are aggregated in SQL, in six queries whatever the plan's size (the forecast's
 included). Amounts are
 summed as whole cents, so that SQLite (which sums decimals as floats) is exact too.
 """
 
-from .figures import round_summary
+from .cache import round_summary
+from .figures import round_summary as compute_round_summary
 from .text import dutch_euro, dutch_number, dutch_pct, summary_text
 from .values import (
     Figures,
@@ -45,6 +49,7 @@ __all__ = [
     "ProjectFigures",
     "RoundSummary",
     "SpeerpuntFigures",
+    "compute_round_summary",
     "dutch_euro",
     "dutch_number",
     "dutch_pct",

@@ -188,6 +188,7 @@ def round_summary(
     domain: str | None = None,
     rrf_only: bool = False,
     outlook: bool = True,
+    chain: list[ReportingRound] | None = None,
 ) -> RoundSummary:
     """The figures of a round (a ReportingRound or its code), in total and per speerpunt.
 
@@ -214,8 +215,8 @@ def round_summary(
     """
     if isinstance(reporting_round, str):
         reporting_round = ReportingRound.objects.get(code=reporting_round)
-    # One query for the previous round and both rounds' envelopes.
-    chain = reporting_round.envelope_chain()
+    # One query for the previous round and both rounds' envelopes (``chain``, when given).
+    chain = chain or reporting_round.envelope_chain()
     previous = chain[1] if len(chain) > 1 else None
     year_before = _year_before(chain)
     earlier = {r.pk: r for r in (previous, year_before) if r is not None}
