@@ -9,7 +9,7 @@ from projects import views_tokens
 from relance.audit import views as audit
 from relance.views import reports
 
-from .fiches import review_views
+from .fiches import desk_views, review_views
 from .fiches import views as fiches
 from .quality import views as quality
 from .rrf import views as rrf
@@ -35,6 +35,8 @@ rounds_patterns = [
 urlpatterns = [
     path("", home.home, name="home"),
     path("health/", home.health, name="health"),
+    path("start/", desk_views.start, name="start"),
+    path("mijn-fiches/", desk_views.my_fiches, name="my-fiches"),
     path(
         "accounts/login/",
         auth_views.LoginView.as_view(redirect_authenticated_user=True),
