@@ -75,7 +75,7 @@ def test_a_realised_milestone_without_its_date_stays_a_row_error(client, editor,
 
 
 def test_only_the_completeness_rules_are_left_to_the_submission():
-    assert checks.COMPLETENESS_RULES == {"delayed_without_forecast"}
+    assert {"delayed_without_forecast"} == checks.COMPLETENESS_RULES
     assert "realised_without_date" in checks.MILESTONE_RULES
 
 
