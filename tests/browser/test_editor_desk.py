@@ -9,7 +9,7 @@ import datetime as dt
 import pytest
 
 from milestones.models import MilestoneState
-from projects.models import Fiche, ReviewState
+from projects.models import Fiche, ReportingRound, ReviewState
 from projects.models.rounds import RoundState
 from projects.models.users import Role
 from tests.factories import (
@@ -195,5 +195,7 @@ def test_closing_a_round_asks_first(page, desk):
     page.answer_dialogs = False
     button.click()
     page.wait_for_timeout(300)
-    assert page.dialogs and "definitief sluiten" in page.dialogs[0]
+    assert page.dialogs
+    assert "definitief sluiten" in page.dialogs[0]
     assert page.url.endswith("/rounds/2024-12/")
+    assert ReportingRound.objects.get(code="2024-12").state == RoundState.OPEN
