@@ -11,6 +11,7 @@ from projects.models import ReportingRound
 from projects.permissions import has_own_fiches
 
 from .desk import Desk, editor_desk
+from .kept_drafts import saved_tokens
 
 
 @require_GET
@@ -21,7 +22,11 @@ def my_fiches(request: AuthenticatedRequest) -> HttpResponse:
     return render(
         request,
         "relance/my_fiches.html",
-        {"desk": desk, "own_fiches": has_own_fiches(request.user)},
+        {
+            "desk": desk,
+            "own_fiches": has_own_fiches(request.user),
+            "saved_drafts": saved_tokens(request),
+        },
     )
 
 

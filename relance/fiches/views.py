@@ -50,6 +50,7 @@ from .forms import (
     ReturnForm,
     fiche_input,
 )
+from .kept_drafts import remember_saved, saved_tokens
 from .labels import error_summary, name_fields
 from .notes import standing_notes
 from .snapshots import snapshot
@@ -235,6 +236,7 @@ def render_fiche(
         "error_summary": error_summary(fiche_forms) if keep_input and status == 400 else [],
         # Save-and-next goes through the editor's "Mijn fiches".
         "has_desk": editable and has_own_fiches(request.user),
+        "saved_drafts": saved_tokens(request),
         "review": {
             "return_form": ReturnForm(),
             "flag_form": FlagForm(initial={"level": FlagLevel.ATTENTION}),
@@ -307,6 +309,7 @@ def fiche_edit(request: AuthenticatedRequest, code: str) -> HttpResponse:
         messages.error(request, " ".join(error.messages))
         return render_fiche(request, fiche, fiche_forms, status=400)
 
+    remember_saved(request)
     for milestone in cleared:
         messages.warning(
             request,

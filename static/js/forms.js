@@ -10,7 +10,10 @@
  * - form[data-draft-key]: what is typed is kept in the browser (localStorage) until it is
  *   saved. When a session expired, "Opslaan" went to the login page and the POST was lost;
  *   back on the form after signing in, the kept input is filled in again and the page says
- *   so: the editor checks it and saves. The fiche's version is kept with it, so a fiche
+ *   so: the editor checks it and saves. Each page posts a token of its own (draft_token);
+ *   the pages after a save that succeeded name the tokens saved in this session
+ *   (meta[name=relance-saved-drafts], relance/fiches/kept_drafts.py), and the copies under
+ *   them are forgotten. The fiche's version is kept with it, so a fiche
  *   someone else saved meanwhile still meets the form's conflict check, never overwritten
  *   silently. Signing out (form[data-forget-drafts]) forgets every kept draft.
  * - On a phone the milestones (details.milestone-item) start folded, all but those with an
@@ -98,6 +101,34 @@
     form.parentNode.insertBefore(box, form);
   }
 
+  function newToken() {
+    if (window.crypto && window.crypto.randomUUID) {
+      return window.crypto.randomUUID();
+    }
+    return Date.now().toString(36) + "-" + Math.random().toString(36).slice(2, 12);
+  }
+
+  function forgetSaved() {
+    var store = storage();
+    var meta = document.querySelector("meta[name='relance-saved-drafts']");
+    if (!store || !meta) {
+      return;
+    }
+    var saved = (meta.getAttribute("content") || "").split(" ").filter(Boolean);
+    Object.keys(store).filter(function (key) {
+      return key.indexOf(PREFIX) === 0;
+    }).forEach(function (key) {
+      try {
+        var kept = JSON.parse(store.getItem(key) || "null");
+        if (kept && saved.indexOf(kept.token) !== -1) {
+          store.removeItem(key);
+        }
+      } catch (error) {
+        store.removeItem(key);
+      }
+    });
+  }
+
   function keepDrafts(form) {
     var store = storage();
     var key = form.getAttribute("data-draft-key");
@@ -105,6 +136,11 @@
       return;
     }
     var version = form.querySelector("input[name='fiche-version']");
+    var token = newToken();
+    var tokenField = form.querySelector("input[name='draft_token']");
+    if (tokenField) {
+      tokenField.value = token;
+    }
     var shown = values(form);
     var kept = null;
     try {
@@ -148,6 +184,7 @@
       try {
         store.setItem(key, JSON.stringify({
           version: version ? version.value : null,
+          token: token,
           values: values(form),
           saved: new Date().toISOString()
         }));
@@ -196,6 +233,7 @@
         function (item) { item.removeAttribute("open"); }
       );
     }
+    forgetSaved();
     document.querySelectorAll("form[data-draft-key]").forEach(keepDrafts);
     document.querySelectorAll("form[data-unsaved-warning]").forEach(warnBeforeLeaving);
     document.querySelectorAll("form[data-forget-drafts]").forEach(function (form) {

@@ -199,3 +199,26 @@ def test_closing_a_round_asks_first(page, desk):
     assert "definitief sluiten" in page.dialogs[0]
     assert page.url.endswith("/rounds/2024-12/")
     assert ReportingRound.objects.get(code="2024-12").state == RoundState.OPEN
+
+
+def test_a_saved_fiche_is_not_restored_though_its_amounts_are_shown_otherwise(page, desk):
+    sign_in(page, "ria")
+    page.goto("/projects/VV003/fiche/")
+    page.fill("input[name=fiche-paid_eur]", "250.000")  # shown back as 250.000,00
+    click(page, "Opslaan als concept")
+    assert "De fiche is opgeslagen." in page.content()
+    assert page.input_value("input[name=fiche-paid_eur]") == "250.000,00"
+    assert page.locator(".draft-restored").count() == 0
+    page.goto("/projects/VV003/fiche/")
+    assert page.locator(".draft-restored").count() == 0
+    assert page.evaluate("Object.keys(localStorage).length") == 0
+
+
+def test_save_and_next_forgets_the_copy_of_the_fiche_left(page, desk):
+    sign_in(page, "ria")
+    page.goto("/projects/VV001/fiche/")
+    page.fill("input[name=fiche-committed_eur]", "1000")
+    click(page, "Opslaan en volgende")
+    assert page.url.endswith("/projects/VV002/fiche/")
+    page.goto("/projects/VV001/fiche/")
+    assert page.locator(".draft-restored").count() == 0

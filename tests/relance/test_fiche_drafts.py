@@ -143,3 +143,26 @@ def test_a_delay_not_after_the_deadline_is_still_refused(client, editor, fiche):
     response = client.post(url(fiche), fiche_post(fiche, milestones={2: delayed}))
     assert response.status_code == 400
     assert snapshot(fiche) == before
+
+
+@pytest.mark.parametrize(
+    ("token", "kept"), [("0b7c1d2e-aaaa-4bbb-8ccc-123456789abc", True), ("<x>", False), ("", False)]
+)
+def test_a_save_names_its_page_token_on_the_pages_after_it(client, editor, fiche, token, kept):
+    client.force_login(editor)
+    response = client.post(
+        url(fiche), {**fiche_post(fiche, narrative="Bewaard"), "draft_token": token}
+    )
+    assert response.status_code == 302
+    page = client.get(url(fiche)).content.decode()
+    meta = re.search(r'<meta name="relance-saved-drafts" content="([^"]*)">', page)
+    assert meta
+    assert (token in meta.group(1).split()) is kept
+
+
+def test_a_refused_save_names_no_token(client, editor, fiche):
+    client.force_login(editor)
+    token = "0b7c1d2e-aaaa-4bbb-8ccc-123456789abc"
+    response = client.post(url(fiche), {**fiche_post(fiche, paid_eur="veel"), "draft_token": token})
+    assert response.status_code == 400
+    assert token not in client.get(url(fiche)).content.decode()
