@@ -197,3 +197,11 @@ def test_the_buttons_show_for_an_editor_only(client, editor, coordinator, desk):
     assert "Opslaan en volgende" in client.get(reverse("fiche", args=["B02"])).content.decode()
     client.force_login(coordinator)
     assert "Opslaan en volgende" not in client.get(reverse("fiche", args=["B02"])).content.decode()
+
+
+def test_mijn_fiches_shows_an_editor_only_their_domains_fiches(client, users, desk):
+    """Whoever else opens the page sees no fiche at all (the reader none of the open round)."""
+    for role in (Role.READER, Role.COORDINATOR, Role.ADMIN):
+        client.force_login(users[role])
+        html = client.get(DESK).content.decode()
+        assert "/fiche/" not in html, role
