@@ -14,6 +14,7 @@ def roles(request: HttpRequest) -> dict[str, object]:
         return {
             "manage_rounds": permissions.can_manage_rounds(user),
             "review": permissions.can_review(user),
+            "own_fiches": permissions.has_own_fiches(user),
             "export_workbook": permissions.can_export_workbook(user),
             "import_workbook": permissions.can_import_workbook(user),
             "audit": permissions.can_read_audit(user),

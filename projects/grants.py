@@ -39,3 +39,14 @@ def can_read_open_round(user: Any) -> bool:
         and user.has_perm("projects.edit_own_domain_fiche")
         and bool(user.editable_domain_ids)
     )
+
+
+def has_own_fiches(user: Any) -> bool:
+    """Reports for the fiches of their own domains: an editor with a domain (the
+    "Mijn fiches" page; coordinators and admins work from the round's pages)."""
+    return (
+        is_active_user(user)
+        and user.has_perm("projects.edit_own_domain_fiche")
+        and not user.has_perm("projects.edit_any_fiche")
+        and bool(user.editable_domain_ids)
+    )

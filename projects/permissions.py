@@ -14,6 +14,7 @@ from .grants import can_manage_rounds as can_manage_rounds
 from .grants import can_read_all_open_fiches as can_read_all_open_fiches
 from .grants import can_read_open_round as can_read_open_round
 from .grants import can_review as can_review
+from .grants import has_own_fiches as has_own_fiches
 from .grants import is_active_user
 from .models.fiches import ReviewState
 

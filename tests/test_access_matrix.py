@@ -34,6 +34,9 @@ GET_TABLE = {
     "/projects/VV001/fiche/": (LOGIN, 403, 200, 200, 200),
     "/projects/VV002/fiche/": (LOGIN, 403, 403, 200, 200),
     "/milestones/": (LOGIN, 200, 200, 200, 200),
+    # The editor's home: their own domains' fiches; the others see it has none for them.
+    "/mijn-fiches/": (LOGIN, 200, 200, 200, 200),
+    "/start/": (LOGIN, 302, 302, 302, 302),
     "/rounds/": (LOGIN, 200, 200, 200, 200),
     "/rounds/2023-12/": (LOGIN, 200, 200, 200, 200),
     "/rounds/2024-12/": (LOGIN, 404, 200, 200, 200),
@@ -88,5 +91,6 @@ def test_get_truth_table(client, plan, url, who):
 
 def test_the_table_covers_every_named_page():
     names = ["home", "projects:list", "milestones:list", "rounds:list", "rounds:create", "health"]
+    names += ["my-fiches", "start"]
     named = {reverse(name) for name in [*names, "login"]}
     assert named <= set(GET_TABLE)

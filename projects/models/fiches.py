@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from django.db import models
-from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models import Case, Count, IntegerField, OuterRef, Q, Subquery, Value, When
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -69,6 +69,24 @@ class FicheQuerySet(models.QuerySet["Fiche"]):
             self.values("project__domain__code", "project__domain__name")
             .annotate(**REVIEW_COUNTS)
             .order_by("project__domain__code")
+        )
+
+    def for_editor_desk(self, domain_ids: frozenset[int]) -> FicheQuerySet:
+        """The fiches of these domains as an editor's "Mijn fiches" lists them, in one query:
+        returned first, then drafts, then those not started (never saved), then the ones
+        submitted or approved; by project code within each (``desk_group`` 0 to 3)."""
+        group = Case(
+            When(review_state=ReviewState.RETURNED, then=Value(0)),
+            When(review_state=ReviewState.DRAFT, version__gt=1, then=Value(1)),
+            When(review_state=ReviewState.DRAFT, then=Value(2)),
+            default=Value(3),
+            output_field=IntegerField(),
+        )
+        return (
+            self.filter(project__domain_id__in=domain_ids)
+            .select_related("project__domain")
+            .annotate(desk_group=group)
+            .order_by("desk_group", "project__code")
         )
 
     def for_history(self) -> FicheQuerySet:

@@ -15,7 +15,9 @@ A rule about one milestone's own entry is a ``@milestone_rule``: it takes the fi
 of its milestones, and runs for each of them. An ``error`` blocks submitting the fiche; a
 ``warning`` is shown and blocks nothing. A milestone rule's error is an entry that cannot
 be stored (a realised milestone without its date), so the fiche form refuses that row, draft
-or not.
+or not; unless the rule is registered with ``completeness=True``: it says what is still
+missing (a delayed milestone's new date or reason), which a draft may lack, so its error
+blocks only the submission (``storage_errors`` leaves it out).
 
 Rules never query: they read the snapshot; thresholds come from ``settings.RELANCE_QUALITY``.
 The quality rules of the interfaces that judge data rather than completeness are in
@@ -119,6 +121,8 @@ MilestoneRule = Callable[[FicheView, MilestoneView], Iterable[Finding]]
 
 RULES: dict[str, FicheRule] = {}
 MILESTONE_RULES: dict[str, MilestoneRule] = {}
+# The milestone rules that judge completeness only: a draft may be stored without it.
+COMPLETENESS_RULES: set[str] = set()
 
 
 def rule(code: str) -> Callable[[FicheRule], FicheRule]:
@@ -133,13 +137,18 @@ def rule(code: str) -> Callable[[FicheRule], FicheRule]:
     return register
 
 
-def milestone_rule(code: str) -> Callable[[MilestoneRule], MilestoneRule]:
-    """Register a rule on one milestone's entry under ``code``; it runs for each milestone."""
+def milestone_rule(
+    code: str, *, completeness: bool = False
+) -> Callable[[MilestoneRule], MilestoneRule]:
+    """Register a rule on one milestone's entry under ``code``; it runs for each milestone.
+    A ``completeness`` rule's errors block submitting, never storing a draft."""
 
     def register(function: MilestoneRule) -> MilestoneRule:
         if code in RULES or code in MILESTONE_RULES:
             raise ValueError(f"Two rules are called {code!r}.")
         MILESTONE_RULES[code] = function
+        if completeness:
+            COMPLETENESS_RULES.add(code)
         return function
 
     return register
@@ -152,6 +161,16 @@ def check_milestone(fiche: FicheView, milestone: MilestoneView) -> list[Finding]
         replace(finding, rule=code, milestone=milestone.number, subject=subject)
         for code, function in MILESTONE_RULES.items()
         for finding in function(fiche, milestone)
+    ]
+
+
+def storage_errors(fiche: FicheView, milestone: MilestoneView) -> list[Finding]:
+    """The errors that keep a milestone's entry out of the database, draft or not: every
+    milestone rule's error but the completeness rules'."""
+    return [
+        finding
+        for finding in check_milestone(fiche, milestone)
+        if finding.is_error and finding.rule not in COMPLETENESS_RULES
     ]
 
 
@@ -251,7 +270,7 @@ def _realised_without_date(fiche: FicheView, milestone: MilestoneView) -> Iterat
         yield error("realised_on", _("Geef de datum waarop de mijlpaal gerealiseerd werd."))
 
 
-@milestone_rule("delayed_without_forecast")
+@milestone_rule("delayed_without_forecast", completeness=True)
 def _delayed_without_forecast(fiche: FicheView, milestone: MilestoneView) -> Iterator[Finding]:
     if milestone.status != MilestoneState.DELAYED:
         return

@@ -21,7 +21,7 @@ from projects.inputs import DateField, NumberField
 from projects.models import FlagLevel, Indicator, IndicatorKind, ProjectStatus
 from projects.models.indicators import QUANTITY_DECIMAL_PLACES, QUANTITY_MAX_DIGITS
 
-from .checks import check_milestone
+from .checks import storage_errors
 from .indicators import IndicatorInput
 from .review import FollowUp
 from .services import FicheInput, MilestoneInput
@@ -109,7 +109,8 @@ class MilestoneStatusForm(forms.Form):
         if status == MilestoneState.REALISED and realised_on and realised_on > timezone.localdate():
             self.add_error("realised_on", _("Die datum ligt in de toekomst."))
         # What the entry says is judged by the milestone rules, as everywhere else; an
-        # error there is an entry that cannot be stored, draft or not.
+        # error there is an entry that cannot be stored, draft or not. What a draft may
+        # still lack (a delay's new date or reason) blocks only the submission.
         entry = MilestoneView(
             id=milestone.pk,
             number=milestone.number,
@@ -120,9 +121,8 @@ class MilestoneStatusForm(forms.Form):
             forecast_date=cleaned.get("forecast_date"),
             delay_reason=cleaned.get("delay_reason", ""),
         )
-        for finding in check_milestone(self.fiche, entry):
-            if finding.is_error:
-                self.add_error(finding.field, finding.message)
+        for finding in storage_errors(self.fiche, entry):
+            self.add_error(finding.field, finding.message)
         return cleaned
 
 

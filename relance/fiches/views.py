@@ -27,9 +27,16 @@ from projects.models import (
     Project,
     ReportingRound,
 )
-from projects.permissions import can_edit_fiche, can_follow_up, can_report_for, can_review_fiche
+from projects.permissions import (
+    can_edit_fiche,
+    can_follow_up,
+    can_report_for,
+    can_review_fiche,
+    has_own_fiches,
+)
 
 from . import checks, early_warnings, indicators, services
+from .editor_desk import editor_desk
 from .forms import (
     BaseIndicatorFormSet,
     DismissSuggestionForm,
@@ -43,6 +50,8 @@ from .forms import (
     ReturnForm,
     fiche_input,
 )
+from .kept_drafts import remember_saved, saved_tokens
+from .labels import error_summary, name_fields
 from .notes import standing_notes
 from .snapshots import snapshot
 
@@ -137,6 +146,7 @@ class FicheForms:
                 "fixed_codes": indicators.codes_in_use_elsewhere(project, fiche.round),
             },
         )
+        name_fields(self)
 
     @property
     def all(self) -> list[Any]:
@@ -222,6 +232,11 @@ def render_fiche(
         "conflict": conflict,
         "findings": findings,
         "suggested": suggested,
+        # A failed save lists each error at the top, linked to its field.
+        "error_summary": error_summary(fiche_forms) if keep_input and status == 400 else [],
+        # Save-and-next goes through the editor's "Mijn fiches".
+        "has_desk": editable and has_own_fiches(request.user),
+        "saved_drafts": saved_tokens(request),
         "review": {
             "return_form": ReturnForm(),
             "flag_form": FlagForm(initial={"level": FlagLevel.ATTENTION}),
@@ -257,6 +272,10 @@ def fiche_edit(request: AuthenticatedRequest, code: str) -> HttpResponse:
 
     data = fiche_input(fiche_forms.main, fiche_forms.milestone_forms, fiche_forms.value_forms)
     submit = "submit" in request.POST
+    # "Opslaan en volgende", "Indienen en volgende": the next fiche of "Mijn fiches" in the
+    # order the editor saw it, taken before this save moves the fiche in that list.
+    go_next = "next" in (request.POST.get("save"), request.POST.get("submit"))
+    following = editor_desk(request).next_after(fiche) if go_next else None
     # The rules judge the fiche as the input has it: their errors keep it a draft.
     findings = checks.run_checks(services.input_view(fiche_forms.view, data))
     missing = [finding.message for finding in findings if finding.is_error] if submit else []
@@ -290,6 +309,7 @@ def fiche_edit(request: AuthenticatedRequest, code: str) -> HttpResponse:
         messages.error(request, " ".join(error.messages))
         return render_fiche(request, fiche, fiche_forms, status=400)
 
+    remember_saved(request)
     for milestone in cleared:
         messages.warning(
             request,
@@ -305,4 +325,10 @@ def fiche_edit(request: AuthenticatedRequest, code: str) -> HttpResponse:
         messages.success(request, _("De fiche is ingediend."))
     else:
         messages.success(request, _("De fiche is opgeslagen."))
+    if go_next and not missing:
+        # What is still missing keeps the editor on this fiche; otherwise on to the next.
+        if following is None:
+            messages.info(request, _("Er is geen volgende fiche meer in te vullen."))
+            return redirect(reverse("my-fiches"))
+        return redirect(reverse("fiche", args=[following.project.code]))
     return redirect(reverse("fiche", args=[fiche.project.code]))

@@ -28,7 +28,12 @@ from projects.models import (
     ReviewEvent,
     User,
 )
-from projects.permissions import can_import_workbook, can_review, can_see_system_health
+from projects.permissions import (
+    can_import_workbook,
+    can_review,
+    can_see_system_health,
+    has_own_fiches,
+)
 from relance.audit.channels import REASONS, Channel
 from relance.models import WorkbookUpload
 
@@ -42,12 +47,17 @@ def is_admin(user: object) -> bool:
 
 @require_GET
 def start(request: AuthenticatedRequest) -> HttpResponse:
+    """Where signing in lands: each role where its work is. Admins on their home, coordinators
+    on the open round's review desk, editors on "Mijn fiches" of the open round; everyone
+    else, and everyone between rounds, on the dashboard."""
     if is_admin(request.user):
         return redirect("admin-home")
     if can_review(request.user):
         open_round = ReportingRound.objects.open().first()
         if open_round is not None:
             return redirect("rounds:desk", open_round.code)
+    if has_own_fiches(request.user) and ReportingRound.objects.open().exists():
+        return redirect("my-fiches")
     return redirect("home")
 
 

@@ -53,6 +53,20 @@ def page(browser, live_server) -> Iterator[object]:
         "console", lambda message: errors.append(message.text) if message.type == "error" else None
     )
     page.on("pageerror", lambda error: errors.append(str(error)))
+    # A confirmation ("Indienen", "Definitief sluiten") is answered yes, as a person going
+    # on would; a test that checks the question records it itself (page.dialogs).
+    dialogs: list[str] = []
+
+    def answer(dialog) -> None:
+        dialogs.append(dialog.message)
+        if page.answer_dialogs:
+            dialog.accept()
+        else:
+            dialog.dismiss()
+
+    page.on("dialog", answer)
+    page.dialogs = dialogs
+    page.answer_dialogs = True
     page.console_errors = errors
     yield page
     context.close()

@@ -37,7 +37,7 @@ def sign_in(page, username):
 
 def submit(page, button_text):
     with page.expect_navigation():
-        page.get_by_role("button", name=button_text).click()
+        page.get_by_role("button", name=button_text, exact=True).click()
 
 
 @pytest.fixture

@@ -303,7 +303,12 @@ def test_a_submitted_fiche_is_no_longer_the_editors(client, editor, fiche):
         ({"milestones": {"9": {"status": "on_schedule"}}}, "milestones.9"),
         ({"milestones": {"1": {"realised_on": None}}}, "milestones.1.realised_on"),
         ({"milestones": {"1": {"realised_on": "2999-01-01"}}}, "milestones.1.realised_on"),
-        ({"milestones": {"2": {"status": "delayed"}}}, "milestones.2.forecast_date"),
+        # A delay's missing date is a draft's to lack (checked on submit); one not after the
+        # deadline is refused.
+        (
+            {"milestones": {"2": {"status": "delayed", "forecast_date": "2001-01-01"}}},
+            "milestones.2.forecast_date",
+        ),
         ({"indicator_values": {"OUT1": {"value": "1e5"}}}, "indicator_values.OUT1.value"),
         ({"indicator_values": {"NOPE": {"value": "1"}}}, "indicator_values.NOPE"),
     ],
