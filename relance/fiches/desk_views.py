@@ -9,6 +9,7 @@ from django.views.decorators.http import require_GET
 
 from projects.http import AuthenticatedRequest
 from projects.permissions import has_own_fiches
+from relance.notices import notices_for
 
 from .editor_desk import Desk, editor_desk
 from .kept_drafts import saved_tokens
@@ -26,5 +27,6 @@ def my_fiches(request: AuthenticatedRequest) -> HttpResponse:
             "desk": desk,
             "own_fiches": has_own_fiches(request.user),
             "saved_drafts": saved_tokens(request),
+            "notices": notices_for(request.user),
         },
     )

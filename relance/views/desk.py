@@ -24,8 +24,8 @@ from relance.fiches.early_warnings import split_suggestion
 from relance.fiches.notes import standing_notes
 from relance.fiches.review import ReviewError
 from relance.fiches.snapshots import snapshots
+from relance.notices import notices_for
 from relance.quality.report import unexplained_counts
-from relance.views.start import notices_for
 
 
 def desk_round(request: AuthenticatedRequest, code: str) -> ReportingRound:

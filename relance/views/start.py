@@ -1,31 +1,20 @@
 """Where each role starts: after signing in, coordinators land on the open round's review
 desk and admins on their home (imports and users); everyone else on the dashboard, which
-stays one click away from both. The in-app notices hold what the daily reminder mail holds."""
+stays one click away from both."""
 
 from __future__ import annotations
-
-import datetime as dt
-from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count
 from django.db.models.functions import TruncMinute
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
-from django.utils import timezone
-from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from milestones.models import Milestone
-from milestones.reminders.due import MissingFiches, collect_digests
 from projects.http import AuthenticatedRequest
 from projects.models import (
     Fiche,
-    FollowUpAction,
     ReportingRound,
-    ReviewAction,
-    ReviewEvent,
     User,
 )
 from projects.permissions import (
@@ -36,6 +25,7 @@ from projects.permissions import (
 )
 from relance.audit.channels import REASONS, Channel
 from relance.models import WorkbookUpload
+from relance.notices import notices_for
 
 RECENT = 8
 
@@ -59,56 +49,6 @@ def start(request: AuthenticatedRequest) -> HttpResponse:
     if has_own_fiches(request.user) and ReportingRound.objects.open().exists():
         return redirect("my-fiches")
     return redirect("home")
-
-
-@dataclass(frozen=True)
-class Notice:
-    """One thing due for the user, as the daily reminder mail has it."""
-
-    text: str
-    url: str
-    due_on: dt.date | None = None
-
-
-def notices_for(user: User) -> list[Notice]:
-    """What the daily reminder mail holds for the user today (those who get it: with
-    reminders on and an address)."""
-    digest = collect_digests(today=timezone.localdate()).get(user.pk)
-    found: list[Notice] = []
-    for reminder in digest.reminders if digest else []:
-        item = reminder.subject
-        due_on = reminder.key.due_on
-        if isinstance(item, Fiche):
-            text = _("Fiche %(code)s invullen en indienen") % {"code": item.project.code}
-            found.append(Notice(text, reverse("fiche", args=[item.project.code]), due_on))
-        elif isinstance(item, ReviewEvent):
-            code = item.fiche.project.code
-            if item.action == ReviewAction.RETURNED:
-                text = _("Fiche %(code)s is teruggestuurd") % {"code": code}
-                found.append(Notice(text, reverse("fiche", args=[code])))
-            else:
-                text = _("Fiche %(code)s wacht op beoordeling") % {"code": code}
-                found.append(Notice(text, reverse("fiche-review", args=[code])))
-        elif isinstance(item, Milestone):
-            text = _("Mijlpaal %(number)s van %(code)s") % {
-                "number": item.number,
-                "code": item.project.code,
-            }
-            found.append(Notice(text, reverse("project", args=[item.project.code]), due_on))
-        elif isinstance(item, FollowUpAction):
-            code = item.flag.fiche.project.code
-            text = _("Opvolgingsactie bij %(code)s: %(action)s") % {
-                "code": code,
-                "action": item.description,
-            }
-            found.append(Notice(text, reverse("fiche", args=[code]), due_on))
-        elif isinstance(item, MissingFiches):
-            text = _("%(count)s fiches van %(round)s zijn nog niet ingediend") % {
-                "count": item.total,
-                "round": item.round,
-            }
-            found.append(Notice(text, reverse("rounds:detail", args=[item.round.code]), due_on))
-    return found
 
 
 @require_GET

@@ -9,7 +9,7 @@ import pytest
 from django.urls import reverse
 
 from milestones.models import MilestoneState
-from projects.models import Fiche, ReviewState
+from projects.models import Fiche, ReviewAction, ReviewEvent, ReviewState
 from projects.models.rounds import RoundState
 from projects.models.users import Role
 from tests.factories import (
@@ -210,3 +210,13 @@ def test_mijn_fiches_shows_an_editor_only_their_domains_fiches(client, users, de
         client.force_login(users[role])
         html = client.get(DESK).content.decode()
         assert "/fiche/" not in html, role
+
+
+def test_mijn_fiches_holds_the_editors_notices(client, editor, desk):
+    """What is due for the editor, as the daily reminder mail has it: a returned fiche."""
+    returned = desk["returned"]
+    ReviewEvent.objects.create(fiche=returned, action=ReviewAction.RETURNED, by=None)
+    client.force_login(editor)
+    notices = client.get(DESK).context["notices"]
+    assert reverse("fiche", args=[returned.project.code]) in [n.url for n in notices]
+    assert any(returned.project.code in n.text for n in notices)
