@@ -64,9 +64,10 @@ def test_coordinator_works_through_the_desk(page, plan, viewport):
     with page.expect_navigation():
         page.get_by_role("button", name="Filteren").click()
     assert page.locator("input[name=fiche]:checked").count() == 3
-    page.once("dialog", lambda dialog: dialog.accept())
     with page.expect_navigation():
         page.get_by_role("button", name="Gekozen ongewijzigde fiches goedkeuren").click()
+    # Asked once (the browser tests accept a confirmation: tests/browser/conftest.py).
+    assert page.dialogs == ["De gekozen ongewijzigde fiches goedkeuren?"]
     assert "3 ongewijzigde fiches zijn goedgekeurd" in page.content()
     assert page.locator("#desk-empty").is_visible()
     assert page.console_errors == []
@@ -85,7 +86,7 @@ def test_coordinator_works_through_the_desk(page, plan, viewport):
 
 def test_declining_the_confirmation_approves_nothing(page, plan):
     sign_in(page, "koen")
-    page.once("dialog", lambda dialog: dialog.dismiss())
+    page.answer_dialogs = False  # the coordinator declines the question
     page.get_by_role("button", name="Gekozen ongewijzigde fiches goedkeuren").click()
     page.wait_for_timeout(300)
     assert not Fiche.objects.filter(review_state=ReviewState.APPROVED).exists()
