@@ -9,7 +9,7 @@ from projects import views_tokens
 from relance.audit import views as audit
 from relance.views import artefacts, reports
 
-from .fiches import desk_views, review_page, review_views
+from .fiches import my_fiches, review_page, review_views
 from .fiches import views as fiches
 from .quality import views as quality
 from .rrf import views as rrf
@@ -46,7 +46,7 @@ urlpatterns = [
     path("health/", home.health, name="health"),
     path("start/", start.start, name="start"),
     path("beheer/", start.admin_home, name="admin-home"),
-    path("mijn-fiches/", desk_views.my_fiches, name="my-fiches"),
+    path("mijn-fiches/", my_fiches.my_fiches, name="my-fiches"),
     path(
         "accounts/login/",
         auth_views.LoginView.as_view(redirect_authenticated_user=True),

@@ -22,9 +22,9 @@ from projects.models import Fiche, ProjectStatus
 from projects.permissions import can_review_fiche
 
 from . import checks, early_warnings
-from .desk import FICHE_FIELDS, MILESTONE_FIELDS, DeskFilter, Value, changes
 from .forms import ReturnForm
 from .notes import standing_notes
+from .review_desk import FICHE_FIELDS, MILESTONE_FIELDS, DeskFilter, Value, changes
 from .snapshots import FicheView, MilestoneView, snapshot
 from .views import open_fiche
 

@@ -22,7 +22,6 @@ from projects.models import Fiche, FlagLevel, FollowUpAction
 from projects.permissions import can_review_fiche, can_update_follow_up
 
 from . import early_warnings, review
-from .desk import DeskFilter
 from .forms import (
     VERSION_MAX,
     BaseFollowUpFormSet,
@@ -32,6 +31,7 @@ from .forms import (
     LiftFlagForm,
     ReturnForm,
 )
+from .review_desk import DeskFilter
 from .review_page import render_review
 from .snapshots import snapshot
 from .views import open_fiche, render_fiche

@@ -17,12 +17,12 @@ from django.views.decorators.http import require_GET, require_POST
 from projects.http import AuthenticatedRequest
 from projects.models import Fiche, PolicyDomain, ReportingRound
 from projects.permissions import can_review
-from relance.fiches import desk
+from relance.fiches import review_desk as desk
 from relance.fiches.checks import run_checks
-from relance.fiches.desk import DeskFilter
 from relance.fiches.early_warnings import split_suggestion
 from relance.fiches.notes import standing_notes
 from relance.fiches.review import ReviewError
+from relance.fiches.review_desk import DeskFilter
 from relance.fiches.snapshots import snapshots
 from relance.notices import notices_for
 from relance.quality.report import unexplained_counts

@@ -20,7 +20,7 @@ from projects.models import (
     ReviewState,
 )
 from projects.models.users import Role
-from relance.fiches import desk
+from relance.fiches import review_desk as desk
 from relance.fiches.snapshots import snapshot, snapshots
 from tests.factories import PolicyDomainFactory, UserFactory
 from tests.relance.desk_plan import FORECAST, desk_plan
