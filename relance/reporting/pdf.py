@@ -2,9 +2,10 @@
 Chromium through Playwright, without touching the network.
 
 Chromium won on the numbers (benchmarks/pdf_renderers.md): it prints the report's two
-hundred pages several times faster than WeasyPrint laid them out. Each PDF is printed by a
-browser of its own (``settings.RELANCE_CHROMIUM``, never a downloaded one), in a thread of
-its own, so that Playwright's event loop never meets the caller's.
+hundred pages several times faster than WeasyPrint laid them out. A process prints its PDFs
+one at a time with one Chromium (``settings.RELANCE_CHROMIUM``, never a downloaded one),
+kept while there is work, in a thread of its own, so that Playwright's event loop never
+meets the caller's; each PDF gets a fresh browser context (chromium.py).
 
 The HTML is loaded under a made-up origin; every request the page makes goes through one
 handler, which serves that origin's static files from disk (the app's static directories,
@@ -13,7 +14,8 @@ or STATIC_ROOT once collected) and refuses everything else. Scripts do not run.
 The PDF is tagged (PDF/UA: a structure tree, /MarkInfo, the document's /Lang from
 ``<html lang>`` and its title from ``<title>``, shown as the window's title). Its outline
 holds the two top levels of headings (the sections and the fiches), as the report's own
-contents did; Chromium gives every heading, so the deeper ones are cut off afterwards.
+contents did; Chromium gives every heading, so the deeper ones are cut off afterwards, and
+the XMP metadata PDF/UA asks for is added (pdfua.py).
 Chromium has no ``string-set``: the running title at the foot of each page is the
 document's ``<title>``, set here as a page-margin rule.
 
@@ -27,13 +29,11 @@ from __future__ import annotations
 
 import hashlib
 import html as html_module
-import io
 import logging
 import mimetypes
 import os
 import re
 import tempfile
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -42,33 +42,16 @@ from django.contrib.staticfiles import finders
 from django.contrib.staticfiles.storage import staticfiles_storage
 from django.core.exceptions import SuspiciousFileOperation
 
-ORIGIN = "https://relance.invalid"
-DOCUMENT_URL = f"{ORIGIN}/document.html"
+from .chromium import ORIGIN, PRINTER, PdfError
+from .pdfua import finish
+
+__all__ = ["ORIGIN", "PdfError", "cached_pdf", "print_html", "render_pdf", "static_response"]
+
 STYLESHEET = "css/report.css"
 # Part of a kept PDF's name: a PDF made by another renderer is made again.
 RENDERER = "chromium-1"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-dev-shm-usage",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--disable-extensions",
-]
-# The longest a print may take (Playwright's default is 30 s; a report at a country's
-# scale has thousands of pages).
-TIMEOUT_MS = 30 * 60 * 1000
-OUTLINE_DEPTH = 2
 
 logger = logging.getLogger(__name__)
-
-
-class PdfError(RuntimeError):
-    """The PDF could not be printed (no Chromium, or Chromium failed)."""
 
 
 def _static_file(name: str) -> str | None:
@@ -119,182 +102,9 @@ def with_running_title(html: str) -> str:
 
 
 def print_html(html: str) -> bytes:
-    """Chromium's PDF of ``html``, as it prints it. In a thread of its own: Playwright's
-    sync API runs an event loop, which may not nest in the caller's."""
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="relance-pdf") as pool:
-        return pool.submit(_print, html).result()
-
-
-def _print(html: str) -> bytes:
-    from playwright.sync_api import Error, Route, sync_playwright
-
-    refused: list[str] = []
-
-    def serve(route: Route) -> None:
-        url = route.request.url
-        if url == DOCUMENT_URL:
-            route.fulfill(body=html, content_type="text/html; charset=utf-8")
-            return
-        try:
-            body, content_type = static_response(url)
-        except (ValueError, OSError):
-            refused.append(url)
-            route.abort("blockedbyclient")
-            return
-        route.fulfill(body=body, content_type=content_type)
-
-    executable = settings.RELANCE_CHROMIUM
-    try:
-        with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(
-                executable_path=executable, args=CHROMIUM_ARGS, timeout=120_000
-            )
-            try:
-                context = browser.new_context(java_script_enabled=False, service_workers="block")
-                context.set_default_timeout(TIMEOUT_MS)
-                context.route("**/*", serve)
-                page = context.new_page()
-                page.goto(DOCUMENT_URL, wait_until="load")
-                pdf = page.pdf(
-                    format="A4",
-                    print_background=True,
-                    prefer_css_page_size=True,
-                    tagged=True,
-                    outline=True,
-                )
-            finally:
-                browser.close()
-    except Error as error:
-        if not os.access(executable, os.X_OK):
-            raise PdfError(
-                f"No Chromium at {executable} (RELANCE_CHROMIUM): the PDFs need Debian's "
-                "chromium package."
-            ) from error
-        raise PdfError(f"Chromium could not print the PDF: {error.message}") from error
-    if refused:
-        logger.warning("The PDF left out what it may not fetch: %s", ", ".join(refused[:5]))
-    return pdf
-
-
-XMP = """<?xpacket begin="\ufeff" id="W5M0MpCehiHzreSzNTczkc9d"?>
-<x:xmpmeta xmlns:x="adobe:ns:meta/">
- <rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">
-  <rdf:Description rdf:about="" xmlns:pdfuaid="http://www.aiim.org/pdfua/ns/id/"
-    xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:pdf="http://ns.adobe.com/pdf/1.3/">
-   <pdfuaid:part>1</pdfuaid:part>
-   <dc:title><rdf:Alt><rdf:li xml:lang="x-default">{title}</rdf:li></rdf:Alt></dc:title>
-   <dc:language><rdf:Bag><rdf:li>{language}</rdf:li></rdf:Bag></dc:language>
-   <dc:format>application/pdf</dc:format>
-   <pdf:Producer>{producer}</pdf:Producer>
-  </rdf:Description>
- </rdf:RDF>
-</x:xmpmeta>
-<?xpacket end="w"?>"""
-
-
-def finish(pdf: bytes, *, outline_depth: int = OUTLINE_DEPTH) -> bytes:
-    """Chromium's tagged ``pdf`` made a PDF/UA-1 document: its outline cut below
-    ``outline_depth`` levels, and the XMP metadata PDF/UA asks for (the identification, the
-    title, the language), as an incremental update that appends only what changes.
-    (pypdf's own incremental writer reads every object of the file first: seconds.)"""
-    from pypdf import PdfReader
-    from pypdf.generic import (
-        DecodedStreamObject,
-        DictionaryObject,
-        IndirectObject,
-        NameObject,
-        NumberObject,
-        PdfObject,
-    )
-
-    # Strict: Chromium's cross-reference table is right, and pypdf would otherwise check
-    # every entry of it against the file (most of the time this takes).
-    reader = PdfReader(io.BytesIO(pdf), strict=True)
-    previous = re.findall(rb"startxref\s+(\d+)", pdf[-1024:])
-    root = reader.trailer.raw_get("/Root")
-    if not previous or not isinstance(root, IndirectObject):
-        raise PdfError("Chromium's PDF has no cross-reference table to update.")
-    changed: dict[int, tuple[int, PdfObject]] = {}
-
-    def dictionary(value: object) -> DictionaryObject:
-        if isinstance(value, IndirectObject):
-            value = value.get_object()
-        if not isinstance(value, DictionaryObject):
-            raise PdfError(f"Chromium's PDF has {value!r} where a dictionary belongs.")
-        return value
-
-    def cut(reference: IndirectObject, level: int) -> int:
-        """Cuts below the item ``reference`` (at ``level``); how many items stay under it."""
-        item = dictionary(reference)
-        if level >= outline_depth:
-            if "/First" in item:
-                for key in ("/First", "/Last", "/Count"):
-                    item.pop(NameObject(key), None)
-                changed[reference.idnum] = (reference.generation, item)
-            return 0
-        count = 0
-        child = item.raw_get("/First") if "/First" in item else None
-        while isinstance(child, IndirectObject):
-            count += 1 + cut(child, level + 1)
-            sibling = dictionary(child)
-            child = sibling.raw_get("/Next") if "/Next" in sibling else None
-        if "/Count" in item and count != abs(int(str(item["/Count"]))):
-            # Open or closed, as Chromium made it.
-            closed = int(str(item["/Count"])) < 0
-            item[NameObject("/Count")] = NumberObject(-count if closed else count)
-            changed[reference.idnum] = (reference.generation, item)
-        return count
-
-    catalog = dictionary(root)
-    outlines = catalog.raw_get("/Outlines") if "/Outlines" in catalog else None
-    if isinstance(outlines, IndirectObject):
-        cut(outlines, 0)
-
-    info = dictionary(reader.trailer.raw_get("/Info")) if "/Info" in reader.trailer else {}
-    size = int(str(reader.trailer["/Size"]))
-    metadata = DecodedStreamObject()
-    metadata[NameObject("/Type")] = NameObject("/Metadata")
-    metadata[NameObject("/Subtype")] = NameObject("/XML")
-    metadata.set_data(
-        XMP.format(
-            title=html_module.escape(str(info.get("/Title", ""))),
-            language=html_module.escape(str(catalog.get("/Lang", ""))),
-            producer=html_module.escape(str(info.get("/Producer", ""))),
-        ).encode()
-    )
-    changed[size] = (0, metadata)
-    catalog[NameObject("/Metadata")] = IndirectObject(size, 0, reader)
-    changed[root.idnum] = (root.generation, catalog)
-
-    out = io.BytesIO()
-    # PDF/UA-1 is a PDF 1.7 profile; Chromium writes 1.4 (a subset). Same length: the
-    # offsets stay right.
-    out.write(pdf.replace(b"%PDF-1.4", b"%PDF-1.7", 1) if pdf.startswith(b"%PDF-1.4") else pdf)
-    if not pdf.endswith(b"\n"):
-        out.write(b"\n")
-    offsets = []
-    for number, (generation, item) in sorted(changed.items()):
-        offsets.append((number, generation, out.tell()))
-        out.write(f"{number} {generation} obj\n".encode())
-        item.write_to_stream(out)
-        out.write(b"\nendobj\n")
-    table = out.tell()
-    out.write(b"xref\n0 1\n0000000000 65535 f \n")
-    for number, generation, offset in offsets:
-        out.write(f"{number} 1\n{offset:010d} {generation:05d} n \n".encode())
-    trailer = DictionaryObject(
-        {
-            NameObject(key): reader.trailer.raw_get(key)
-            for key in ("/Root", "/Info", "/ID")
-            if key in reader.trailer
-        }
-    )
-    trailer[NameObject("/Size")] = NumberObject(size + 1)
-    trailer[NameObject("/Prev")] = NumberObject(int(previous[-1]))
-    out.write(b"trailer\n")
-    trailer.write_to_stream(out)
-    out.write(f"\nstartxref\n{table}\n%%EOF\n".encode())
-    return out.getvalue()
+    """Chromium's PDF of ``html``, as it prints it (by this process's printer), with
+    nothing but the static files to fetch."""
+    return PRINTER.print(html, executable=settings.RELANCE_CHROMIUM, fetch=static_response)
 
 
 def render_pdf(html: str) -> bytes:

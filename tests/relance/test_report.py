@@ -266,11 +266,16 @@ def test_chromium_gets_the_stylesheet_and_nothing_from_the_network(caplog):
     assert "p. 1 / 1" in page_texts(document)[0]
 
 
-def test_without_chromium_the_pdf_fails_clearly(settings, tmp_path):
+def test_without_chromium_the_pdf_fails_clearly_and_the_next_one_is_printed(settings, tmp_path):
+    html = '<!doctype html><html lang="nl"><title>x</title><p>Gedrukt</p></html>'
+    real = settings.RELANCE_CHROMIUM
     settings.RELANCE_CHROMIUM = str(tmp_path / "chromium")
 
     with pytest.raises(pdf_module.PdfError, match="chromium package"):
-        pdf_module.render_pdf("<!doctype html><title>x</title><p>x</p>")
+        pdf_module.render_pdf(html)
+
+    settings.RELANCE_CHROMIUM = real
+    assert "Gedrukt" in text_of(read(pdf_module.render_pdf(html)))
 
 
 def test_anonymous_visitors_are_sent_to_sign_in(client, plan):
