@@ -12,7 +12,10 @@ For each size, in throwaway databases (SQLite files in a temporary directory, or
 - export: ``export_workbook`` of the imported plan, streamed: its memory stays flat;
 - pages: every page's median server time and query count, and the round's computations
   (``round_summary``, the reminder scan, ``quality_check``), on the imported plan
-  (``pages.py``).
+  (``pages.py``);
+- pdf (1x only): the report PDF of the closed round, ``render_pdf`` against bare
+  ``chromium --print-to-pdf`` of the same HTML in the same run; the target is at most 2x
+  (``pdf_renderers.py``).
 
 The tables are printed and written to ``benchmarks/results.md`` with the machine they ran on.
 
@@ -31,6 +34,8 @@ import tempfile
 import uuid
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
+
+from .pdf_renderers import line as pdf_line
 
 ROOT = Path(__file__).resolve().parent.parent
 MAX_RATIO = 3.0
@@ -119,7 +124,11 @@ def run(scale: int, databases: Databases) -> dict:
     exported = step("export", scale, databases.workdir / f"export-{scale}x.xlsx", imported_url)
     print(f"{scale}x: pages and commands …", flush=True)
     measured = step("pages", scale, workbook, imported_url)
+    if scale == 1:
+        print(f"{scale}x: the report PDF against Chromium …", flush=True)
+        measured["pdf"] = step("pdf", scale, workbook, imported_url)
     return {
+        "pdf": measured.get("pdf"),
         "pages": measured["pages"],
         "commands": measured["commands"],
         "scale": scale,
@@ -222,6 +231,7 @@ def main() -> None:
     print("\n".join(workbook_lines))
     print()
     speed_lines = speed_table(results)
+    speed_lines += ["", *(pdf_line(r["pdf"]) for r in results if r.get("pdf"))]
     print("Pages (median of 5 in the test client, queries of one request) and commands (ms)")
     print("\n".join(speed_lines))
     write_results(

@@ -194,6 +194,15 @@ def pages(scale: int, workbook: str) -> dict:
     return measure(scale, workbook)
 
 
+def pdf(scale: int, workbook: str) -> dict:
+    """The report PDF of the latest closed round: render_pdf against bare Chromium."""
+    from .pdf_renderers import measure, report_html_of
+
+    html, code, html_seconds = report_html_of()
+    repeat = int(os.environ.get("BENCH_PDF_REPEAT", "3"))
+    return {**measure(html, repeat), "round": code, "html_seconds": html_seconds}
+
+
 STEPS: dict[str, Callable[[int, str], dict]] = {
     "generate": generate,
     "raw": raw_bulk_create,
@@ -201,6 +210,7 @@ STEPS: dict[str, Callable[[int, str], dict]] = {
     "reimport": reimport,
     "export": export,
     "pages": pages,
+    "pdf": pdf,
 }
 
 

@@ -1,8 +1,9 @@
 """The progress report of a round: the bundle the Government receives.
 
 A cover note with the summary text and figures, the figures per speerpunt with bar charts,
-then one detailed fiche per project. The same template makes the printable page and, through
-WeasyPrint, the PDF; its charts are SVG drawn on the server, as a PDF runs no script.
+then one detailed fiche per project. The same template makes the printable page and, printed
+by headless Chromium (pdf.py), the PDF; its charts are SVG drawn on the server, as the PDF's
+page runs no script.
 
 The report is in the reader's language (Dutch, like the published reports, or English; the
 cover says which). Its data takes a fixed number of queries whatever the plan's size.

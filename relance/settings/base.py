@@ -230,6 +230,9 @@ RELANCE_TASKS_IN_PROCESS = env.bool(
 )
 # The Celery queue the artefact tasks go to (None: Celery's default queue).
 RELANCE_ARTEFACT_QUEUE: str | None = None
+# The Chromium that prints the PDFs (relance/reporting/pdf.py): Debian's chromium package,
+# never a browser Playwright downloads. The system check relance.E001 looks for it.
+RELANCE_CHROMIUM = env.str("RELANCE_CHROMIUM", default="/usr/bin/chromium")
 CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     # Keeps Redis warm and proves the beat is alive; the reminder scan joins here.
     "relance-heartbeat": {

@@ -69,13 +69,13 @@ def worker(settings):
 def test_a_worker_builds_the_report_once_for_two_readers(client, reader, worker, monkeypatch):
     plan = build_plan(size=3)
     made = []
-    render = pdf_module.render_document
+    render = pdf_module.print_html
 
     def spy(html):
         made.append(html)
         return render(html)
 
-    monkeypatch.setattr(pdf_module, "render_document", spy)
+    monkeypatch.setattr(pdf_module, "print_html", spy)
     client.force_login(reader)
     url = reverse("rounds:report", args=[plan.second.code])
 

@@ -30,15 +30,15 @@ def plan():
 
 @pytest.fixture
 def renders(monkeypatch):
-    """How many times WeasyPrint lays out a document (the real one, counted)."""
+    """How many times Chromium prints a document (the real one, counted)."""
     made = []
-    render = pdf_module.render_document
+    render = pdf_module.print_html
 
     def spy(html):
         made.append(html)
         return render(html)
 
-    monkeypatch.setattr(pdf_module, "render_document", spy)
+    monkeypatch.setattr(pdf_module, "print_html", spy)
     return made
 
 

@@ -1,18 +1,19 @@
 """The progress report (/rounds/<code>/report/ and report.pdf): round_summary's figures, one
 fiche per project of the round and every one of them in the PDF, never a draft to those who
-may not read it, a fixed number of queries, and a PDF made without the network."""
+may not read it, a fixed number of queries, and a PDF made without the network. The PDF is
+the real one, printed by Chromium, read back with pypdf."""
 
 import pytest
 from django.urls import reverse
-from weasyprint.formatting_structure.boxes import TextBox
 
 from projects.models import Fiche
 from projects.models.users import Role
 from relance.reporting import pdf as pdf_module
-from relance.reporting.pdf import ORIGIN, StaticFilesFetcher
+from relance.reporting.pdf import ORIGIN, static_response
 from relance.summary import round_summary, summary_text
 from tests.factories import UserFactory
 
+from .pdfs import outline, page_texts, read, text_of
 from .reporting_plan import ACTION, DRAFT, MOTIVATION, build_plan
 
 pytestmark = pytest.mark.django_db
@@ -30,27 +31,23 @@ def _reports_in_tmp(settings, tmp_path):
 
 @pytest.fixture
 def documents(monkeypatch):
-    """The WeasyPrint documents the PDF views lay out, as they made them."""
+    """The PDFs Chromium printed for the views, as it printed them (the real ones, counted)."""
     made = []
-    render = pdf_module.render_document
+    print_html = pdf_module.print_html
 
     def spy(html):
-        document = render(html)
-        made.append(document)
-        return document
+        pdf = print_html(html)
+        made.append(pdf)
+        return pdf
 
-    monkeypatch.setattr(pdf_module, "render_document", spy)
+    monkeypatch.setattr(pdf_module, "print_html", spy)
     return made
 
 
-def text_of(document) -> str:
-    """The text WeasyPrint laid out on the PDF's pages."""
-    return " ".join(
-        box.text
-        for page in document.pages
-        for box in page._page_box.descendants()
-        if isinstance(box, TextBox)
-    )
+def fiche_headings(reader):
+    """The outline's fiches (their title begins with the project's code), by code."""
+    (top,) = outline(reader)
+    return {h.title.split()[0]: h for h in top.children if h.title.startswith("VV")}
 
 
 def get(client, user, name, reporting_round, **query):
@@ -101,19 +98,68 @@ def test_the_pdf_holds_every_fiche_of_the_round(client, reader, plan, documents)
     assert response["Content-Type"] == "application/pdf"
     assert response.content.startswith(b"%PDF-")
     assert f"voortgangsrapport-{plan.second.code}.pdf" in response["Content-Disposition"]
-    (document,) = documents
-    anchors = [name for page in document.pages for name in page.anchors]
-    fiches = sorted(a.removeprefix("fiche-") for a in anchors if a.startswith("fiche-"))
-    assert fiches == sorted(p.code for p in plan.projects)
-    # Each fiche begins a page: the cover and the figures come first.
-    first_on_page = [
-        next((a for a in page.anchors if a.startswith("fiche-")), None) for page in document.pages
-    ]
-    assert sum(1 for a in first_on_page if a) == len(plan.projects)
+    assert len(documents) == 1
+    document = read(response.content)
+    fiches = fiche_headings(document)
+    assert sorted(fiches) == sorted(p.code for p in plan.projects)
+    # Each fiche begins a page of its own, at its top: the cover and the figures come first.
+    pages = [h.page for h in fiches.values()]
+    assert len(set(pages)) == len(plan.projects)
+    assert min(pages) >= 2
+    height = float(document.pages[0].mediabox.height)
+    assert all(h.top is not None and h.top > 0.85 * height for h in fiches.values())
     assert len(document.pages) >= len(plan.projects) + 2
+    texts = page_texts(document)
+    for code, heading in fiches.items():
+        assert code in texts[heading.page]
     text = text_of(document)
     assert f"Gepubliceerde toelichting {plan.projects[0].code} {plan.second.code}" in text
     assert MOTIVATION in text
+
+
+def test_the_pdf_is_tagged_titled_in_its_language_with_an_outline(client, reader, plan):
+    response = get(client, reader, "rounds:report", plan.second)
+
+    document = read(response.content)
+    assert document.pdf_header == "%PDF-1.7"
+    catalog = document.trailer["/Root"]
+    assert "/StructTreeRoot" in catalog
+    assert catalog["/MarkInfo"]["/Marked"].value is True
+    assert catalog["/Lang"] == "nl"
+    assert catalog["/ViewerPreferences"]["/DisplayDocTitle"]
+    title = f"Voortgangsrapport Vlaamse Veerkracht · {plan.second}"
+    assert document.metadata.title == title
+    xmp = document.xmp_metadata
+    assert xmp.dc_title == {"x-default": title}
+    assert xmp.dc_language == ["nl"]
+    assert b"<pdfuaid:part>1</pdfuaid:part>" in catalog["/Metadata"].get_data()
+    # The outline: the sections and the fiches under the report's title, nothing deeper.
+    (top,) = outline(document)
+    assert top.title == f"Vlaamse Veerkracht · {plan.second}"
+    titles = [h.title for h in top.children]
+    assert titles[:2] == ["Nota aan de Vlaamse Regering", "Cijfers per speerpunt"]
+    assert len(titles) == 2 + len(plan.projects)
+    assert all(h.children == [] for h in top.children)
+    # The foot of every page: the title (not on the cover) and the page number.
+    texts = page_texts(document)
+    total = len(texts)
+    assert title not in " ".join(texts[0].split())
+    for number, text in enumerate(texts, start=1):
+        assert f"p. {number} / {total}" in text
+        if number > 1:
+            assert title in " ".join(text.split())
+
+
+def test_the_english_pdf_says_its_language(client, reader, plan):
+    client.force_login(reader)
+    response = client.get(
+        reverse("rounds:report", args=[plan.second.code]), HTTP_ACCEPT_LANGUAGE="en"
+    )
+
+    document = read(response.content)
+    assert document.trailer["/Root"]["/Lang"] == "en"
+    assert document.xmp_metadata.dc_language == ["en"]
+    assert document.metadata.title.startswith("Progress report")
 
 
 def test_the_pdf_of_a_speerpunt_holds_its_fiches_only(client, reader, plan, documents):
@@ -121,10 +167,8 @@ def test_the_pdf_of_a_speerpunt_holds_its_fiches_only(client, reader, plan, docu
 
     assert response.status_code == 200
     assert "speerpunt-2" in response["Content-Disposition"]
-    (document,) = documents
-    anchors = {name for page in document.pages for name in page.anchors}
     expected = {p.code for p in plan.projects if p.cluster.speerpunt.number == 2}
-    assert {a.removeprefix("fiche-") for a in anchors if a.startswith("fiche-")} == expected
+    assert set(fiche_headings(read(response.content))) == expected
     assert round_summary(plan.second, speerpunt=2).totals.projects.total == len(expected)
 
 
@@ -137,10 +181,12 @@ def test_a_closed_rounds_report_does_not_hold_the_open_rounds_draft(
     client, coordinator, plan, documents
 ):
     page = get(client, coordinator, "rounds:report-page", plan.second).content.decode()
-    get(client, coordinator, "rounds:report", plan.second)
+    pdf = get(client, coordinator, "rounds:report", plan.second).content
 
     assert DRAFT not in page
-    assert DRAFT not in text_of(documents[0])
+    assert len(documents) == 1
+    assert MOTIVATION in text_of(read(pdf))
+    assert DRAFT not in text_of(read(pdf))
 
 
 @pytest.mark.parametrize("name", ["rounds:report", "rounds:report-page"])
@@ -162,7 +208,8 @@ def test_the_open_rounds_report_only_for_those_who_read_all_of_it(
     elif name == "rounds:report-page":
         assert DRAFT in response.content.decode()
     else:
-        assert DRAFT in text_of(documents[0])
+        assert len(documents) == 1
+        assert DRAFT in text_of(read(response.content))
 
 
 def test_a_closed_rounds_pdf_is_made_once(client, reader, plan, documents, tmp_path):
@@ -185,11 +232,9 @@ def test_the_open_rounds_pdf_is_made_afresh(client, coordinator, plan, documents
 
 
 def test_the_pdf_fetches_nothing_but_local_static_files():
-    fetcher = StaticFilesFetcher()
-
-    response = fetcher.fetch(f"{ORIGIN}/static/css/report.css")
-    assert b"@page" in response.read()
-    response.close()
+    body, content_type = static_response(f"{ORIGIN}/static/css/report.css")
+    assert b"@page" in body
+    assert content_type == "text/css"
     for url in (
         "https://example.org/static/css/report.css",
         f"{ORIGIN}/media/secret.pdf",
@@ -197,7 +242,40 @@ def test_the_pdf_fetches_nothing_but_local_static_files():
         "file:///etc/passwd",
     ):
         with pytest.raises(ValueError, match="nothing but its own static files"):
-            fetcher.fetch(url)
+            static_response(url)
+
+
+def test_chromium_gets_the_stylesheet_and_nothing_from_the_network(caplog):
+    html = (
+        '<!doctype html><html lang="nl"><head><title>Proef</title>'
+        '<link rel="stylesheet" href="/static/css/report.css">'
+        '<link rel="stylesheet" href="https://example.org/evil.css"></head>'
+        '<body><h1 class="running-title">Proef</h1><p class="cover-eyebrow">opgemaakt</p>'
+        '<img src="https://example.org/pixel.png" alt="pixel"></body></html>'
+    )
+
+    document = read(pdf_module.render_pdf(html))
+
+    # Printed without what it may not fetch, with the stylesheet: its capitals, its A4
+    # page and its page numbers.
+    assert "OPGEMAAKT" in text_of(document)
+    assert "https://example.org/evil.css" in caplog.text
+    assert "https://example.org/pixel.png" in caplog.text
+    assert "report.css" not in caplog.text
+    assert round(float(document.pages[0].mediabox.width)) == 595
+    assert "p. 1 / 1" in page_texts(document)[0]
+
+
+def test_without_chromium_the_pdf_fails_clearly_and_the_next_one_is_printed(settings, tmp_path):
+    html = '<!doctype html><html lang="nl"><title>x</title><p>Gedrukt</p></html>'
+    real = settings.RELANCE_CHROMIUM
+    settings.RELANCE_CHROMIUM = str(tmp_path / "chromium")
+
+    with pytest.raises(pdf_module.PdfError, match="chromium package"):
+        pdf_module.render_pdf(html)
+
+    settings.RELANCE_CHROMIUM = real
+    assert "Gedrukt" in text_of(read(pdf_module.render_pdf(html)))
 
 
 def test_anonymous_visitors_are_sent_to_sign_in(client, plan):
