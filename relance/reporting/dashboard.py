@@ -16,6 +16,7 @@ from typing import Any
 
 from django import forms
 from django.http import QueryDict
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -28,14 +29,14 @@ from relance.summary.prose import change_sentences, observation_text
 from relance.summary.values import (
     MILESTONE_STATUSES,
     PROJECT_STATUSES,
-    ClusterFigures,
     round_half_up,
     share,
 )
 
 from .access import default_round
 from .charts import charts_data
-from .rows import HeatCell, RoundRow, Scope, SpeerpuntRow, StatusTile
+from .heatmap import heat_map
+from .rows import RoundRow, Scope, SpeerpuntRow, StatusTile
 
 
 class DashboardFilterForm(forms.Form):
@@ -103,6 +104,7 @@ class Dashboard:
     history: list[RoundRow]
     speerpunten: list[SpeerpuntRow]
     charts: dict[str, Any]
+    heat_rows: SafeString = SafeString()  # the heat map's table, one row per cluster
 
     milestone_states = MilestoneState.choices
 
@@ -153,11 +155,14 @@ class Dashboard:
 def build_dashboard(scope: Scope, rounds: list[ReportingRound], names: dict[int, str]) -> Dashboard:
     """The dashboard of ``scope``; ``rounds`` are those the user may see (newest first),
     ``names`` the speerpunten's names in the user's language, by number."""
-    summary = round_summary(scope.round, **scope.filters())
+    # One query for the round, the rounds before it and their envelopes; the round before's
+    # chain is the rest of it.
+    chain = scope.round.envelope_chain()
+    summary = round_summary(scope.round, chain=chain, **scope.filters())
     visible = {r.pk for r in rounds}
     # The change figures compare with the round before only where the user may see it.
     before = (
-        round_summary(summary.previous, **scope.filters())
+        round_summary(summary.previous, chain=chain[1:], **scope.filters())
         if summary.previous is not None and summary.previous.pk in visible
         else None
     )
@@ -200,6 +205,7 @@ def build_dashboard(scope: Scope, rounds: list[ReportingRound], names: dict[int,
         if sum(by_round[r.pk].values())
     ]
 
+    heat = heat_map(scope, summary, chain)
     speerpunten = [
         SpeerpuntRow(
             speerpunt=part,
@@ -209,15 +215,7 @@ def build_dashboard(scope: Scope, rounds: list[ReportingRound], names: dict[int,
                 status: scope.milestones_url(speerpunt=part.number, status=status)
                 for status in MILESTONE_STATUSES
             },
-            heat=[
-                HeatCell(
-                    cluster=cluster,
-                    label=_heat_label(cluster),
-                    url=scope.projects_url(cluster=cluster.number),
-                )
-                for cluster in summary.by_cluster
-                if cluster.speerpunt == part.number
-            ],
+            heat=heat.cells.get(part.number, mark_safe("")),  # noqa: S308 (empty)
         )
         for part in summary.by_speerpunt
     ]
@@ -230,6 +228,7 @@ def build_dashboard(scope: Scope, rounds: list[ReportingRound], names: dict[int,
         history=history,
         speerpunten=speerpunten,
         charts=charts_data(scope, history, speerpunten),
+        heat_rows=heat.rows,
     )
 
 
@@ -250,13 +249,3 @@ def _without_changes(summary: RoundSummary) -> RoundSummary:
     return replace(
         summary, previous=None, totals=replace(summary.totals, finance=finance), changes=Changes()
     )
-
-
-def _heat_label(cluster: ClusterFigures) -> str:
-    worst = cluster.worst_status
-    return _("Cluster %(number)s, %(name)s: %(count)s projecten; ernstigste status: %(status)s") % {
-        "number": cluster.number,
-        "name": cluster.name,
-        "count": cluster.projects.total,
-        "status": ProjectStatus(worst).label if worst else "–",
-    }

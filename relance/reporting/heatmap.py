@@ -1,0 +1,105 @@
+"""The dashboard's heat map and the table beside it: one cell and one row per cluster.
+
+A plan the size of a country has thousands of clusters, so their HTML is written here in
+one pass over ``summary.by_cluster`` (the template language would take a second per
+thousand), with the link and the words that every cluster shares made once. It is the
+markup templates/relance/_dashboard.html would write, escaped as the template escapes it.
+A closed round's heat map never changes: it is kept in Django's cache (the summary's key,
+with the language and the kind of links).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from django.conf import settings
+from django.core.cache import cache
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+
+from projects.models import ProjectStatus
+from relance.summary.cache import closed_key
+from relance.summary.values import PROJECT_STATUSES
+
+if TYPE_CHECKING:
+    from projects.models import ReportingRound
+    from relance.summary import RoundSummary
+
+    from .rows import Scope
+
+
+@dataclass(frozen=True)
+class HeatMap:
+    """The heat map's cells per speerpunt (by number) and the rows of its table, as HTML."""
+
+    cells: dict[int, SafeString]
+    rows: SafeString
+    count: int  # clusters
+
+
+def heat_map(scope: Scope, summary: RoundSummary, chain: list[ReportingRound]) -> HeatMap:
+    """The heat map of ``summary`` with the links of ``scope``: from the cache for a closed
+    round (``chain``, its envelope chain, keys it as it keys the summary)."""
+    key = closed_key(
+        "heat-map",
+        chain,
+        type(scope).__name__,
+        scope.speerpunt,
+        scope.domain,
+        scope.rrf_only,
+        get_language(),
+    )
+    if key is None:
+        return build_heat_map(scope, summary)
+    kept: HeatMap | None = cache.get(key)
+    if kept is None:
+        kept = build_heat_map(scope, summary)
+        cache.set(key, kept, settings.RELANCE_SUMMARY_CACHE_SECONDS)
+    return kept
+
+
+def build_heat_map(scope: Scope, summary: RoundSummary) -> HeatMap:
+    # Every cluster's link is the scope's project list with ``&cluster=N`` after it (the
+    # order scope.projects_url(cluster=N) writes).
+    base = escape(scope.projects_url())
+    css = {status: ProjectStatus(status).css_class for status in PROJECT_STATUSES}
+    labels = {status: str(ProjectStatus(status).label) for status in PROJECT_STATUSES}
+    describe = _("Cluster %(number)s, %(name)s: %(count)s projecten; ernstigste status: %(status)s")
+    cells: dict[int, list[str]] = defaultdict(list)
+    rows: dict[int, list[str]] = defaultdict(list)
+    for cluster in summary.by_cluster:
+        worst = cluster.worst_status
+        counts = cluster.projects.counts
+        name = escape(cluster.name)
+        url = f"{base}&amp;cluster={cluster.number}"
+        label = escape(
+            describe
+            % {
+                "number": cluster.number,
+                "name": cluster.name,
+                "count": cluster.projects.total,
+                "status": labels[worst] if worst else "–",
+            }
+        )
+        cells[cluster.speerpunt].append(
+            f'<li><a class="heat-cell {css[worst] if worst else ""}" href="{url}" '
+            f'title="{label}" aria-label="{label}"><span class="heat-number">{cluster.number}'
+            f'</span><span class="heat-count">{cluster.projects.total}</span></a></li>'
+        )
+        numbers = "".join(f'<td class="num">{counts[status]}</td>' for status in PROJECT_STATUSES)
+        rows[cluster.speerpunt].append(
+            f'<tr><th scope="row"><a href="{url}">{cluster.number}. {name}</a></th>'
+            f"<td>{cluster.speerpunt}</td>{numbers}"
+            f"<td>{escape(labels[worst]) if worst else '–'}</td></tr>"
+        )
+    # The table lists the clusters speerpunt by speerpunt, as the heat map shows them.
+    ordered = [row for part in summary.by_speerpunt for row in rows[part.number]]
+    return HeatMap(
+        cells={number: mark_safe("\n".join(parts)) for number, parts in cells.items()},  # noqa: S308
+        rows=mark_safe("\n".join(ordered)),  # noqa: S308 (escaped above)
+        count=len(ordered),
+    )
