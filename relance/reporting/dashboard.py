@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from decimal import Decimal
+from types import EllipsisType
 from typing import Any
 
 from django import forms
@@ -23,6 +24,7 @@ from django.utils.translation import gettext_lazy
 from milestones.models import MilestoneState
 from projects.models import PolicyDomain, ProjectStatus, ReportingRound, Speerpunt
 from relance.summary import RoundSummary, round_summary
+from relance.summary.cache import envelope_chain, kept, version_key
 from relance.summary.extras import Changes
 from relance.summary.figures import project_status_by_round
 from relance.summary.prose import change_sentences, observation_text
@@ -32,6 +34,7 @@ from relance.summary.values import (
     round_half_up,
     share,
 )
+from relance.summary.version import data_version
 
 from .access import default_round
 from .charts import charts_data
@@ -152,13 +155,27 @@ class Dashboard:
         )
 
 
-def build_dashboard(scope: Scope, rounds: list[ReportingRound], names: dict[int, str]) -> Dashboard:
+def build_dashboard(
+    scope: Scope,
+    rounds: list[ReportingRound],
+    names: dict[int, str],
+    *,
+    version: str | None | EllipsisType = ...,
+) -> Dashboard:
     """The dashboard of ``scope``; ``rounds`` are those the user may see (newest first),
-    ``names`` the speerpunten's names in the user's language, by number."""
-    # One query for the round, the rounds before it and their envelopes; the round before's
-    # chain is the rest of it.
-    chain = scope.round.envelope_chain()
-    summary = round_summary(scope.round, chain=chain, **scope.filters())
+    ``names`` the speerpunten's names in the user's language, by number; ``version`` the
+    data version when the caller has read it (``data_version()``)."""
+    if isinstance(version, EllipsisType):
+        version = data_version()
+    # The round, the rounds before it and their envelopes: the round before's chain is the
+    # rest of it. What the data version keys comes from the cache until the next save.
+    chain = envelope_chain(scope.round, version)
+    summary = kept(  # a closed round's from the cache in any case
+        None
+        if scope.round.is_closed
+        else version_key("open-summary", version, scope.round.pk, scope.filters()),
+        lambda: round_summary(scope.round, chain=chain, **scope.filters()),
+    )
     visible = {r.pk for r in rounds}
     # The change figures compare with the round before only where the user may see it.
     before = (
@@ -192,7 +209,10 @@ def build_dashboard(scope: Scope, rounds: list[ReportingRound], names: dict[int,
         else None
     )
 
-    by_round = project_status_by_round(rounds, **scope.filters())
+    by_round = kept(
+        version_key("status-by-round", version, [r.pk for r in rounds], scope.filters()),
+        lambda: project_status_by_round(rounds, **scope.filters()),
+    )
     history = [
         RoundRow(
             round=r,
@@ -205,7 +225,7 @@ def build_dashboard(scope: Scope, rounds: list[ReportingRound], names: dict[int,
         if sum(by_round[r.pk].values())
     ]
 
-    heat = heat_map(scope, summary, chain)
+    heat = heat_map(scope, summary, chain, version)
     speerpunten = [
         SpeerpuntRow(
             speerpunt=part,

@@ -4,8 +4,8 @@ A plan the size of a country has thousands of clusters, so their HTML is written
 one pass over ``summary.by_cluster`` (the template language would take a second per
 thousand), with the link and the words that every cluster shares made once. It is the
 markup templates/relance/_dashboard.html would write, escaped as the template escapes it.
-A closed round's heat map never changes: it is kept in Django's cache (the summary's key,
-with the language and the kind of links).
+It is kept in Django's cache as the summary is (a closed round's for good, another's under
+the data version), per language and kind of links.
 """
 
 from __future__ import annotations
@@ -14,15 +14,13 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from django.conf import settings
-from django.core.cache import cache
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from projects.models import ProjectStatus
-from relance.summary.cache import closed_key
+from relance.summary.cache import closed_key, kept, version_key
 from relance.summary.values import PROJECT_STATUSES
 
 if TYPE_CHECKING:
@@ -41,25 +39,17 @@ class HeatMap:
     count: int  # clusters
 
 
-def heat_map(scope: Scope, summary: RoundSummary, chain: list[ReportingRound]) -> HeatMap:
-    """The heat map of ``summary`` with the links of ``scope``: from the cache for a closed
-    round (``chain``, its envelope chain, keys it as it keys the summary)."""
-    key = closed_key(
-        "heat-map",
-        chain,
-        type(scope).__name__,
-        scope.speerpunt,
-        scope.domain,
-        scope.rrf_only,
-        get_language(),
+def heat_map(
+    scope: Scope, summary: RoundSummary, chain: list[ReportingRound], version: str | None
+) -> HeatMap:
+    """The heat map of ``summary`` with the links of ``scope``, from the cache: a closed
+    round's keyed by ``chain`` (its envelope chain) as its summary is, another's by the
+    data ``version``."""
+    parts = (type(scope).__name__, *scope.filters().values(), get_language())
+    key = closed_key("heat-map", chain, *parts) or version_key(
+        "open-heat-map", version, scope.round.pk, *parts
     )
-    if key is None:
-        return build_heat_map(scope, summary)
-    kept: HeatMap | None = cache.get(key)
-    if kept is None:
-        kept = build_heat_map(scope, summary)
-        cache.set(key, kept, settings.RELANCE_SUMMARY_CACHE_SECONDS)
-    return kept
+    return kept(key, lambda: build_heat_map(scope, summary))
 
 
 def build_heat_map(scope: Scope, summary: RoundSummary) -> HeatMap:
