@@ -3,8 +3,11 @@ all of it.
 
 Every number comes from ``round_summary`` (and, for the chart over all rounds, from
 ``project_status_by_round``, which counts the same fiches); nothing is counted here. The
-page takes a fixed number of queries: two summaries (the round and the one before), one
-count over all rounds, and the lists of the filter form.
+heat map's thousands of cells are written by heatmap.py. A closed round's summaries and
+heat map come from the cache (relance/summary/cache.py); the open round's, the history
+and the round's envelope chain are kept under the data version (relance/summary/version.py),
+which every committed save changes. A repeated page takes a fixed number of queries: the
+data version, the lists of the filter form and nothing that grows with the plan.
 """
 
 from __future__ import annotations
