@@ -27,7 +27,7 @@ from django.utils.translation import gettext_lazy
 from milestones.models import MilestoneState
 from projects.models import PolicyDomain, ProjectStatus, ReportingRound, Speerpunt
 from relance.summary import RoundSummary, round_summary
-from relance.summary.cache import envelope_chain, kept, version_key
+from relance.summary.cache import closed_key, envelope_chain, kept, version_key
 from relance.summary.extras import Changes
 from relance.summary.figures import project_status_by_round
 from relance.summary.prose import change_sentences, observation_text
@@ -173,16 +173,11 @@ def build_dashboard(
     # The round, the rounds before it and their envelopes: the round before's chain is the
     # rest of it. What the data version keys comes from the cache until the next save.
     chain = envelope_chain(scope.round, version)
-    summary = kept(  # a closed round's from the cache in any case
-        None
-        if scope.round.is_closed
-        else version_key("open-summary", version, scope.round.pk, scope.filters()),
-        lambda: round_summary(scope.round, chain=chain, **scope.filters()),
-    )
+    summary = _summary(scope.round, chain, scope.filters(), version)
     visible = {r.pk for r in rounds}
     # The change figures compare with the round before only where the user may see it.
     before = (
-        round_summary(summary.previous, chain=chain[1:], **scope.filters())
+        _summary(summary.previous, chain[1:], scope.filters(), version)
         if summary.previous is not None and summary.previous.pk in visible
         else None
     )
@@ -228,7 +223,9 @@ def build_dashboard(
         if sum(by_round[r.pk].values())
     ]
 
-    heat = heat_map(scope, summary, chain, version)
+    heat = heat_map(
+        scope, lambda: round_summary(scope.round, chain=chain, **scope.filters()), chain, version
+    )
     speerpunten = [
         SpeerpuntRow(
             speerpunt=part,
@@ -252,6 +249,25 @@ def build_dashboard(
         speerpunten=speerpunten,
         charts=charts_data(scope, history, speerpunten),
         heat_rows=heat.rows,
+    )
+
+
+def _summary(
+    reporting_round: ReportingRound,
+    chain: list[ReportingRound],
+    filters: dict[str, Any],
+    version: str | None,
+) -> RoundSummary:
+    """The round's summary as the dashboard keeps it: without its clusters, which only the
+    heat map reads (and it is kept apart), so that a country's thousands of clusters are
+    not read back from the cache for every page. A closed round's is kept for good, an
+    open one's under the data version."""
+    key = closed_key("dashboard-summary", chain, *filters.values()) or version_key(
+        "open-summary", version, reporting_round.pk, filters
+    )
+    return kept(
+        key,
+        lambda: replace(round_summary(reporting_round, chain=chain, **filters), by_cluster=()),
     )
 
 

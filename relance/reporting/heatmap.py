@@ -11,6 +11,7 @@ the data version), per language and kind of links.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -40,16 +41,19 @@ class HeatMap:
 
 
 def heat_map(
-    scope: Scope, summary: RoundSummary, chain: list[ReportingRound], version: str | None
+    scope: Scope,
+    summary: Callable[[], RoundSummary],
+    chain: list[ReportingRound],
+    version: str | None,
 ) -> HeatMap:
-    """The heat map of ``summary`` with the links of ``scope``, from the cache: a closed
-    round's keyed by ``chain`` (its envelope chain) as its summary is, another's by the
-    data ``version``."""
+    """The heat map of the round's ``summary`` (asked for only when the cache does not
+    hold the map) with the links of ``scope``: a closed round's keyed by ``chain`` (its
+    envelope chain) as its summary is, another's by the data ``version``."""
     parts = (type(scope).__name__, *scope.filters().values(), get_language())
     key = closed_key("heat-map", chain, *parts) or version_key(
         "open-heat-map", version, scope.round.pk, *parts
     )
-    return kept(key, lambda: build_heat_map(scope, summary))
+    return kept(key, lambda: build_heat_map(scope, summary()))
 
 
 def build_heat_map(scope: Scope, summary: RoundSummary) -> HeatMap:
