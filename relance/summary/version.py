@@ -13,7 +13,8 @@ computes afresh. On SQLite (one writer at a time), a trigger per row and event s
 a random number at once.
 
 The triggers are installed after ``migrate`` (as the closed-round guards,
-projects/closed_rounds.py), never by a migration.
+projects/closed_rounds.py), never by a migration; every ``migrate`` (a restore is followed
+by one) also moves the number on, past any number used before.
 """
 
 from __future__ import annotations
@@ -56,7 +57,15 @@ END $$"""
 
 
 def _postgresql(tables: list[str]) -> tuple[list[str], list[str]]:
-    create = [f"CREATE SEQUENCE IF NOT EXISTS {SEQUENCE}", _function()]
+    create = [
+        f"CREATE SEQUENCE IF NOT EXISTS {SEQUENCE}",
+        _function(),
+        # Far past any number used before: a database restored from an older dump (and
+        # migrated, as a restore is) never meets the cache's keys of its later data.
+        f"SELECT setval('{SEQUENCE}', nextval('{SEQUENCE}') + 1 + floor(random() * 1e12)::bigint)",
+        f"INSERT INTO {TABLE} (id, number) VALUES (1, nextval('{SEQUENCE}')) "
+        f"ON CONFLICT (id) DO UPDATE SET number = EXCLUDED.number",
+    ]
     drop = []
     for table in tables:
         create += [
@@ -76,7 +85,8 @@ def _sqlite(tables: list[str]) -> tuple[list[str], list[str]]:
     """SQLite writes one transaction at a time and its triggers see their own
     transaction's writes: each changed row draws a random number (a rolled-back one is
     never drawn again, as a counter's would be)."""
-    create, drop = [], []
+    create = [f"INSERT OR REPLACE INTO {TABLE} (id, number) VALUES (1, abs(random()))"]
+    drop = []
     for table in tables:
         for event in ("INSERT", "UPDATE", "DELETE"):
             name = f"{table}_changed_{event.lower()}"
