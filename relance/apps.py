@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate, pre_migrate
 from django.utils.translation import gettext_lazy as _
 
 
@@ -12,3 +13,9 @@ class RelanceConfig(AppConfig):
         # Chromium that prints the PDFs.
         from relance import checks  # noqa: F401
         from relance.quality import rules  # noqa: F401
+
+        # The data version's triggers, after every migrate (relance/summary/version.py).
+        from relance.summary import version
+
+        pre_migrate.connect(version.before_migrate, dispatch_uid="relance.data_version_off")
+        post_migrate.connect(version.after_migrate, dispatch_uid="relance.data_version_on")

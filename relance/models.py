@@ -149,3 +149,18 @@ class Artefact(models.Model):
     @property
     def content_type(self) -> str:
         return "application/zip" if self.kind == ArtefactKind.PACKAGE else "application/pdf"
+
+
+class DataVersion(models.Model):
+    """One row whose ``number`` every committed change to the plan's or a round's figures
+    raises, set by database triggers (relance/summary/version.py): what the open round's
+    cached figures are keyed by. Nothing in Python writes it."""
+
+    number = models.BigIntegerField(_("versie"), default=0)
+
+    class Meta:
+        verbose_name = _("gegevensversie")
+        verbose_name_plural = _("gegevensversies")
+
+    def __str__(self) -> str:
+        return str(self.number)

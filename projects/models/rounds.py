@@ -7,7 +7,18 @@ from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import BigIntegerField, Count, Exists, F, OuterRef, Q, Subquery, Sum
+from django.db.models import (
+    BigIntegerField,
+    Case,
+    Count,
+    Exists,
+    F,
+    OuterRef,
+    Q,
+    Subquery,
+    Sum,
+    When,
+)
 from django.db.models.functions import Cast, Coalesce, Round
 from django.urls import reverse
 from django.utils import timezone
@@ -61,7 +72,9 @@ class ReportingRoundQuerySet(models.QuerySet["ReportingRound"]):
     def with_budget_total(self) -> ReportingRoundQuerySet:
         """Annotate ``budget_total_cents``: the sum of each round's fiches' budgets (the one
         frozen at closing, else the project's), in whole cents, so the sum is exact on every
-        database; None for a round without fiches."""
+        database; None for a round without fiches, and for a round whose envelope is its own
+        or an earlier closed round's (``resolve_envelopes`` reads none there): a country's
+        rounds are not summed again each time their figures are shown."""
         budget = Coalesce("finance__budget_eur", "project__budget_eur")
         total = (
             _fiches()
@@ -71,7 +84,14 @@ class ReportingRoundQuerySet(models.QuerySet["ReportingRound"]):
             .annotate(cents=Sum(Cast(Round(budget * 100), BigIntegerField())))
             .values("cents")
         )
-        return self.annotate(budget_total_cents=Subquery(total))
+        # An earlier closed round's envelope stands in for a round without one.
+        envelope_before = self.model.objects.filter(
+            state=RoundState.CLOSED,
+            reference_date__lt=OuterRef("reference_date"),
+            envelope_eur__isnull=False,
+        )
+        needed = Q(envelope_eur__isnull=True) & ~Exists(envelope_before)
+        return self.annotate(budget_total_cents=Case(When(needed, then=Subquery(total))))
 
     def with_fiche_count(self, user: User | AnonymousUser) -> ReportingRoundQuerySet:
         """Annotate ``fiche_count``: each round's fiches that ``user`` may read."""

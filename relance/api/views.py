@@ -32,6 +32,7 @@ from relance.opendata.queries import (
     round_milestone_statuses,
 )
 from relance.summary import round_summary
+from relance.summary.cache import closed_key, kept
 
 from . import pagination, serializers
 from .filters import FicheFilter, MilestoneStatusFilter, ProjectFilter
@@ -130,7 +131,15 @@ class RoundMixin:
 )
 class RoundSummary(RoundMixin, PublicView):
     def get(self, request: Request, code: str) -> Response:
-        return Response(round_summary(self.get_round()).as_json())
+        reporting_round = self.get_round()
+        chain = reporting_round.envelope_chain()
+        # Its JSON is kept as its summary is (a closed round's never changes): a country's
+        # summary is large to unpickle and to turn into JSON again.
+        figures = kept(
+            closed_key("summary-json", chain),
+            lambda: round_summary(reporting_round, chain=chain).as_json(),
+        )
+        return Response(figures)
 
 
 class RoundFiches(RoundMixin, PublicView, generics.ListAPIView):

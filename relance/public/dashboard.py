@@ -51,21 +51,23 @@ def public_scope(scope: Scope) -> PublicScope:
 
 @dataclass(frozen=True)
 class PlanChoices:
-    """What the public filters offer: the plan's speerpunten, clusters and domains."""
+    """What the public filters offer: the plan's speerpunten, clusters and domains. The
+    clusters as (number, label) only: a country has thousands, and every public page
+    reads its choices back from the cache."""
 
     speerpunten: list[Speerpunt]
-    clusters: list[Cluster]
+    clusters: list[tuple[int, str]]
     domains: list[PolicyDomain]
 
 
 def plan_choices(rounds: list[ReportingRound]) -> PlanChoices:
     """The filters' choices, cached with the published rounds (three queries on a miss)."""
     return cached(
-        "choices",
+        "plan-choices",  # the clusters as (number, label) since issue 16
         [rounds_signature(rounds)],
         lambda: PlanChoices(
             speerpunten=list(Speerpunt.objects.order_by("number")),
-            clusters=list(Cluster.objects.order_by("number")),
+            clusters=[(c.number, str(c)) for c in Cluster.objects.order_by("number")],
             domains=list(PolicyDomain.objects.order_by("code")),
         ),
     )

@@ -43,9 +43,7 @@ class PublicProjectFilter(forms.Form):
         fields["speerpunt"].choices = [("", _("Alle speerpunten"))] + [
             (s.number, f"{s.number}. {s.display_name}") for s in choices.speerpunten
         ]
-        fields["cluster"].choices = [("", _("Alle clusters"))] + [
-            (c.number, str(c)) for c in choices.clusters
-        ]
+        fields["cluster"].choices = [("", _("Alle clusters")), *choices.clusters]
         fields["domain"].choices = [("", _("Alle beleidsdomeinen"))] + [
             (d.code, str(d)) for d in choices.domains
         ]

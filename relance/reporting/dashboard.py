@@ -3,8 +3,11 @@ all of it.
 
 Every number comes from ``round_summary`` (and, for the chart over all rounds, from
 ``project_status_by_round``, which counts the same fiches); nothing is counted here. The
-page takes a fixed number of queries: two summaries (the round and the one before), one
-count over all rounds, and the lists of the filter form.
+heat map's thousands of cells are written by heatmap.py. A closed round's summaries and
+heat map come from the cache (relance/summary/cache.py); the open round's, the history
+and the round's envelope chain are kept under the data version (relance/summary/version.py),
+which every committed save changes. A repeated page takes a fixed number of queries: the
+data version, the lists of the filter form and nothing that grows with the plan.
 """
 
 from __future__ import annotations
@@ -12,30 +15,34 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from decimal import Decimal
+from types import EllipsisType
 from typing import Any
 
 from django import forms
 from django.http import QueryDict
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from milestones.models import MilestoneState
 from projects.models import PolicyDomain, ProjectStatus, ReportingRound, Speerpunt
 from relance.summary import RoundSummary, round_summary
+from relance.summary.cache import closed_key, envelope_chain, kept, version_key
 from relance.summary.extras import Changes
 from relance.summary.figures import project_status_by_round
 from relance.summary.prose import change_sentences, observation_text
 from relance.summary.values import (
     MILESTONE_STATUSES,
     PROJECT_STATUSES,
-    ClusterFigures,
     round_half_up,
     share,
 )
+from relance.summary.version import data_version
 
 from .access import default_round
 from .charts import charts_data
-from .rows import HeatCell, RoundRow, Scope, SpeerpuntRow, StatusTile
+from .heatmap import heat_map
+from .rows import RoundRow, Scope, SpeerpuntRow, StatusTile
 
 
 class DashboardFilterForm(forms.Form):
@@ -103,6 +110,7 @@ class Dashboard:
     history: list[RoundRow]
     speerpunten: list[SpeerpuntRow]
     charts: dict[str, Any]
+    heat_rows: SafeString = SafeString()  # the heat map's table, one row per cluster
 
     milestone_states = MilestoneState.choices
 
@@ -150,14 +158,26 @@ class Dashboard:
         )
 
 
-def build_dashboard(scope: Scope, rounds: list[ReportingRound], names: dict[int, str]) -> Dashboard:
+def build_dashboard(
+    scope: Scope,
+    rounds: list[ReportingRound],
+    names: dict[int, str],
+    *,
+    version: str | None | EllipsisType = ...,
+) -> Dashboard:
     """The dashboard of ``scope``; ``rounds`` are those the user may see (newest first),
-    ``names`` the speerpunten's names in the user's language, by number."""
-    summary = round_summary(scope.round, **scope.filters())
+    ``names`` the speerpunten's names in the user's language, by number; ``version`` the
+    data version when the caller has read it (``data_version()``)."""
+    if isinstance(version, EllipsisType):
+        version = data_version()
+    # The round, the rounds before it and their envelopes: the round before's chain is the
+    # rest of it. What the data version keys comes from the cache until the next save.
+    chain = envelope_chain(scope.round, version)
+    summary = _summary(scope.round, chain, scope.filters(), version)
     visible = {r.pk for r in rounds}
     # The change figures compare with the round before only where the user may see it.
     before = (
-        round_summary(summary.previous, **scope.filters())
+        _summary(summary.previous, chain[1:], scope.filters(), version)
         if summary.previous is not None and summary.previous.pk in visible
         else None
     )
@@ -187,7 +207,10 @@ def build_dashboard(scope: Scope, rounds: list[ReportingRound], names: dict[int,
         else None
     )
 
-    by_round = project_status_by_round(rounds, **scope.filters())
+    by_round = kept(
+        version_key("status-by-round", version, [r.pk for r in rounds], scope.filters()),
+        lambda: project_status_by_round(rounds, **scope.filters()),
+    )
     history = [
         RoundRow(
             round=r,
@@ -200,6 +223,9 @@ def build_dashboard(scope: Scope, rounds: list[ReportingRound], names: dict[int,
         if sum(by_round[r.pk].values())
     ]
 
+    heat = heat_map(
+        scope, lambda: round_summary(scope.round, chain=chain, **scope.filters()), chain, version
+    )
     speerpunten = [
         SpeerpuntRow(
             speerpunt=part,
@@ -209,15 +235,7 @@ def build_dashboard(scope: Scope, rounds: list[ReportingRound], names: dict[int,
                 status: scope.milestones_url(speerpunt=part.number, status=status)
                 for status in MILESTONE_STATUSES
             },
-            heat=[
-                HeatCell(
-                    cluster=cluster,
-                    label=_heat_label(cluster),
-                    url=scope.projects_url(cluster=cluster.number),
-                )
-                for cluster in summary.by_cluster
-                if cluster.speerpunt == part.number
-            ],
+            heat=heat.cells.get(part.number, mark_safe("")),  # noqa: S308 (empty)
         )
         for part in summary.by_speerpunt
     ]
@@ -230,6 +248,26 @@ def build_dashboard(scope: Scope, rounds: list[ReportingRound], names: dict[int,
         history=history,
         speerpunten=speerpunten,
         charts=charts_data(scope, history, speerpunten),
+        heat_rows=heat.rows,
+    )
+
+
+def _summary(
+    reporting_round: ReportingRound,
+    chain: list[ReportingRound],
+    filters: dict[str, Any],
+    version: str | None,
+) -> RoundSummary:
+    """The round's summary as the dashboard keeps it: without its clusters, which only the
+    heat map reads (and it is kept apart), so that a country's thousands of clusters are
+    not read back from the cache for every page. A closed round's is kept for good, an
+    open one's under the data version."""
+    key = closed_key("dashboard-summary", chain, *filters.values()) or version_key(
+        "open-summary", version, reporting_round.pk, filters
+    )
+    return kept(
+        key,
+        lambda: replace(round_summary(reporting_round, chain=chain, **filters), by_cluster=()),
     )
 
 
@@ -250,13 +288,3 @@ def _without_changes(summary: RoundSummary) -> RoundSummary:
     return replace(
         summary, previous=None, totals=replace(summary.totals, finance=finance), changes=Changes()
     )
-
-
-def _heat_label(cluster: ClusterFigures) -> str:
-    worst = cluster.worst_status
-    return _("Cluster %(number)s, %(name)s: %(count)s projecten; ernstigste status: %(status)s") % {
-        "number": cluster.number,
-        "name": cluster.name,
-        "count": cluster.projects.total,
-        "status": ProjectStatus(worst).label if worst else "–",
-    }

@@ -4,15 +4,16 @@ draws."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 from urllib.parse import urlencode
 
 from django.urls import reverse
+from django.utils.safestring import SafeString
 
 from projects.models import ReportingRound
-from relance.summary.values import ClusterFigures, SpeerpuntFigures
+from relance.summary.values import SpeerpuntFigures
 
 
 @dataclass(frozen=True)
@@ -72,19 +73,12 @@ class StatusTile:
 
 
 @dataclass(frozen=True)
-class HeatCell:
-    cluster: ClusterFigures
-    label: str
-    url: str
-
-
-@dataclass(frozen=True)
 class SpeerpuntRow:
     speerpunt: SpeerpuntFigures
     label: str
     projects_url: str
     milestone_urls: dict[str, str]
-    heat: list[HeatCell] = field(default_factory=list)
+    heat: SafeString = SafeString()  # the heat map's cells of its clusters (heatmap.py)
 
 
 @dataclass(frozen=True)

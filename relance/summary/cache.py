@@ -4,7 +4,9 @@ before it that its changes and envelope come from. The key holds the filters and
 round's envelope chain (this round and the closed rounds before it: id, state, reference
 date, closing time, envelope), which the summary reads first in any case, so that a round
 that closes, reopens or is added before it changes the key: nothing needs to be cleared.
-An open or draft round is computed every time.
+An open or draft round is computed every time here; the dashboard keeps what it shows of
+one under the data version (version.py), which every committed change to the figures'
+tables changes (``version_key``, ``kept``).
 
 Not in the key: a rename of a speerpunt or cluster after the round closed (its summary
 keeps the names it was computed with until the entry expires,
@@ -14,7 +16,8 @@ keeps the names it was computed with until the entry expires,
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from typing import TypeVar
 
 from django.conf import settings
 from django.core.cache import cache
@@ -23,6 +26,8 @@ from projects.models import ReportingRound
 
 from .figures import round_summary as compute_round_summary
 from .values import RoundSummary
+
+T = TypeVar("T")
 
 
 def closed_key(kind: str, chain: Iterable[ReportingRound], *parts: object) -> str | None:
@@ -36,6 +41,33 @@ def closed_key(kind: str, chain: Iterable[ReportingRound], *parts: object) -> st
     )
     raw = "\x1f".join([signature, *(repr(part) for part in parts)])
     return f"relance:{kind}:{hashlib.sha256(raw.encode()).hexdigest()}"
+
+
+def version_key(kind: str, version: str | None, *parts: object) -> str | None:
+    """The cache key of what ``kind`` computes from the data as of ``version``
+    (``data_version()``); None without a version (nothing is kept)."""
+    if version is None:
+        return None
+    raw = "\x1f".join([version, *(repr(part) for part in parts)])
+    return f"relance:{kind}:{hashlib.sha256(raw.encode()).hexdigest()}"
+
+
+def kept(key: str | None, compute: Callable[[], T]) -> T:
+    """What ``compute`` returns, from the cache under ``key`` when it holds it (and kept
+    there when not); computed every time without a key."""
+    if key is None:
+        return compute()
+    value: T | None = cache.get(key)
+    if value is None:
+        value = compute()
+        cache.set(key, value, settings.RELANCE_SUMMARY_CACHE_SECONDS)
+    return value
+
+
+def envelope_chain(reporting_round: ReportingRound, version: str | None) -> list[ReportingRound]:
+    """``reporting_round.envelope_chain()`` (it sums every round's budgets), from the cache
+    under the data ``version`` when there is one."""
+    return kept(version_key("chain", version, reporting_round.pk), reporting_round.envelope_chain)
 
 
 def round_summary(
@@ -65,11 +97,4 @@ def round_summary(
             chain=chain,
         )
 
-    key = closed_key("summary", chain, speerpunt, domain, rrf_only, outlook)
-    if key is None:
-        return compute()
-    summary: RoundSummary | None = cache.get(key)
-    if summary is None:
-        summary = compute()
-        cache.set(key, summary, settings.RELANCE_SUMMARY_CACHE_SECONDS)
-    return summary
+    return kept(closed_key("summary", chain, speerpunt, domain, rrf_only, outlook), compute)

@@ -14,6 +14,8 @@ from projects.permissions import can_see_system_health
 from relance.health import check_database, check_redis
 from relance.reporting.access import reportable_rounds
 from relance.reporting.dashboard import DashboardFilterForm, build_dashboard
+from relance.summary.cache import kept, version_key
+from relance.summary.version import data_version
 
 
 @require_GET
@@ -21,8 +23,15 @@ def home(request: AuthenticatedRequest) -> HttpResponse:
     """The dashboard of a round (``?round=CODE``, the latest closed one by default), for the
     whole plan or part of it (``speerpunt``, ``domain``, ``rrf``); below it, the plan's
     structure and its rounds."""
-    speerpunten = list(Speerpunt.objects.with_totals().order_by("number"))
-    totals = Project.objects.totals()
+    # The plan's structure and totals change with the data version only.
+    version = data_version()
+    speerpunten, totals = kept(
+        version_key("plan-totals", version),
+        lambda: (
+            list(Speerpunt.objects.with_totals().order_by("number")),
+            Project.objects.totals(),
+        ),
+    )
     shown = list(reportable_rounds(request.user))
     form = DashboardFilterForm(
         request.GET,
@@ -37,12 +46,16 @@ def home(request: AuthenticatedRequest) -> HttpResponse:
         "relance/home.html",
         {
             "form": form,
-            "dashboard": build_dashboard(scope, shown, names) if scope else None,
+            "dashboard": build_dashboard(scope, shown, names, version=version) if scope else None,
             "speerpunten": speerpunten,
             "totals": totals,
             "rounds": ReportingRound.objects.visible_to(request.user),
         },
     )
+
+
+def _plan_totals() -> tuple[list[Speerpunt], dict[str, Any]]:
+    return list(Speerpunt.objects.with_totals().order_by("number")), Project.objects.totals()
 
 
 @login_not_required

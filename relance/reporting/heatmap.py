@@ -1,0 +1,99 @@
+"""The dashboard's heat map and the table beside it: one cell and one row per cluster.
+
+A plan the size of a country has thousands of clusters, so their HTML is written here in
+one pass over ``summary.by_cluster`` (the template language would take a second per
+thousand), with the link and the words that every cluster shares made once. It is the
+markup templates/relance/_dashboard.html would write, escaped as the template escapes it.
+It is kept in Django's cache as the summary is (a closed round's for good, another's under
+the data version), per language and kind of links.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+
+from projects.models import ProjectStatus
+from relance.summary.cache import closed_key, kept, version_key
+from relance.summary.values import PROJECT_STATUSES
+
+if TYPE_CHECKING:
+    from projects.models import ReportingRound
+    from relance.summary import RoundSummary
+
+    from .rows import Scope
+
+
+@dataclass(frozen=True)
+class HeatMap:
+    """The heat map's cells per speerpunt (by number) and the rows of its table, as HTML."""
+
+    cells: dict[int, SafeString]
+    rows: SafeString
+    count: int  # clusters
+
+
+def heat_map(
+    scope: Scope,
+    summary: Callable[[], RoundSummary],
+    chain: list[ReportingRound],
+    version: str | None,
+) -> HeatMap:
+    """The heat map of the round's ``summary`` (asked for only when the cache does not
+    hold the map) with the links of ``scope``: a closed round's keyed by ``chain`` (its
+    envelope chain) as its summary is, another's by the data ``version``."""
+    parts = (type(scope).__name__, *scope.filters().values(), get_language())
+    key = closed_key("heat-map", chain, *parts) or version_key(
+        "open-heat-map", version, scope.round.pk, *parts
+    )
+    return kept(key, lambda: build_heat_map(scope, summary()))
+
+
+def build_heat_map(scope: Scope, summary: RoundSummary) -> HeatMap:
+    # Every cluster's link is the scope's project list with ``&cluster=N`` after it (the
+    # order scope.projects_url(cluster=N) writes).
+    base = escape(scope.projects_url())
+    css = {status: ProjectStatus(status).css_class for status in PROJECT_STATUSES}
+    labels = {status: str(ProjectStatus(status).label) for status in PROJECT_STATUSES}
+    describe = _("Cluster %(number)s, %(name)s: %(count)s projecten; ernstigste status: %(status)s")
+    cells: dict[int, list[str]] = defaultdict(list)
+    rows: dict[int, list[str]] = defaultdict(list)
+    for cluster in summary.by_cluster:
+        worst = cluster.worst_status
+        counts = cluster.projects.counts
+        name = escape(cluster.name)
+        url = f"{base}&amp;cluster={cluster.number}"
+        label = escape(
+            describe
+            % {
+                "number": cluster.number,
+                "name": cluster.name,
+                "count": cluster.projects.total,
+                "status": labels[worst] if worst else "–",
+            }
+        )
+        cells[cluster.speerpunt].append(
+            f'<li><a class="heat-cell {css[worst] if worst else ""}" href="{url}" '
+            f'title="{label}" aria-label="{label}"><span class="heat-number">{cluster.number}'
+            f'</span><span class="heat-count">{cluster.projects.total}</span></a></li>'
+        )
+        numbers = "".join(f'<td class="num">{counts[status]}</td>' for status in PROJECT_STATUSES)
+        rows[cluster.speerpunt].append(
+            f'<tr><th scope="row"><a href="{url}">{cluster.number}. {name}</a></th>'
+            f"<td>{cluster.speerpunt}</td>{numbers}"
+            f"<td>{escape(labels[worst]) if worst else '–'}</td></tr>"
+        )
+    # The table lists the clusters speerpunt by speerpunt, as the heat map shows them.
+    ordered = [row for part in summary.by_speerpunt for row in rows[part.number]]
+    return HeatMap(
+        cells={number: mark_safe("\n".join(parts)) for number, parts in cells.items()},  # noqa: S308
+        rows=mark_safe("\n".join(ordered)),  # noqa: S308 (escaped above)
+        count=len(ordered),
+    )

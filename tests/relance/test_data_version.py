@@ -1,0 +1,150 @@
+"""The data version (relance/summary/version.py): every committed change to the figures'
+tables changes it, whatever the path (a save, a bulk update, a delete), and nothing else
+does; the open round's dashboard is kept in the cache under it, so that a save shows at
+once. The tests commit (``transaction=True``), as the requests of a running site do: the
+triggers of PostgreSQL raise the version when a transaction commits."""
+
+import pytest
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from finance.models import FinanceReport
+from milestones.models import MilestoneState, MilestoneStatus
+from projects.models import Fiche, Project, ProjectStatus
+from projects.models.users import Role
+from relance.summary import compute_round_summary
+from relance.summary.figures import project_status_by_round
+from relance.summary.version import data_version
+from tests.factories import UserFactory
+
+from .reporting_plan import build_plan
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture
+def plan():
+    return build_plan(4)
+
+
+def first_fiche(plan):
+    return Fiche.objects.get(round=plan.opened, project=plan.projects[0])
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        lambda plan: Fiche.objects.filter(round=plan.opened).update(status=ProjectStatus.STARTED),
+        lambda plan: first_fiche(plan).save(),
+        lambda plan: FinanceReport.objects.filter(fiche=first_fiche(plan)).update(paid_eur=1),
+        lambda plan: MilestoneStatus.objects.filter(round=plan.opened).update(
+            status=MilestoneState.DELAYED
+        ),
+        lambda plan: Project.objects.filter(pk=plan.projects[0].pk).update(budget_eur=5),
+        lambda plan: MilestoneStatus.objects.filter(round=plan.opened).delete(),
+    ],
+    ids=["bulk-update", "save", "finance", "milestones", "project", "delete"],
+)
+def test_every_committed_change_to_the_figures_changes_the_version(plan, change):
+    before = data_version()
+    assert before is not None
+
+    change(plan)
+
+    assert data_version() not in (None, before)
+
+
+def test_other_writes_and_rolled_back_ones_keep_the_version(plan):
+    before = data_version()
+
+    UserFactory(username="someone")
+
+    def rolled_back():
+        with transaction.atomic():
+            Fiche.objects.filter(round=plan.opened).update(status=ProjectStatus.STARTED)
+            raise RuntimeError("rolled back")
+
+    with pytest.raises(RuntimeError):
+        rolled_back()
+
+    assert data_version() == before
+
+
+def test_a_transaction_that_has_written_computes_afresh(plan):
+    with transaction.atomic():
+        Fiche.objects.filter(round=plan.opened).update(status=ProjectStatus.STARTED)
+        version = data_version()
+    if connection.vendor == "postgresql":
+        assert version is None  # its own change is not in any committed version
+    else:
+        assert version is not None  # SQLite's triggers raise it at once
+
+
+def open_dashboard(client, plan, **query):
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(reverse("home"), {"round": plan.opened.code, **query})
+    assert response.status_code == 200
+    return len(queries), response
+
+
+@pytest.mark.parametrize("query", [{}, {"speerpunt": "1", "rrf": "1"}])
+def test_the_open_rounds_dashboard_comes_from_the_cache_until_a_save(client, plan, query):
+    client.force_login(UserFactory(username="coordinator", role=Role.COORDINATOR))
+    first_count, first = open_dashboard(client, plan, **query)
+    second_count, second = open_dashboard(client, plan, **query)
+    assert second_count < first_count
+    assert second.context["dashboard"].summary.as_json() == (
+        first.context["dashboard"].summary.as_json()
+    )
+
+    fiche = first_fiche(plan)
+    fiche.status = ProjectStatus.STARTED
+    fiche.save()
+    _count, after = open_dashboard(client, plan, **query)
+
+    shown = after.context["dashboard"].summary
+    expected = compute_round_summary(plan.opened, **shown_filters(shown))
+    assert shown.as_json() == expected.as_json()
+    assert (
+        shown.totals.projects.counts[ProjectStatus.STARTED]
+        == 1 + (first.context["dashboard"].summary.totals.projects.counts[ProjectStatus.STARTED])
+    )
+    assert after.content != second.content
+
+
+def shown_filters(summary):
+    return {"speerpunt": summary.speerpunt, "domain": summary.domain, "rrf_only": summary.rrf_only}
+
+
+def test_a_closed_rounds_dashboard_shows_a_save_in_the_open_round_in_its_history(client, plan):
+    client.force_login(UserFactory(username="coordinator", role=Role.COORDINATOR))
+    client.get(reverse("home"))
+    Fiche.objects.filter(round=plan.opened).update(status=ProjectStatus.STARTED)
+
+    response = client.get(reverse("home"))
+
+    history = {row.round.pk: row.counts for row in response.context["dashboard"].history}
+    rounds = [plan.first, plan.second, plan.opened]
+    assert history == project_status_by_round(rounds)
+    assert history[plan.opened.pk][ProjectStatus.STARTED] == len(plan.projects)
+
+
+@pytest.mark.parametrize("size", [4, 24])
+@pytest.mark.parametrize("round_", ["closed", "open"])
+def test_a_kept_dashboard_takes_the_same_queries_whatever_the_plans_size(
+    client, size, round_, django_assert_num_queries
+):
+    plan = build_plan(size)
+    client.force_login(UserFactory(username="coordinator", role=Role.COORDINATOR))
+    query = {"round": (plan.second if round_ == "closed" else plan.opened).code}
+    client.get(reverse("home"), query)
+    # The session and the user, their role; the data version; the rounds and the domains
+    # of the filters, the rounds of the list, the open round's grant check; the round's
+    # chain, summaries, heat map, history and the plan's totals come from the cache.
+    with django_assert_num_queries(QUERIES[round_]):
+        response = client.get(reverse("home"), query)
+    assert response.status_code == 200
+
+
+QUERIES = {"closed": 9, "open": 9}
