@@ -3,9 +3,10 @@
 Everything that could hurt is refused before openpyxl parses a byte: a file that is too
 large, is no zip, is no .xlsx, or declares that it unpacks to far more than the limit (a
 zip bomb). Python's zipfile never inflates an entry beyond its declared size, so checking
-the declared sizes is enough. openpyxl then parses the XML with defusedxml (no entities,
-no external references) in read-only mode, and reads each formula's cached value, never
-the formula.
+the declared sizes is enough. openpyxl then reads the workbook's parts with defusedxml (no
+entities, no external references) in read-only mode, and the sheets' rows are read by
+``sheetxml`` on expat with defusedxml's same protections, each formula's cached value,
+never the formula.
 """
 
 from __future__ import annotations

@@ -5,7 +5,7 @@ is one change across ten sheets that refer to each other (a milestone status nam
 milestone of a project of the same file), so it must be checked as a whole and written in
 one transaction, in the order of the references, with rounds closing only after their
 rows are in. import-export's resources import one model at a time, each in its own
-transaction, row by row with a query or more per row; the import must keep within 3x of a
+transaction, row by row with a query or more per row; the import must keep within 2x of a
 plain ``bulk_create`` at 100 times the plan's size (580,000 rows), which takes checking
 every row in memory against what was read in a few queries, and writing in bulk. The
 admin site imports nothing: it exports a sheet, from the same declaration (relance/admin.py).
