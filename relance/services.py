@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from finance.models import FinanceReport
 from finance.services import freeze_budgets
 from milestones.models import MilestoneStatus
+from projects.analyze import analyze_after_commit
 from projects.models import (
     Fiche,
     FollowUpAction,
@@ -104,17 +105,22 @@ def open_round(*, reporting_round: ReportingRound, by: User) -> int:
     from_rounds: dict[int, list[int]] = {}
     for fiche in sources.values():
         from_rounds.setdefault(fiche.round_id, []).append(fiche.project_id)
+    copied = 0
     if from_rounds:
         milestones = Q()
         values = Q()
         for round_id, project_ids in from_rounds.items():
             milestones |= Q(round_id=round_id, milestone__project_id__in=project_ids)
             values |= Q(round_id=round_id, indicator__project_id__in=project_ids)
-        MilestoneStatus.objects.bulk_create(
-            copied_into(reporting_round, MilestoneStatus.objects.filter(milestones))
+        copied += len(
+            MilestoneStatus.objects.bulk_create(
+                copied_into(reporting_round, MilestoneStatus.objects.filter(milestones))
+            )
         )
-        IndicatorValue.objects.bulk_create(
-            copied_into(reporting_round, IndicatorValue.objects.filter(values))
+        copied += len(
+            IndicatorValue.objects.bulk_create(
+                copied_into(reporting_round, IndicatorValue.objects.filter(values))
+            )
         )
     _define_indicators(reporting_round, [project_id for project_id, _latest in in_plan])
     carry_flags(previous=reporting_round.previous(), into=reporting_round)
@@ -133,6 +139,11 @@ def open_round(*, reporting_round: ReportingRound, by: User) -> int:
             raise
         # Another round was opened at the same moment.
         raise ValidationError(_("Er is al een open meetmoment.")) from error
+    # A new round's rows in bulk leave PostgreSQL's statistics stale: refreshed once committed.
+    analyze_after_commit(
+        [Fiche, FinanceReport, MilestoneStatus, IndicatorValue, IndicatorDefinition],
+        rows=2 * len(fiches) + copied,
+    )
     return len(fiches)
 
 

@@ -3,9 +3,10 @@
 Everything that could hurt is refused before openpyxl parses a byte: a file that is too
 large, is no zip, is no .xlsx, or declares that it unpacks to far more than the limit (a
 zip bomb). Python's zipfile never inflates an entry beyond its declared size, so checking
-the declared sizes is enough. openpyxl then parses the XML with defusedxml (no entities,
-no external references) in read-only mode, and reads each formula's cached value, never
-the formula.
+the declared sizes is enough. openpyxl then reads the workbook's parts with defusedxml (no
+entities, no external references) in read-only mode, and the sheets' rows are read by
+``sheetxml`` on expat with defusedxml's same protections, each formula's cached value,
+never the formula.
 """
 
 from __future__ import annotations
@@ -22,10 +23,11 @@ import openpyxl.xml
 from defusedxml import DefusedXmlException
 from django.conf import settings
 from django.utils.translation import gettext as _
+from openpyxl.reader.excel import ExcelReader
 from openpyxl.utils import get_column_letter
-from openpyxl.utils.cell import coordinate_to_tuple
-from openpyxl.worksheet._reader import INLINE_STRING, WorkSheetParser
-from openpyxl.xml.constants import SHEET_MAIN_NS
+from openpyxl.worksheet._read_only import ReadOnlyWorksheet
+
+from .sheetxml import sheet_rows
 
 MB = 1024 * 1024
 DEFAULT_MAX_BYTES = 20 * MB
@@ -33,7 +35,6 @@ DEFAULT_MAX_BYTES = 20 * MB
 MAX_RATIO = 100
 # Below this size an entry's ratio does not matter: it cannot unpack to much.
 RATIO_FLOOR = 1 * MB
-_TEXT_TAG = f"{{{SHEET_MAIN_NS}}}t"
 
 
 class WorkbookRefused(Exception):
@@ -140,59 +141,70 @@ def _forbidden() -> WorkbookRefused:
     )
 
 
-class _SheetParser(WorkSheetParser):
-    """openpyxl's worksheet parser, with a short way through a plain inline string (what
-    openpyxl itself writes), for which the original builds a rich-text object per cell."""
+class _Worksheet(ReadOnlyWorksheet):
+    """A read-only sheet that does not work out its size when opened. A sheet that does not
+    state its size (openpyxl's write-only sheets, so the application's own export and the
+    benchmark's workbooks, don't) is otherwise parsed in full once more just to find it,
+    which was half of a large import's reading; the import never asks for the size."""
 
-    def parse_cell(self, element: Any) -> dict[str, Any]:
-        if element.get("t") == "inlineStr":
-            inline = element.find(INLINE_STRING)
-            if inline is not None and len(inline) == 1 and inline[0].tag == _TEXT_TAG:
-                coordinate = element.get("r")
-                if coordinate:
-                    row, column = coordinate_to_tuple(coordinate)
-                    self.col_counter = column
-                else:
-                    self.col_counter += 1
-                    row, column = self.row_counter, self.col_counter
-                return {
-                    "row": row,
-                    "column": column,
-                    "value": inline[0].text or "",
-                    "data_type": "s",
-                    "style_id": int(element.get("s", 0)),
-                }
-        return super().parse_cell(element)
+    def _get_size(self) -> None:
+        pass
+
+
+class _ExcelReader(ExcelReader):  # type: ignore[misc]
+    """openpyxl's reader in read-only mode, with its worksheets as ``_Worksheet``."""
+
+    def read_worksheets(self) -> None:
+        for sheet, rel in self.parser.find_sheets():
+            if rel.target not in self.valid_files:
+                continue
+            if "chartsheet" in rel.Type:
+                self.read_chartsheet(sheet, rel)
+                continue
+            worksheet = _Worksheet(self.wb, sheet.name, rel.target, self.shared_strings)
+            worksheet.sheet_state = sheet.state
+            self.wb._sheets.append(worksheet)
+
+
+def _load_workbook(source: IO[bytes]) -> Any:
+    """``openpyxl.load_workbook(source, read_only=True, data_only=True)``, less the sizes."""
+    reader = _ExcelReader(source, read_only=True, data_only=True)
+    reader.read()
+    return reader.wb
 
 
 def _parsed_rows(workbook: Any, worksheet: Any) -> Iterator[tuple[int, tuple[Any, ...]]]:
-    """The sheet's rows as (Excel row number, values by column). This goes one level below
-    ``iter_rows`` (openpyxl 3.1's read-only internals), which fills every gap with empty
-    cells and rows and costs a third of a large import's time."""
-    parser = _SheetParser(
-        worksheet._get_source(),
+    """The sheet's rows as (Excel row number, values by column), read by ``sheetxml`` rather
+    than openpyxl's ``iter_rows``, which fills every gap with empty cells and rows and
+    parses each element through Python-level ElementTree handlers (most of a large
+    import's time)."""
+    source = worksheet._get_source()
+    rows = sheet_rows(
+        source,
         worksheet._shared_strings,
-        data_only=True,
         epoch=workbook.epoch,
         date_formats=workbook._date_formats,
         timedelta_formats=workbook._timedelta_formats,
     )
-    rows = parser.parse()
-    while True:
-        try:
-            number, cells = next(rows)
-        except StopIteration:
-            return
-        except Exception as error:
-            # A sheet's XML is parsed as it is read: malformed or forbidden XML shows up here.
-            raise (_forbidden() if _defused(error) else _damaged()) from None
-        if not cells:
-            continue
-        values: list[Any] = [None] * cells[-1]["column"]
-        for cell in cells:
-            if cell["column"] <= len(values):
-                values[cell["column"] - 1] = cell["value"]
-        yield number, tuple(values)
+    try:
+        while True:
+            try:
+                number, cells = next(rows)
+            except StopIteration:
+                return
+            except Exception as error:
+                # A sheet's XML is parsed as it is read: malformed or forbidden XML shows
+                # up here.
+                raise (_forbidden() if _defused(error) else _damaged()) from None
+            if not cells:
+                continue
+            values: list[Any] = [None] * cells[-1][0]
+            for column, value in cells:
+                if column <= len(values):
+                    values[column - 1] = value
+            yield number, tuple(values)
+    finally:
+        source.close()
 
 
 def _cleaned(rows: Iterator[tuple[int, tuple[Any, ...]]]) -> Iterator[tuple[int, tuple[Any, ...]]]:
@@ -222,7 +234,7 @@ def open_workbook(source: IO[bytes], limits: Limits | None = None) -> Iterator[l
         # Refuse rather than parse untrusted XML without defusedxml.
         raise WorkbookRefused(_("Het werkboek kan nu niet veilig gelezen worden."))
     try:
-        workbook = openpyxl.load_workbook(source, read_only=True, data_only=True)
+        workbook = _load_workbook(source)
     except Exception as error:
         # openpyxl raises many kinds of errors on a damaged file; none may reach the user.
         raise (_forbidden() if _defused(error) else _damaged()) from None

@@ -16,6 +16,7 @@ from simple_history.utils import bulk_update_with_history
 
 from finance.services import freeze_budgets
 from milestones.models import Milestone
+from projects.analyze import analyze_after_commit
 from projects.models import Fiche, ReportingRound, User
 from projects.models.rounds import RoundState
 from relance.audit.channels import REASONS, Channel
@@ -73,6 +74,8 @@ class Job:
         self.derived: dict[str, dict[tuple[Any, ...], Any]] = {}
         # Writes that wait until every sheet is written (e.g. a project's leaving round).
         self.after_write: list[Callable[[], None]] = []
+        # The rows written, by model (for the statistics: projects/analyze.py).
+        self.written: dict[type[models.Model], int] = {}
 
     def error(self, sheet: str, row: int, column: str, message: str) -> None:
         self.errors.append(WorkbookError(sheet, row, column, message))
@@ -157,6 +160,7 @@ class Job:
         created = False
         for batch in _batches(objects):
             model._default_manager.bulk_create(batch)
+            self.written[model] = self.written.get(model, 0) + len(batch)
             created = True
         if created:
             names = [t.name for t in TABLES if t.model is model]
@@ -171,6 +175,7 @@ class Job:
         the importing user, as a change through a form would."""
         tracked = hasattr(model, "history")
         for batch in _batches(objects, BATCH // 4):
+            self.written[model] = self.written.get(model, 0) + len(batch)
             if not tracked:
                 model._default_manager.bulk_update(batch, fields)
                 continue
@@ -186,6 +191,8 @@ class Job:
                 default_user=self.user,
                 default_change_reason=CHANGE_REASON,
             )
+            history = model.history.model  # type: ignore[attr-defined]
+            self.written[history] = self.written.get(history, 0) + len(batch)
 
     def write(self) -> None:
         for table in TABLES:
@@ -204,6 +211,8 @@ class Job:
         for reporting_round in ReportingRound.objects.filter(code__in=self.opening):
             reporting_round.state = RoundState.OPEN
             reporting_round.save(update_fields=["state"])
+        # A large import leaves PostgreSQL's statistics stale: refreshed once committed.
+        analyze_after_commit(self.written, rows=sum(self.written.values()))
 
     def result(self, *, written: bool, timings: dict[str, float]) -> ImportResult:
         # In the order of the workbook's sheets and rows (unknown sheets first).
