@@ -244,7 +244,11 @@ def _compare(
     moved = queries.moved(both)
     slipped = queries.slipped(reporting_round, previous, rrf_only=rrf_only)
     biggest = queries.biggest_movers(both)[:movers]
-    moves_count, slips_count = queries.counts(queries.changed(both), slipped)
+    # Counted without what only the listed rows show (the project's code and title).
+    moves_count, slips_count = queries.counts(
+        queries.changed(both),
+        queries.slipped_milestones(reporting_round, previous, rrf_only=rrf_only),
+    )
     return Comparison(
         round=reporting_round,
         previous=previous,

@@ -126,7 +126,7 @@ def moved(both: QuerySet[Project]) -> QuerySet[Any, Any]:
     return rows(changed(both)).order_by("code")
 
 
-def slipped(
+def slipped_milestones(
     reporting_round: ReportingRound, previous: ReportingRound, *, rrf_only: bool
 ) -> QuerySet[Any, Any]:
     """Milestones expected later than at the round before (their forecast, or their
@@ -154,6 +154,15 @@ def slipped(
             expected_after=Coalesce("at_now__forecast_date", "deadline"),
         )
         .filter(Q(status_after__isnull=False) & (newly_delayed | later))
+    )
+
+
+def slipped(
+    reporting_round: ReportingRound, previous: ReportingRound, *, rrf_only: bool
+) -> QuerySet[Any, Any]:
+    """What a Slip is made of, of the ``slipped_milestones``, by project code and number."""
+    return (
+        slipped_milestones(reporting_round, previous, rrf_only=rrf_only)
         .values(
             "number",
             "description",
