@@ -10,7 +10,8 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Window
+from django.db.models import Count, Subquery
+from django.db.models.functions import Coalesce
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -120,7 +121,7 @@ def desk_page(
 ) -> QueuePage:
     """The page (``?page=``, past the last one: the last) of the queue the filter keeps,
     its fiches ``with_findings``. Without the findings filter, the fiches of that page only
-    are read (with the queue's length, ``COUNT(*) OVER ()``) and checked; the findings
+    are read (with the queue's length) and checked; the findings
     filter checks every fiche of the domain (the rules run per fiche,
     relance/fiches/checks.py)."""
     fiches = desk_fiches(request, reporting_round, chosen)
@@ -130,7 +131,10 @@ def desk_page(
         number = min(number, max(1, -(-len(kept) // DESK_PAGE)))
         start = (number - 1) * DESK_PAGE
         return QueuePage(kept[start : start + DESK_PAGE], number, len(kept))
-    counted = fiches.annotate(queue_length=Window(Count("*")))
+    # The queue's length in the same query: a scalar subquery without outer reference,
+    # which PostgreSQL computes once (an InitPlan), before the page's rows.
+    length = fiches.order_by().values("round").annotate(n=Count("pk")).values("n")[:1]
+    counted = fiches.annotate(queue_length=Coalesce(Subquery(length), 0))
     start = (number - 1) * DESK_PAGE
     shown = list(counted[start : start + DESK_PAGE])
     if not shown and number > 1:  # past the last page: the last one
