@@ -31,6 +31,7 @@ def _pages(per_page: int, milestones: int) -> list[tuple[str, str, bool]]:
         ("milestones, overdue, deep page", f"/milestones/?overdue=on&page={deep}", True),
         ("round page", f"/rounds/{OPEN}/", True),
         ("round comparison", f"/rounds/{OPEN}/compare/", True),
+        ("review desk", f"/rounds/{OPEN}/desk/", True),
         ("project page", "/projects/VV00001/", True),
         ("fiche form", "/projects/VV00001/fiche/", True),
         ("public dashboard", "/public/", False),

@@ -196,7 +196,14 @@ class Fiche(models.Model):
             ),
             models.CheckConstraint(condition=Q(version__gte=1), name="fiche_version_positive"),
         ]
-        indexes = [models.Index(fields=["round", "status"], name="fiche_round_status_idx")]
+        indexes = [
+            models.Index(fields=["round", "status"], name="fiche_round_status_idx"),
+            # The review desk's queue: a round's submitted fiches, first submitted first.
+            models.Index(
+                fields=["round", "review_state", "submitted_at", "id"],
+                name="fiche_review_queue_idx",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.project.code} @ {self.round.code}"

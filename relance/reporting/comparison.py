@@ -2,32 +2,83 @@
 moved, which projects changed status or flag, the money that moved and the milestones that
 slipped.
 
-The totals are those of ``round_summary`` for each round; the rows behind them come from
-four queries, whatever the plan's size. A closed round's comparison never changes: it is
-kept in the cache, keyed like its summary.
+The totals are those of ``round_summary`` for each round. The rest is computed in SQL
+(comparison_queries.py), in five queries whatever the plan's size: the from → to matrix
+(a GROUP BY over the two rounds' fiches joined on the project), the first ``LISTED``
+projects that moved and milestones that slipped (by code, LIMIT), the exact count of each
+(one query), and the largest movements in money (ORDER BY … LIMIT): nothing per project or
+milestone in Python. A closed round's comparison never changes: it is kept in the cache,
+keyed like its summary.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import partial
+from typing import Any, TypeVar, overload
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import Count, F, FilteredRelation, OuterRef, Q, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import Count, F
 
-from milestones.models import Milestone, MilestoneState
-from projects.models import Project, ProjectStatus, ReportingRound, StatusFlag
+from milestones.models import MilestoneState
+from projects.models import ReportingRound
 from relance.summary import RoundSummary, round_summary
 from relance.summary.cache import closed_key
 from relance.summary.values import PROJECT_STATUSES
+
+from . import comparison_queries as queries
 
 NONE = ""  # a project without a fiche in one of the two rounds
 # The page lists this many of the projects that moved and of the milestones that slipped
 # (their counts are all of them): at a hundred plans' size there are tens of thousands.
 LISTED = 100
+
+
+T = TypeVar("T")
+
+
+class Listing(Sequence[T]):
+    """The first rows of a long list and the exact number of all of them: what the page
+    shows. The rest is fetched (by ``rest``, which must pickle: the closed rounds'
+    comparisons are cached) only when someone reads past the first rows."""
+
+    def __init__(self, first: list[T], total: int, rest: Callable[[], list[T]]) -> None:
+        self.first, self.total, self.rest = first, total, rest
+
+    def everything(self) -> list[T]:
+        return self.first if len(self.first) >= self.total else self.rest()
+
+    def __len__(self) -> int:
+        return self.total
+
+    def __bool__(self) -> bool:
+        return self.total > 0
+
+    def __iter__(self) -> Iterator[T]:
+        return iter(self.everything())
+
+    @overload
+    def __getitem__(self, index: int) -> T: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[T]: ...
+
+    def __getitem__(self, index: int | slice) -> T | list[T]:
+        if isinstance(index, slice) and index.start is None and index.step is None:
+            stop = index.stop
+            if stop is not None and 0 <= stop <= len(self.first):
+                return self.first[:stop]
+        return self.everything()[index]
+
+    def __add__(self, other: Sequence[T]) -> list[T]:
+        return [*self, *other]
+
+    def __repr__(self) -> str:
+        return f"<Listing: {len(self.first)} of {self.total}>"
 
 
 @dataclass(frozen=True)
@@ -85,18 +136,18 @@ class Comparison:
     # matrix[before][after]: projects that went from one status to the other; NONE for
     # "no fiche in that round".
     matrix: dict[str, dict[str, int]]
-    moves: list[ProjectMove]
+    moves: Sequence[ProjectMove]  # a Listing: the first LISTED, counted all
     movers: list[ProjectMove]  # the largest changes in money
-    slips: list[Slip]
+    slips: Sequence[Slip]  # a Listing, as moves
     rrf_only: bool = False  # the RRF projects only
 
     @property
     def listed_moves(self) -> list[ProjectMove]:
-        return self.moves[:LISTED]
+        return list(self.moves[:LISTED])
 
     @property
     def listed_slips(self) -> list[Slip]:
-        return self.slips[:LISTED]
+        return list(self.slips[:LISTED])
 
     @property
     def statuses(self) -> tuple[str, ...]:
@@ -134,19 +185,18 @@ class Comparison:
         ]
 
 
-def _raised_flag(fiche: str) -> Subquery:
-    return Subquery(
-        StatusFlag.objects.filter(fiche=OuterRef(fiche), lifted_at__isnull=True).values("level")[:1]
-    )
-
-
 def compare_rounds(
-    reporting_round: ReportingRound, *, movers: int = 10, rrf_only: bool = False
+    reporting_round: ReportingRound,
+    *,
+    movers: int = 10,
+    rrf_only: bool = False,
+    chain: list[ReportingRound] | None = None,
 ) -> Comparison:
     """``reporting_round`` against the round before it; see the module's docstring.
     ``rrf_only``: the RRF projects only, in every figure and row. A closed round's
-    comparison is kept in the cache, as its summary is (relance/summary/cache.py)."""
-    chain = reporting_round.envelope_chain()
+    comparison is kept in the cache, as its summary is (relance/summary/cache.py).
+    ``chain``: the round's ``envelope_chain()``, if the caller has it already."""
+    chain = chain or reporting_round.envelope_chain()
     key = closed_key("comparison", chain, movers, rrf_only)
     if key is None:
         return _compare(reporting_round, chain, movers=movers, rrf_only=rrf_only)
@@ -162,14 +212,12 @@ def _compare(
 ) -> Comparison:
     summary = round_summary(reporting_round, rrf_only=rrf_only, chain=chain)
     previous = summary.previous
-    previous_summary = round_summary(previous, rrf_only=rrf_only) if previous else None
+    # chain[1] is the previous round: the rest of the chain is its own.
+    previous_summary = (
+        round_summary(previous, rrf_only=rrf_only, chain=chain[1:]) if previous else None
+    )
 
-    projects = Project.objects.of_rrf() if rrf_only else Project.objects.all()
-    both = projects.annotate(
-        now=FilteredRelation("fiches", condition=Q(fiches__round=reporting_round)),
-        then=FilteredRelation("fiches", condition=Q(fiches__round=previous)),
-    ).filter(Q(now__isnull=False) | Q(then__isnull=False))
-
+    both = queries.both(reporting_round, previous, rrf_only=rrf_only)
     columns = [*PROJECT_STATUSES, NONE]
     matrix = {before: dict.fromkeys(columns, 0) for before in columns}
     pairs = (
@@ -180,72 +228,80 @@ def _compare(
     for row in pairs:
         matrix[row["before"] or NONE][row["after"] or NONE] += row["n"]
 
-    rows = (
-        both.annotate(
-            speerpunt_number=F("cluster__speerpunt__number"),
-            status_before=F("then__status"),
-            status_after=F("now__status"),
-            flag_before=_raised_flag("then__pk"),
-            flag_after=_raised_flag("now__pk"),
-            committed_before=F("then__finance__committed_eur"),
-            committed_after=F("now__finance__committed_eur"),
-            paid_before=F("then__finance__paid_eur"),
-            paid_after=F("now__finance__paid_eur"),
+    if previous is None:
+        return Comparison(
+            round=reporting_round,
+            previous=None,
+            summary=summary,
+            previous_summary=None,
+            matrix=matrix,
+            moves=[],
+            movers=[],
+            slips=[],
+            rrf_only=rrf_only,
         )
-        .values(
-            "code",
-            "title",
-            "speerpunt_number",
-            "status_before",
-            "status_after",
-            "flag_before",
-            "flag_after",
-            "committed_before",
-            "committed_after",
-            "paid_before",
-            "paid_after",
-        )
-        .order_by("code")
+    rounds = (reporting_round.pk, previous.pk)
+    moved = queries.moved(both)
+    slipped = queries.slipped(reporting_round, previous, rrf_only=rrf_only)
+    biggest = queries.biggest_movers(both)[:movers]
+    # Counted without what only the listed rows show (the project's code and title).
+    moves_count, slips_count = queries.counts(
+        queries.changed(both),
+        queries.slipped_milestones(reporting_round, previous, rrf_only=rrf_only),
     )
-    all_moves = [
-        ProjectMove(
-            code=row["code"],
-            title=row["title"],
-            speerpunt=row["speerpunt_number"],
-            status_before=row["status_before"],
-            status_after=row["status_after"],
-            flag_before=_flag(row["flag_before"], row["status_before"]),
-            flag_after=_flag(row["flag_after"], row["status_after"]),
-            committed_change=_change(row["committed_before"], row["committed_after"]),
-            paid_change=_change(row["paid_before"], row["paid_after"]),
-        )
-        for row in rows
-    ]
-    moves = [m for m in all_moves if previous and (m.status_changed or m.flag_changed)]
-    biggest = sorted(
-        (m for m in all_moves if previous and (m.committed_change or m.paid_change)),
-        key=lambda m: abs(m.paid_change or Decimal(0)) + abs(m.committed_change or Decimal(0)),
-        reverse=True,
-    )[:movers]
     return Comparison(
         round=reporting_round,
         previous=previous,
         summary=summary,
         previous_summary=previous_summary,
         matrix=matrix,
-        moves=moves,
-        movers=biggest,
-        slips=_slips(reporting_round, previous, rrf_only=rrf_only) if previous else [],
+        moves=Listing(
+            [_move(row) for row in moved[:LISTED]],
+            moves_count,
+            partial(_all_moves, *rounds, rrf_only),
+        ),
+        movers=[_move(row) for row in biggest],
+        slips=Listing(
+            [_slip(row) for row in slipped[:LISTED]],
+            slips_count,
+            partial(_all_slips, *rounds, rrf_only),
+        ),
         rrf_only=rrf_only,
     )
 
 
-def _flag(level: str | None, status: str | None) -> str | None:
-    """The raised flag's level; else an orange or red status (a round imported from a
-    workbook has the status without the flag's record)."""
-    if level:
-        return level
-    return status if status in ProjectStatus.flags() else None
+Row = dict[str, Any]
+
+
+def _move(row: Row) -> ProjectMove:
+    return ProjectMove(
+        code=row["code"],
+        title=row["title"],
+        speerpunt=row["speerpunt_number"],
+        status_before=row["status_before"],
+        status_after=row["status_after"],
+        flag_before=row["flag_before"] or None,
+        flag_after=row["flag_after"] or None,
+        committed_change=_change(row["committed_before"], row["committed_after"]),
+        paid_change=_change(row["paid_before"], row["paid_after"]),
+    )
+
+
+def _rounds(*pks: int) -> list[ReportingRound]:
+    found = ReportingRound.objects.in_bulk(pks)
+    return [found[pk] for pk in pks]
+
+
+def _all_moves(now: int, then: int, rrf_only: bool) -> list[ProjectMove]:
+    """Every project that moved (what ``Comparison.moves`` holds past its first rows)."""
+    reporting_round, previous = _rounds(now, then)
+    both = queries.both(reporting_round, previous, rrf_only=rrf_only)
+    return [_move(row) for row in queries.moved(both)]
+
+
+def _all_slips(now: int, then: int, rrf_only: bool) -> list[Slip]:
+    reporting_round, previous = _rounds(now, then)
+    return [_slip(row) for row in queries.slipped(reporting_round, previous, rrf_only=rrf_only)]
 
 
 def _change(before: Decimal | None, after: Decimal | None) -> Decimal | None:
@@ -254,38 +310,5 @@ def _change(before: Decimal | None, after: Decimal | None) -> Decimal | None:
     return (after or Decimal(0)) - (before or Decimal(0))
 
 
-def _slips(
-    reporting_round: ReportingRound, previous: ReportingRound, *, rrf_only: bool
-) -> list[Slip]:
-    """Milestones expected later than at the round before (their forecast, or their
-    deadline while they had none), or delayed now and not then."""
-    expected_before = Coalesce("then__forecast_date", "deadline")
-    expected_after = Coalesce("now__forecast_date", "deadline")
-    milestones = Milestone.objects.of_rrf_projects() if rrf_only else Milestone.objects.all()
-    slipped = (
-        milestones.annotate(
-            now=FilteredRelation("statuses", condition=Q(statuses__round=reporting_round)),
-            then=FilteredRelation("statuses", condition=Q(statuses__round=previous)),
-        )
-        .filter(now__isnull=False)
-        .annotate(expected_before=expected_before, expected_after=expected_after)
-        .filter(
-            Q(now__status=MilestoneState.DELAYED)
-            & (Q(then__isnull=True) | ~Q(then__status=MilestoneState.DELAYED))
-            | Q(then__isnull=False, expected_after__gt=F("expected_before"))
-            & ~Q(now__status__in=[MilestoneState.REALISED, MilestoneState.STOPPED])
-        )
-        .values(
-            "number",
-            "description",
-            "deadline",
-            "expected_before",
-            "expected_after",
-            project_code=F("project__code"),
-            project_title=F("project__title"),
-            status_before=F("then__status"),
-            status_after=F("now__status"),
-        )
-        .order_by("project__code", "number")
-    )
-    return [Slip(**row) for row in slipped]
+def _slip(row: Row) -> Slip:
+    return Slip(**row)

@@ -31,10 +31,11 @@ SPEERPUNT_DIGITS = 5
 @require_GET
 def round_compare(request: AuthenticatedRequest, code: str) -> HttpResponse:
     reporting_round = reportable_round(request.user, code)
-    previous = reporting_round.previous()
+    chain = reporting_round.envelope_chain()  # chain[1] is the previous round
+    previous = chain[1] if len(chain) > 1 else None
     if previous is not None and not may_see_figures(request.user, previous):
         raise Http404("The previous round is not for this user.")
-    comparison = compare_rounds(reporting_round, rrf_only=rrf_only(request.GET))
+    comparison = compare_rounds(reporting_round, rrf_only=rrf_only(request.GET), chain=chain)
     return render(request, "relance/round_compare.html", {"comparison": comparison})
 
 

@@ -3,6 +3,7 @@ round_summary's counts of both rounds, the projects that moved, the money, the m
 that slipped; the open round only for those who may read all of it."""
 
 import pytest
+from django.core.cache import cache
 from django.urls import reverse
 
 from milestones.models import MilestoneState
@@ -151,3 +152,28 @@ def test_the_comparison_takes_the_same_queries_whatever_the_plans_size(
     with django_assert_max_num_queries(22):
         response = client.get(reverse("rounds:compare", args=[plan.second.code]))
     assert response.status_code == 200
+
+
+@pytest.mark.parametrize("size", [4, 24])
+@pytest.mark.parametrize("rrf", ["", "1"])
+def test_the_comparison_takes_as_many_queries_when_it_lists_a_part(
+    client, size, rrf, monkeypatch, django_assert_num_queries
+):
+    """The projects that moved and the milestones that slipped: the first LISTED of them
+    and the count of all, in SQL, in the same queries at every size."""
+    monkeypatch.setattr("relance.reporting.comparison.LISTED", 2)
+    plan = build_plan(size)
+    client.force_login(UserFactory(role=Role.READER))
+    url = reverse("rounds:compare", args=[plan.second.code])
+    client.get(url, {"rrf": rrf})  # the session, the permissions and the closed round cached
+    cache.clear()
+    with django_assert_num_queries(22):
+        comparison = client.get(url, {"rrf": rrf}).context["comparison"]
+    assert len(comparison.listed_moves) == min(2, len(comparison.moves))
+    assert len(comparison.listed_slips) == min(2, len(comparison.slips))
+    if size == 24:  # more of each than are listed
+        assert len(comparison.moves) > 2
+        assert len(comparison.slips) > 2
+    # Read past the first rows, the lists are whole: their counts are exact.
+    assert len(list(comparison.moves)) == len(comparison.moves)
+    assert len(list(comparison.slips)) == len(comparison.slips)

@@ -242,3 +242,96 @@ def test_the_desk_takes_the_same_queries_for_a_bigger_plan(
     with django_assert_num_queries(len(counted)):
         assert len(desk_page(client, plan).context["queue"]) == 22
     assert len(counted) < 25
+
+
+# -- a queue longer than a page -----------------------------------------------------------
+
+
+@pytest.fixture
+def small_pages(monkeypatch):
+    monkeypatch.setattr("relance.views.desk.DESK_PAGE", 2)
+
+
+def test_the_desk_shows_a_page_of_the_queue_and_counts_all_of_it(
+    client, coordinator, plan, small_pages
+):
+    client.force_login(coordinator)
+    everything = [f.pk for f in plan.unchanged + plan.changed]
+
+    first = desk_page(client, plan)
+    assert [f.pk for f in first.context["queue"]] == everything[:2]
+    page = first.content.decode()
+    assert "4 ingediende fiches wachten op beoordeling" in page
+    assert "Pagina 1 van 2" in page
+    assert "?page=2" in page
+    # Only the page's unchanged fiches can be approved together.
+    assert f'value="{plan.unchanged[1].pk}"' in page
+
+    second = desk_page(client, plan, page=2)
+    assert [f.pk for f in second.context["queue"]] == everything[2:]
+    assert [f.unchanged for f in second.context["queue"]] == [False, False]
+    assert 'name="fiche"' not in second.content.decode()
+    assert "bulk-approve-button" not in second.content.decode()
+    # Past the last page, the last; not a number, the first.
+    assert [f.pk for f in desk_page(client, plan, page=9).context["queue"]] == everything[2:]
+    assert [f.pk for f in desk_page(client, plan, page="x²").context["queue"]] == everything[:2]
+
+
+def test_the_pages_keep_the_filter(client, coordinator, plan, other_domain, monkeypatch):
+    monkeypatch.setattr("relance.views.desk.DESK_PAGE", 1)
+    client.force_login(coordinator)
+    mine = [f.pk for f in plan.unchanged + plan.changed if f.project.domain == other_domain]
+
+    first = desk_page(client, plan, domain=other_domain.code)
+    assert [f.pk for f in first.context["queue"]] == mine[:1]
+    assert first.context["total"] == 2
+    assert f"?domain={other_domain.code}&amp;page=2" in first.content.decode()
+    second = desk_page(client, plan, domain=other_domain.code, page=2)
+    assert [f.pk for f in second.context["queue"]] == mine[1:]
+    # The findings filter shows a page of what it keeps, and counts all of it.
+    monkeypatch.setattr("relance.views.desk.DESK_PAGE", 50)
+    kept = [f.pk for f in desk_page(client, plan, findings="yes").context["queue"]]
+    assert len(kept) > 1
+    monkeypatch.setattr("relance.views.desk.DESK_PAGE", 1)
+    shown = desk_page(client, plan, findings="yes", page=2)
+    assert [f.pk for f in shown.context["queue"]] == kept[1:2]
+    assert shown.context["total"] == len(kept)
+    assert "?findings=yes&amp;page=1" in shown.content.decode()
+
+
+def test_next_reads_the_filtered_queue_a_page_at_a_time(client, coordinator, plan, monkeypatch):
+    monkeypatch.setattr("relance.views.desk.DESK_PAGE", 1)
+    client.force_login(coordinator)
+    # The unchanged fiches come first and have no findings: "next" of the fiches with
+    # findings reads past them, a page of one at a time.
+    with_findings = desk_page(client, plan, findings="yes").context["queue"]
+    assert with_findings
+    response = client.get(reverse("rounds:desk-next", args=[plan.open.code]), {"findings": "yes"})
+    assert response.status_code == 302
+    assert response["Location"] == (
+        reverse("fiche-review", args=[with_findings[0].project.code]) + "?findings=yes"
+    )
+
+
+def test_the_desk_takes_the_same_queries_for_a_queue_of_many_pages(
+    client, coordinator, small_pages
+):
+    domains = [PolicyDomainFactory(code=f"DP{letter}") for letter in "ABC"]
+    plan = desk_plan(domains, unchanged=11, changed=11)
+    everything = plan.unchanged + plan.changed
+    # Three fiches in the queue (two pages), then all 22 (eleven pages).
+    Fiche.objects.filter(round=plan.open).exclude(pk__in=[f.pk for f in everything[:3]]).update(
+        review_state=ReviewState.DRAFT
+    )
+    client.force_login(coordinator)
+    desk_page(client, plan)  # the session and the permissions, cached
+    with CaptureQueriesContext(connection) as few:
+        assert desk_page(client, plan).context["total"] == 3
+    Fiche.objects.filter(pk__in=[f.pk for f in everything]).update(
+        review_state=ReviewState.SUBMITTED
+    )
+    with CaptureQueriesContext(connection) as many:
+        response = desk_page(client, plan, page=5)
+    assert response.context["total"] == 22
+    assert len(response.context["queue"]) == 2
+    assert len(many) == len(few)
