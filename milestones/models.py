@@ -3,11 +3,22 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import models
-from django.db.models import CharField, DateField, F, OuterRef, Prefetch, Q, Subquery, Value
+from django.db.models import (
+    Case,
+    CharField,
+    DateField,
+    F,
+    FilteredRelation,
+    Prefetch,
+    Q,
+    Value,
+    When,
+)
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -55,23 +66,43 @@ class MilestoneQuerySet(models.QuerySet["Milestone"]):
         self, reporting_round: ReportingRound | None, user: User | AnonymousUser
     ) -> MilestoneQuerySet:
         """Annotate ``round_status`` and ``round_forecast`` from each milestone's status in
-        ``reporting_round``; None where it has none there or ``user`` may not read it."""
+        ``reporting_round``; None where it has none there or ``user`` may not read it.
+
+        The status is joined (``round_state``: one row per milestone and round, by the
+        unique constraint), not read by a subquery per row, so that a filter or a sort on
+        it is one join; ``in_round_status`` filters on it with the status index.
+        """
+        statuses = Q(statuses__round=reporting_round)
+        joined = self.alias(round_state=FilteredRelation("statuses", condition=statuses)).alias(
+            joined_status=F("round_state__status")
+        )
         if reporting_round is None:
-            return self.annotate(
+            return joined.annotate(
                 round_status=Value(None, output_field=CharField()),
                 round_forecast=Value(None, output_field=DateField()),
             )
-        # One status per milestone and round: no ordering (the model's would join the round
-        # and the project for every row of the list).
-        status = (
-            MilestoneStatus.objects.readable_in(reporting_round, user)
-            .filter(milestone=OuterRef("pk"))
-            .order_by()
+        # Readable exactly when the project's fiche in the round is (one hashed list of
+        # the round's readable projects, not a lookup per row).
+        readable = Q(
+            project_id__in=Fiche.objects.visible_to(user)
+            .filter(round=reporting_round)
+            .values("project_id")
         )
-        return self.annotate(
-            round_status=Subquery(status.values("status")[:1]),
-            round_forecast=Subquery(status.values("forecast_date")[:1]),
+        return joined.annotate(
+            round_status=Case(
+                When(readable, then=F("round_state__status")), output_field=CharField()
+            ),
+            round_forecast=Case(
+                When(readable, then=F("round_state__forecast_date")), output_field=DateField()
+            ),
         )
+
+    def in_round_status(self, states: Iterable[str]) -> MilestoneQuerySet:
+        """Those whose ``round_status`` (``with_status_in``) is one of ``states``. The joined
+        status is filtered too (the same rows: a readable status is the status), so that
+        PostgreSQL can start from the statuses' index instead of every milestone."""
+        states = list(states)
+        return self.filter(round_status__in=states, joined_status__in=states)
 
     def due_within(self, days: int, *, today: dt.date) -> MilestoneQuerySet:
         """Milestones whose deadline falls in the coming ``days`` days, today included."""
@@ -89,7 +120,7 @@ class MilestoneQuerySet(models.QuerySet["Milestone"]):
         if reporting_round is None:
             return self.none()
         moment = min(today, reporting_round.reference_date)
-        return self.filter(Q(round_status__in=MilestoneState.open()), deadline__lt=moment)
+        return self.in_round_status(MilestoneState.open()).filter(deadline__lt=moment)
 
     def search(self, text: str) -> MilestoneQuerySet:
         """Milestones whose description, or whose project's code or title, contains ``text``."""

@@ -3,11 +3,13 @@ milestone table."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 import django_filters
 from django import forms
 from django.db.models import Model, Q, QuerySet
+from django.forms.models import ModelChoiceIterator
 from django.http import HttpRequest, QueryDict
 from django.utils.translation import gettext_lazy as _
 
@@ -31,7 +33,21 @@ def _visible_rounds(request: HttpRequest | None) -> QuerySet[ReportingRound]:
     return ReportingRound.objects.visible_to(user).order_by("-reference_date")  # type: ignore[arg-type]
 
 
+class ReadOnceChoices(ModelChoiceIterator):
+    """The rounds read once per form: the select's options and its ``required`` check
+    (which asks for the first choice, a query of its own with Django's iterator) share
+    the field's queryset and its cache."""
+
+    def __iter__(self) -> Iterator[Any]:
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        for obj in self.queryset:
+            yield self.choice(obj)
+
+
 class RoundChoiceField(forms.ModelChoiceField):
+    iterator = ReadOnceChoices
+
     def label_from_instance(self, obj: Any) -> str:
         if obj.is_closed:
             return str(obj)
@@ -55,9 +71,10 @@ def choice_filter(
 
 
 def round_status_filter(choices: Any) -> django_filters.ChoiceFilter:
-    """The status in the chosen round (``with_round`` annotates it)."""
+    """The status in the chosen round (``with_round`` annotates it), through the
+    queryset's ``in_round_status``."""
     return choice_filter(
-        _("Status"), choices, field_name="round_status", empty_label=_("Alle statussen")
+        _("Status"), choices, method="filter_round_status", empty_label=_("Alle statussen")
     )
 
 
@@ -142,6 +159,9 @@ class RoundFilterSet(django_filters.FilterSet):
     def search(self, queryset: Any, name: str, value: str) -> Any:
         return queryset.search(value)
 
+    def filter_round_status(self, queryset: Any, name: str, value: str) -> Any:
+        return queryset.in_round_status([value])
+
 
 class ProjectFilter(RoundFilterSet):
     speerpunt = speerpunt_filter("cluster__speerpunt")
@@ -149,7 +169,7 @@ class ProjectFilter(RoundFilterSet):
     domain = domain_filter("domain")
     status = round_status_filter(ProjectStatus.choices)
     flag = choice_filter(_("Markering"), FLAG_CHOICES, method="filter_flag")
-    review = choice_filter(_("Beoordeling"), ReviewState.choices, field_name="round_review")
+    review = choice_filter(_("Beoordeling"), ReviewState.choices, method="filter_review")
     rrf = choice_filter(_("RRF-project"), YES_NO_CHOICES, method="filter_rrf")
 
     def with_round(
@@ -159,13 +179,16 @@ class ProjectFilter(RoundFilterSet):
 
     def filter_flag(self, queryset: ProjectQuerySet, name: str, value: str) -> ProjectQuerySet:
         if value == "orange":
-            return queryset.filter(Q(round_status=ProjectStatus.ATTENTION))
+            return queryset.in_round_status([ProjectStatus.ATTENTION])
         if value == "red":
-            return queryset.filter(Q(round_status=ProjectStatus.ACTION_REQUIRED))
+            return queryset.in_round_status([ProjectStatus.ACTION_REQUIRED])
         # Unflagged: no orange or red that this user may see.
         return queryset.filter(
             ~Q(round_status__in=ProjectStatus.flags()) | Q(round_status__isnull=True)
         )
+
+    def filter_review(self, queryset: ProjectQuerySet, name: str, value: str) -> ProjectQuerySet:
+        return queryset.in_round_review([value])
 
     def filter_rrf(self, queryset: ProjectQuerySet, name: str, value: str) -> ProjectQuerySet:
         return queryset.of_rrf(value == "yes")
