@@ -12,8 +12,10 @@ from django.db.models import (
     Case,
     CharField,
     DateField,
+    Exists,
     F,
     FilteredRelation,
+    OuterRef,
     Prefetch,
     Q,
     Value,
@@ -69,40 +71,40 @@ class MilestoneQuerySet(models.QuerySet["Milestone"]):
         ``reporting_round``; None where it has none there or ``user`` may not read it.
 
         The status is joined (``round_state``: one row per milestone and round, by the
-        unique constraint), not read by a subquery per row, so that a filter or a sort on
-        it is one join; ``in_round_status`` filters on it with the status index.
+        unique constraint), not read by two subqueries per row, and readable exactly when
+        the project's fiche in the round is (``status_readable``, one list of the round's
+        readable projects). ``in_round_status`` filters on the two apart, so that
+        PostgreSQL plans the filter from the statuses' index and the readable projects.
         """
-        statuses = Q(statuses__round=reporting_round)
-        joined = self.alias(round_state=FilteredRelation("statuses", condition=statuses)).alias(
-            joined_status=F("round_state__status")
-        )
         if reporting_round is None:
-            return joined.annotate(
+            return self.annotate(
                 round_status=Value(None, output_field=CharField()),
                 round_forecast=Value(None, output_field=DateField()),
+            ).alias(
+                joined_status=Value(None, output_field=CharField()), status_readable=Value(False)
             )
-        # Readable exactly when the project's fiche in the round is (one hashed list of
-        # the round's readable projects, not a lookup per row).
-        readable = Q(
-            project_id__in=Fiche.objects.visible_to(user)
-            .filter(round=reporting_round)
-            .values("project_id")
+        readable = Fiche.objects.visible_to(user).filter(round=reporting_round)
+        joined = self.alias(
+            round_state=FilteredRelation("statuses", condition=Q(statuses__round=reporting_round))
+        ).alias(
+            joined_status=F("round_state__status"),
+            # EXISTS: PostgreSQL looks it up per row for a page, hashes it for a count.
+            status_readable=Exists(readable.filter(project=OuterRef("project_id"))),
         )
         return joined.annotate(
             round_status=Case(
-                When(readable, then=F("round_state__status")), output_field=CharField()
+                When(status_readable=True, then=F("joined_status")), output_field=CharField()
             ),
             round_forecast=Case(
-                When(readable, then=F("round_state__forecast_date")), output_field=DateField()
+                When(status_readable=True, then=F("round_state__forecast_date")),
+                output_field=DateField(),
             ),
         )
 
     def in_round_status(self, states: Iterable[str]) -> MilestoneQuerySet:
-        """Those whose ``round_status`` (``with_status_in``) is one of ``states``. The joined
-        status is filtered too (the same rows: a readable status is the status), so that
-        PostgreSQL can start from the statuses' index instead of every milestone."""
-        states = list(states)
-        return self.filter(round_status__in=states, joined_status__in=states)
+        """Those whose ``round_status`` (``with_status_in``) is one of ``states``: a status
+        among them that the user may read."""
+        return self.filter(joined_status__in=list(states), status_readable=True)
 
     def due_within(self, days: int, *, today: dt.date) -> MilestoneQuerySet:
         """Milestones whose deadline falls in the coming ``days`` days, today included."""
@@ -173,7 +175,10 @@ class Milestone(models.Model):
             *rrf_constraints("milestone"),
         ]
         indexes = [
-            models.Index(fields=["deadline"], name="milestone_deadline_idx"),
+            # The deadline filters (overdue, due within): their counts read the index alone.
+            models.Index(
+                fields=["deadline"], include=["id", "project"], name="milestone_deadline_idx"
+            ),
             # A project's final milestone (the forecast of relance/summary/outlook.py): read
             # in order from the index, the first with a status in the round, no sort.
             models.Index(
@@ -263,7 +268,13 @@ class MilestoneStatus(models.Model):
                 name="milestonestatus_realised_has_date",
             ),
         ]
-        indexes = [models.Index(fields=["round", "status"], name="milestonestatus_round_idx")]
+        indexes = [
+            # A round's statuses by status (the lists' status and overdue filters, the
+            # summaries): with the milestone, so that a count reads the index alone.
+            models.Index(
+                fields=["round", "status"], include=["milestone"], name="milestonestatus_round_idx"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.milestone} @ {self.round.code}: {self.get_status_display()}"

@@ -34,19 +34,20 @@ def review_badge(value: str) -> SafeString:
     )
 
 
-def in_choice_order(field: str, values: list[str], is_descending: bool) -> tuple[Any, ...]:
+def in_choice_order(
+    field: str, values: list[str], is_descending: bool, *, readable: str
+) -> tuple[Any, ...]:
     """Order by the position of ``field``'s value in ``values`` (the order of the reports),
-    rows without a value last either way."""
+    rows without a value last either way; a row whose ``readable`` (a boolean annotation)
+    is false has no value, so that the order reveals nothing the cells hide. The joined
+    value and its readability are separate annotations (``with_fiche_in``,
+    ``with_status_in``): each written once in the SQL, not once per choice."""
     position = Case(
         *[When(**{field: value}, then=Value(index)) for index, value in enumerate(values)],
         output_field=IntegerField(),
     )
-    missing = Case(
-        When(**{f"{field}__isnull": True}, then=Value(1)),
-        default=Value(0),
-        output_field=IntegerField(),
-    )
-    return (missing.asc(), position.desc() if is_descending else position.asc())
+    shown = Case(When(**{readable: True}, then=position), output_field=IntegerField())
+    return (shown.desc(nulls_last=True) if is_descending else shown.asc(nulls_last=True),)
 
 
 def labelled(label: Any, css: str = "", *, pair: bool = False) -> dict[str, Any]:
@@ -209,11 +210,15 @@ class ProjectTable(BoundedTable):
     def order_status(
         self, queryset: QuerySet[Project], is_descending: bool
     ) -> tuple[QuerySet[Project], bool]:
-        order = in_choice_order("round_status", ProjectStatus.values, is_descending)
+        order = in_choice_order(
+            "joined_status", ProjectStatus.values, is_descending, readable="fiche_readable"
+        )
         return queryset.order_by(*order, "code"), True
 
     def order_review(
         self, queryset: QuerySet[Project], is_descending: bool
     ) -> tuple[QuerySet[Project], bool]:
-        order = in_choice_order("round_review", ReviewState.values, is_descending)
+        order = in_choice_order(
+            "joined_review", ReviewState.values, is_descending, readable="fiche_readable"
+        )
         return queryset.order_by(*order, "code"), True

@@ -196,7 +196,11 @@ class Fiche(models.Model):
             ),
             models.CheckConstraint(condition=Q(version__gte=1), name="fiche_version_positive"),
         ]
-        indexes = [models.Index(fields=["round", "status"], name="fiche_round_status_idx")]
+        indexes = [
+            models.Index(fields=["round", "status"], name="fiche_round_status_idx"),
+            # The project list's review filter, the round page's review counts.
+            models.Index(fields=["round", "review_state"], name="fiche_round_review_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.project.code} @ {self.round.code}"
