@@ -119,7 +119,9 @@ def run(scale: int, databases: Databases) -> dict:
     exported = step("export", scale, databases.workdir / f"export-{scale}x.xlsx", imported_url)
     print(f"{scale}x: pages and commands …", flush=True)
     measured = step("pages", scale, workbook, imported_url)
+    plans = step("explain", scale, workbook, imported_url)["plans"] if databases.postgres else []
     return {
+        "plans": plans,
         "pages": measured["pages"],
         "commands": measured["commands"],
         "scale": scale,
@@ -224,9 +226,23 @@ def main() -> None:
     speed_lines = speed_table(results)
     print("Pages (median of 5 in the test client, queries of one request) and commands (ms)")
     print("\n".join(speed_lines))
+    plan_lines: list[str] = []
+    if largest_plans := results[-1]["plans"]:
+        from .explain import table as plan_table
+
+        plan_lines = ["", f"List pages' query plans at {results[-1]['scale']}x (EXPLAIN)"]
+        plan_lines += plan_table(largest_plans)
+        print("\n".join(plan_lines))
     write_results(
         backend,
-        [f"Plan workbook ({backend})", *workbook_lines, "", "Pages and commands", *speed_lines],
+        [
+            f"Plan workbook ({backend})",
+            *workbook_lines,
+            "",
+            "Pages and commands",
+            *speed_lines,
+            *plan_lines,
+        ],
     )
     largest = results[-1]
     ratio = largest["import"]["seconds"] / largest["raw"]["seconds"]

@@ -194,6 +194,13 @@ def pages(scale: int, workbook: str) -> dict:
     return measure(scale, workbook)
 
 
+def explain(scale: int, workbook: str) -> dict:
+    """The list pages' query plans (``benchmarks.explain``): PostgreSQL only."""
+    from .explain import explain_pages
+
+    return {"plans": explain_pages()}
+
+
 STEPS: dict[str, Callable[[int, str], dict]] = {
     "generate": generate,
     "raw": raw_bulk_create,
@@ -201,6 +208,7 @@ STEPS: dict[str, Callable[[int, str], dict]] = {
     "reimport": reimport,
     "export": export,
     "pages": pages,
+    "explain": explain,
 }
 
 

@@ -104,7 +104,8 @@ class MilestoneQuerySet(models.QuerySet["Milestone"]):
     def in_round_status(self, states: Iterable[str]) -> MilestoneQuerySet:
         """Those whose ``round_status`` (``with_status_in``) is one of ``states``: a status
         among them that the user may read."""
-        return self.filter(joined_status__in=list(states), status_readable=True)
+        # Aliases of with_status_in, which the type checker cannot see.
+        return self.filter(**{"joined_status__in": list(states), "status_readable": True})
 
     def due_within(self, days: int, *, today: dt.date) -> MilestoneQuerySet:
         """Milestones whose deadline falls in the coming ``days`` days, today included."""

@@ -101,12 +101,11 @@ class LateRowPaginator(Paginator):
         top = bottom + self.per_page
         if top + self.orphans >= self.count:
             top = self.count
-        rows = self.object_list  # django-tables2's BoundRows over its TableQuerysetData
+        rows: Any = self.object_list  # django-tables2's BoundRows over its TableQuerysetData
         queryset = getattr(getattr(rows, "data", None), "data", None)
         if not isinstance(queryset, QuerySet):
-            return self._get_page(rows[bottom:top], number, self)
-        late = BoundRows(data=LateRows(queryset, bottom, top), table=rows.table)
-        return self._get_page(late, number, self)
+            return Page(rows[bottom:top], number, self)
+        return Page(BoundRows(data=LateRows(queryset, bottom, top), table=rows.table), number, self)
 
 
 class BoundedTable(tables.Table):

@@ -206,11 +206,12 @@ class ProjectQuerySet(models.QuerySet["Project"]):
     def in_round_status(self, states: Iterable[str]) -> ProjectQuerySet:
         """Those whose ``round_status`` (``with_fiche_in``) is one of ``states``: a status
         among them on a fiche the user may read (filtered apart, for the indexes)."""
-        return self.filter(joined_status__in=list(states), fiche_readable=True)
+        # Aliases of with_fiche_in, which the type checker cannot see.
+        return self.filter(**{"joined_status__in": list(states), "fiche_readable": True})
 
     def in_round_review(self, states: Iterable[str]) -> ProjectQuerySet:
         """Those whose ``round_review`` (``with_fiche_in``) is one of ``states``."""
-        return self.filter(joined_review__in=list(states), fiche_readable=True)
+        return self.filter(**{"joined_review__in": list(states), "fiche_readable": True})
 
     def of_rrf(self, rrf: bool = True) -> ProjectQuerySet:
         """The RRF projects (``rrf``), or the other projects."""
