@@ -138,7 +138,9 @@ def run(scale: int, databases: Databases) -> dict:
     if scale == 1 and "pdf" in STEPS:
         print(f"{scale}x: the report PDF against Chromium …", flush=True)
         pdf = step("pdf", scale, workbook, imported_url)
+    plans = step("explain", scale, workbook, imported_url)["plans"] if databases.postgres else []
     return {
+        "plans": plans,
         "pages": measured["pages"],
         "commands": measured["commands"],
         "scale": scale,
@@ -356,6 +358,18 @@ def write_results(backend: str, lines: list[str]) -> None:
     (ROOT / "benchmarks" / "results.md").write_text("\n".join(text), encoding="utf-8")
 
 
+def plan_lines(results: list[dict]) -> list[str]:
+    """The list pages' query plans at the largest size (PostgreSQL only: none on SQLite)."""
+    largest = results[-1]
+    if not largest["plans"]:
+        return []
+    from .explain import table as plan_table
+
+    return ["", f"List pages' query plans at {largest['scale']}x (EXPLAIN)"] + plan_table(
+        largest["plans"]
+    )
+
+
 def main() -> None:
     scales = [int(s) for s in os.environ.get("BENCH_SCALES", "1,10,100").split(",")]
     with tempfile.TemporaryDirectory(prefix="relance-bench-") as workdir:
@@ -378,6 +392,7 @@ def main() -> None:
         *speed_table(results),
         "",
         *pdf_lines(results),
+        *plan_lines(results),
     ]
     print()
     print("\n".join(sections))

@@ -245,6 +245,13 @@ def pdf(scale: int, workbook: str) -> dict:
     return {**measure(html, repeat), "round": code, "html_seconds": html_seconds}
 
 
+def explain(scale: int, workbook: str) -> dict:
+    """The list pages' query plans (``benchmarks.explain``): PostgreSQL only."""
+    from .explain import explain_pages
+
+    return {"plans": explain_pages()}
+
+
 STEPS: dict[str, Callable[[int, str], dict]] = {
     "generate": generate,
     "raw": raw_bulk_create,
@@ -254,6 +261,7 @@ STEPS: dict[str, Callable[[int, str], dict]] = {
     "export": export,
     "pages": pages,
     "pdf": pdf,
+    "explain": explain,
 }
 
 

@@ -3,11 +3,24 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import models
-from django.db.models import CharField, DateField, F, OuterRef, Prefetch, Q, Subquery, Value
+from django.db.models import (
+    Case,
+    CharField,
+    DateField,
+    Exists,
+    F,
+    FilteredRelation,
+    OuterRef,
+    Prefetch,
+    Q,
+    Value,
+    When,
+)
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -55,23 +68,44 @@ class MilestoneQuerySet(models.QuerySet["Milestone"]):
         self, reporting_round: ReportingRound | None, user: User | AnonymousUser
     ) -> MilestoneQuerySet:
         """Annotate ``round_status`` and ``round_forecast`` from each milestone's status in
-        ``reporting_round``; None where it has none there or ``user`` may not read it."""
+        ``reporting_round``; None where it has none there or ``user`` may not read it.
+
+        The status is joined (``round_state``: one row per milestone and round, by the
+        unique constraint), not read by two subqueries per row, and readable exactly when
+        the project's fiche in the round is (``status_readable``, one list of the round's
+        readable projects). ``in_round_status`` filters on the two apart, so that
+        PostgreSQL plans the filter from the statuses' index and the readable projects.
+        """
         if reporting_round is None:
             return self.annotate(
                 round_status=Value(None, output_field=CharField()),
                 round_forecast=Value(None, output_field=DateField()),
+            ).alias(
+                joined_status=Value(None, output_field=CharField()), status_readable=Value(False)
             )
-        # One status per milestone and round: no ordering (the model's would join the round
-        # and the project for every row of the list).
-        status = (
-            MilestoneStatus.objects.readable_in(reporting_round, user)
-            .filter(milestone=OuterRef("pk"))
-            .order_by()
+        readable = Fiche.objects.visible_to(user).filter(round=reporting_round)
+        joined = self.alias(
+            round_state=FilteredRelation("statuses", condition=Q(statuses__round=reporting_round))
+        ).alias(
+            joined_status=F("round_state__status"),
+            # EXISTS: PostgreSQL looks it up per row for a page, hashes it for a count.
+            status_readable=Exists(readable.filter(project=OuterRef("project_id"))),
         )
-        return self.annotate(
-            round_status=Subquery(status.values("status")[:1]),
-            round_forecast=Subquery(status.values("forecast_date")[:1]),
+        return joined.annotate(
+            round_status=Case(
+                When(status_readable=True, then=F("joined_status")), output_field=CharField()
+            ),
+            round_forecast=Case(
+                When(status_readable=True, then=F("round_state__forecast_date")),
+                output_field=DateField(),
+            ),
         )
+
+    def in_round_status(self, states: Iterable[str]) -> MilestoneQuerySet:
+        """Those whose ``round_status`` (``with_status_in``) is one of ``states``: a status
+        among them that the user may read."""
+        # Aliases of with_status_in, which the type checker cannot see.
+        return self.filter(**{"joined_status__in": list(states), "status_readable": True})
 
     def due_within(self, days: int, *, today: dt.date) -> MilestoneQuerySet:
         """Milestones whose deadline falls in the coming ``days`` days, today included."""
@@ -89,7 +123,7 @@ class MilestoneQuerySet(models.QuerySet["Milestone"]):
         if reporting_round is None:
             return self.none()
         moment = min(today, reporting_round.reference_date)
-        return self.filter(Q(round_status__in=MilestoneState.open()), deadline__lt=moment)
+        return self.in_round_status(MilestoneState.open()).filter(deadline__lt=moment)
 
     def search(self, text: str) -> MilestoneQuerySet:
         """Milestones whose description, or whose project's code or title, contains ``text``."""
@@ -142,7 +176,10 @@ class Milestone(models.Model):
             *rrf_constraints("milestone"),
         ]
         indexes = [
-            models.Index(fields=["deadline"], name="milestone_deadline_idx"),
+            # The deadline filters (overdue, due within): their counts read the index alone.
+            models.Index(
+                fields=["deadline"], include=["id", "project"], name="milestone_deadline_idx"
+            ),
             # A project's final milestone (the forecast of relance/summary/outlook.py): read
             # in order from the index, the first with a status in the round, no sort.
             models.Index(
@@ -232,7 +269,13 @@ class MilestoneStatus(models.Model):
                 name="milestonestatus_realised_has_date",
             ),
         ]
-        indexes = [models.Index(fields=["round", "status"], name="milestonestatus_round_idx")]
+        indexes = [
+            # A round's statuses by status (the lists' status and overdue filters, the
+            # summaries): with the milestone, so that a count reads the index alone.
+            models.Index(
+                fields=["round", "status"], include=["milestone"], name="milestonestatus_round_idx"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.milestone} @ {self.round.code}: {self.get_status_display()}"

@@ -142,5 +142,7 @@ class MilestoneTable(BoundedTable):
     def order_status(
         self, queryset: QuerySet[Milestone], is_descending: bool
     ) -> tuple[QuerySet[Milestone], bool]:
-        order = in_choice_order("round_status", MilestoneState.values, is_descending)
+        order = in_choice_order(
+            "joined_status", MilestoneState.values, is_descending, readable="status_readable"
+        )
         return queryset.order_by(*order, "project__code", "number"), True

@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from decimal import Decimal
+from functools import cached_property
 from typing import Any
 
 import django_tables2 as tables
+from django.core.paginator import Page, Paginator
 from django.db.models import Case, IntegerField, QuerySet, Value, When
 from django.utils.formats import number_format
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
+from django_tables2.rows import BoundRows
 
 from .models import Project, ProjectStatus, ReviewState
 from .templatetags.statuses import badge
@@ -30,19 +34,20 @@ def review_badge(value: str) -> SafeString:
     )
 
 
-def in_choice_order(field: str, values: list[str], is_descending: bool) -> tuple[Any, ...]:
+def in_choice_order(
+    field: str, values: list[str], is_descending: bool, *, readable: str
+) -> tuple[Any, ...]:
     """Order by the position of ``field``'s value in ``values`` (the order of the reports),
-    rows without a value last either way."""
+    rows without a value last either way; a row whose ``readable`` (a boolean annotation)
+    is false has no value, so that the order reveals nothing the cells hide. The joined
+    value and its readability are separate annotations (``with_fiche_in``,
+    ``with_status_in``): each written once in the SQL, not once per choice."""
     position = Case(
         *[When(**{field: value}, then=Value(index)) for index, value in enumerate(values)],
         output_field=IntegerField(),
     )
-    missing = Case(
-        When(**{f"{field}__isnull": True}, then=Value(1)),
-        default=Value(0),
-        output_field=IntegerField(),
-    )
-    return (missing.asc(), position.desc() if is_descending else position.asc())
+    shown = Case(When(**{readable: True}, then=position), output_field=IntegerField())
+    return (shown.desc(nulls_last=True) if is_descending else shown.asc(nulls_last=True),)
 
 
 def labelled(label: Any, css: str = "", *, pair: bool = False) -> dict[str, Any]:
@@ -60,6 +65,47 @@ def sorted_pair(label: Any, accessor: str, css: str = "") -> tables.Column:
         order_by=(accessor, "code"),
         attrs=labelled(label, css, pair=True),
     )
+
+
+class LateRows:
+    """One page of a queryset, read when first used, in two steps: the page's primary keys
+    (the filters, the sort and the OFFSET over narrow rows, which the indexes can serve),
+    then those rows with everything joined beside them. A deep page no longer builds and
+    throws away the joined rows of every page before it."""
+
+    def __init__(self, queryset: QuerySet[Any], bottom: int, top: int) -> None:
+        self.queryset, self.bottom, self.top = queryset, bottom, top
+
+    @cached_property
+    def records(self) -> list[Any]:
+        keys = list(self.queryset.values_list("pk", flat=True)[self.bottom : self.top])
+        found = self.queryset.order_by().in_bulk(keys)
+        return [found[key] for key in keys]
+
+    def __iter__(self) -> Iterator[Any]:
+        return iter(self.records)
+
+    def __len__(self) -> int:
+        return len(self.records)
+
+    def __getitem__(self, key: Any) -> Any:
+        return self.records[key]
+
+
+class LateRowPaginator(Paginator):
+    """Pages of a table's queryset read as LateRows: the same two queries on any page."""
+
+    def page(self, number: Any) -> Page:
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        top = bottom + self.per_page
+        if top + self.orphans >= self.count:
+            top = self.count
+        rows: Any = self.object_list  # django-tables2's BoundRows over its TableQuerysetData
+        queryset = getattr(getattr(rows, "data", None), "data", None)
+        if not isinstance(queryset, QuerySet):
+            return Page(rows[bottom:top], number, self)
+        return Page(BoundRows(data=LateRows(queryset, bottom, top), table=rows.table), number, self)
 
 
 class BoundedTable(tables.Table):
@@ -163,11 +209,15 @@ class ProjectTable(BoundedTable):
     def order_status(
         self, queryset: QuerySet[Project], is_descending: bool
     ) -> tuple[QuerySet[Project], bool]:
-        order = in_choice_order("round_status", ProjectStatus.values, is_descending)
+        order = in_choice_order(
+            "joined_status", ProjectStatus.values, is_descending, readable="fiche_readable"
+        )
         return queryset.order_by(*order, "code"), True
 
     def order_review(
         self, queryset: QuerySet[Project], is_descending: bool
     ) -> tuple[QuerySet[Project], bool]:
-        order = in_choice_order("round_review", ReviewState.values, is_descending)
+        order = in_choice_order(
+            "joined_review", ReviewState.values, is_descending, readable="fiche_readable"
+        )
         return queryset.order_by(*order, "code"), True

@@ -18,7 +18,7 @@ from .exports import Dialect, SafeTableExport
 from .filters import ProjectFilter
 from .models import Project
 from .models.plan import ProjectQuerySet
-from .tables import ProjectTable
+from .tables import LateRowPaginator, ProjectTable
 
 
 class PlanTableView(ExportMixin, SingleTableMixin, FilterView):
@@ -26,6 +26,7 @@ class PlanTableView(ExportMixin, SingleTableMixin, FilterView):
     xlsx, formula-safe). Its template is ``<app>/<model>_list.html``, as a ListView's."""
 
     template_name_suffix = "_list"
+    paginator_class = LateRowPaginator
     export_class = SafeTableExport
     export_formats = (SafeTableExport.XLSX, SafeTableExport.CSV)
 

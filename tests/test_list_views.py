@@ -4,6 +4,8 @@ exports and a fixed number of queries. Each list's own behaviour is tested besid
 and helpers are in tests/lists.py."""
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from projects.models.users import Role
@@ -313,3 +315,38 @@ def test_the_export_takes_a_fixed_number_of_queries(
     with django_assert_max_num_queries(10):
         response = client.get(f"{case.url}?_export=csv")
     assert response.content.decode("utf-8-sig").count("\n") == size + 1
+
+
+@pytest.mark.parametrize("size", [120, 400])
+def test_a_deep_page_takes_as_many_queries_as_the_first(client, coordinator, domain, case, size):
+    """A page's ids, then its rows: the same two queries on the first page and on the last,
+    with as many rows as the page shows, in the table's order."""
+    case.crowd(size, domain)
+    client.force_login(coordinator)
+    client.get(f"{case.url}?{case.crowd_query}")  # the session and the caches, warm
+    counts, pages = [], []
+    last = -(-case.crowd_count(size) // 25)
+    for page in (1, last):
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(f"{case.url}?{case.crowd_query}&per_page=25&page={page}")
+        counts.append(len(queries))
+        pages.append(case.names(response))
+    assert counts[0] == counts[1]
+    expected = case.crowd_count(size) % 25 or 25
+    assert len(pages[0]) == 25
+    assert len(pages[1]) == expected
+    assert not set(pages[0]) & set(pages[1])
+
+
+def test_a_page_fetches_its_ids_before_its_rows(client, coordinator, domain, case):
+    case.crowd(120, domain)
+    client.force_login(coordinator)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(f"{case.url}?{case.crowd_query}&per_page=25&page=2")
+    table = case.url.strip("/")
+    model = {"projects": "projects_project", "milestones": "milestones_milestone"}[table]
+    narrow = [q["sql"] for q in queries if q["sql"].startswith(f'SELECT "{model}"."id" AS "pk"')]
+    assert len(narrow) == 1
+    assert "OFFSET 25" in narrow[0]
+    shown = [row.record.pk for row in response.context["table"].paginated_rows]
+    assert len(shown) == 25

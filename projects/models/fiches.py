@@ -198,7 +198,8 @@ class Fiche(models.Model):
         ]
         indexes = [
             models.Index(fields=["round", "status"], name="fiche_round_status_idx"),
-            # The review desk's queue: a round's submitted fiches, first submitted first.
+            # The review desk's queue (a round's submitted fiches, first submitted first), and
+            # the project list's review filter and the round page's review counts (its prefix).
             models.Index(
                 fields=["round", "review_state", "submitted_at", "id"],
                 name="fiche_review_queue_idx",

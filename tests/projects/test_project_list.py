@@ -10,9 +10,9 @@ import pytest
 from django.http import QueryDict
 from django.utils import timezone
 
-from projects.models import ProjectStatus
+from projects.models import Cluster, ProjectStatus
 from projects.models.rounds import RoundState
-from tests.factories import FicheFactory, ProjectFactory, ReportingRoundFactory
+from tests.factories import FicheFactory, ProjectFactory, ReportingRoundFactory, SpeerpuntFactory
 from tests.lists import PROJECTS, many_projects
 
 pytestmark = pytest.mark.django_db
@@ -234,3 +234,29 @@ def test_an_export_names_its_round_filters_and_day(client, coordinator, plan):
     assert {row[0]: row[1] for row in unfiltered.iter_rows(values_only=True)}["Filters"] == (
         "geen: de hele lijst"
     )
+
+
+def test_the_cluster_filter_is_a_number_past_two_hundred_clusters(client, coordinator):
+    """A select of thousands of clusters helps no one: past 200 the cluster is typed, and
+    ``?cluster=`` filters as before."""
+    speerpunt = SpeerpuntFactory()
+    Cluster.objects.bulk_create(
+        Cluster(number=number, speerpunt=speerpunt, name=f"Cluster {number}")
+        for number in range(1, 202)
+    )
+    ProjectFactory(code="VV001", cluster=Cluster.objects.get(number=7))
+    ProjectFactory(code="VV002", cluster=Cluster.objects.get(number=8))
+    client.force_login(coordinator)
+    response = client.get("/projects/?cluster=7")
+    html = response.content.decode()
+    assert 'type="number" name="cluster" value="7"' in html
+    assert '<option value="201"' not in html
+    assert [row.record.code for row in response.context["table"].paginated_rows] == ["VV001"]
+
+
+def test_the_cluster_filter_is_a_select_of_a_few_clusters(client, coordinator):
+    ProjectFactory(code="VV001")
+    client.force_login(coordinator)
+    html = client.get("/projects/").content.decode()
+    assert '<select name="cluster"' in html
+    assert 'type="number" name="cluster"' not in html
