@@ -210,21 +210,28 @@ def test_an_open_rounds_report_is_built_afresh_once_done(client, coordinator, pl
     assert Artefact.objects.count() == 1
 
 
-def test_closing_a_round_queues_its_report_and_package(
-    plan, queue, django_capture_on_commit_callbacks
-):
+def test_closing_a_round_queues_its_documents(plan, queue, django_capture_on_commit_callbacks):
     admin = UserFactory(role=Role.ADMIN)
 
     with django_capture_on_commit_callbacks(execute=True):
         close_round(reporting_round=plan.opened, by=admin, reason="test")
 
-    assert queue() == 3  # sent once the close is committed
+    assert queue() == 9  # sent once the close is committed
 
     kinds = sorted(
-        (a.kind, a.parameters.get("language", ""))
+        (
+            a.kind,
+            a.parameters.get("note", a.parameters.get("format", "")),
+            a.parameters.get("language", ""),
+        )
         for a in Artefact.objects.filter(round=plan.opened)
     )
-    assert kinds == [("package", ""), ("report", "en"), ("report", "nl")]
+    assert kinds == [
+        ("note", "impact", "en"), ("note", "impact", "nl"),
+        ("note", "output", "en"), ("note", "output", "nl"),
+        ("package", "", ""), ("report", "", "en"), ("report", "", "nl"),
+        ("scoreboard", "csv", ""), ("scoreboard", "xlsx", ""),
+    ]  # fmt: skip
     assert {a.state for a in Artefact.objects.all()} == {ArtefactState.QUEUED}
 
 
