@@ -119,6 +119,7 @@ def test_confirm_checks_again_against_the_database_as_it_is_then(client, admin_u
     assert response.status_code == 409
     assert "2023-12 is gesloten" in response.content.decode()
     assert "Er is niets geïmporteerd" in response.content.decode()
+    assert f'href="/imports/{pk}/?again=1"' in response.content.decode()
     assert snapshot() == before
     assert WorkbookUpload.objects.filter(pk=pk).exists()
 
