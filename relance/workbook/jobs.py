@@ -126,17 +126,17 @@ def _done(upload_id: int, result: ImportResult) -> None:
 
 
 def _run(upload: WorkbookUpload) -> None:
-    kwargs = {"user": upload.owner, "filename": upload.filename}
+    user, filename = upload.owner, upload.filename
     if upload.task == UploadTask.PREVIEW:
         with upload.open() as source:
-            result = import_workbook(source, dry_run=True, **kwargs)  # type: ignore[arg-type]
+            result = import_workbook(source, user=user, dry_run=True, filename=filename)
         _done(upload.pk, result)
         return
     # The import and its outcome in one transaction: a worker that dies in between leaves
     # neither, and the import may be asked again.
     with transaction.atomic():
         with upload.open() as source:
-            result = import_workbook(source, **kwargs)  # type: ignore[arg-type]
+            result = import_workbook(source, user=user, filename=filename)
         _done(upload.pk, result)
     if result.written:
         upload.file.storage.delete(upload.file.name)  # imported: the file is of no more use
