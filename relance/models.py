@@ -1,4 +1,5 @@
-"""Plan-wide records: the workbook uploads kept between their preview and confirmation."""
+"""Plan-wide records: the workbook uploads kept between their preview and confirmation,
+and the artefacts built outside the request."""
 
 from __future__ import annotations
 
@@ -32,6 +33,18 @@ def _remove_files(names: list[str]) -> None:
     transaction.on_commit(remove)
 
 
+class ArtefactState(models.TextChoices):
+    QUEUED = "queued", _("in de wachtrij")
+    RUNNING = "running", _("bezig")
+    DONE = "done", _("klaar")
+    FAILED = "failed", _("mislukt")
+
+
+class UploadTask(models.TextChoices):
+    PREVIEW = "preview", _("controle")
+    APPLY = "apply", _("import")
+
+
 class WorkbookUploadQuerySet(models.QuerySet["WorkbookUpload"]):
     def stale(self) -> WorkbookUploadQuerySet:
         return self.filter(created_at__lt=timezone.now() - UPLOAD_LIFETIME)
@@ -61,6 +74,17 @@ class WorkbookUpload(models.Model):
     filename = models.CharField(_("bestandsnaam"), max_length=255)
     file = models.FileField(_("bestand"), upload_to=workbook_path, max_length=255)
     created_at = models.DateTimeField(_("geüpload op"), auto_now_add=True)
+    # The check (a dry run) or the import of the file, done by a task outside the request
+    # (relance/workbook/jobs.py): one at a time, its outcome kept for the page to show.
+    task = models.CharField(_("taak"), max_length=10, choices=UploadTask.choices, blank=True)
+    state = models.CharField(
+        _("toestand"), max_length=10, choices=ArtefactState.choices, blank=True
+    )
+    result = models.JSONField(_("resultaat"), null=True, blank=True)
+    error = models.TextField(_("fout"), blank=True)
+    requested_at = models.DateTimeField(_("aangevraagd op"), null=True, blank=True)
+    started_at = models.DateTimeField(_("begonnen op"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("klaar op"), null=True, blank=True)
 
     objects = WorkbookUploadQuerySet.as_manager()
 
@@ -80,17 +104,26 @@ class WorkbookUpload(models.Model):
         """Delete this upload and, once that is committed, its file."""
         WorkbookUpload.objects.filter(pk=self.pk).discard()
 
+    @property
+    def is_unfinished(self) -> bool:
+        return self.state in (ArtefactState.QUEUED, ArtefactState.RUNNING)
+
 
 class ArtefactKind(models.TextChoices):
     REPORT = "report", _("voortgangsrapport (PDF)")
     PACKAGE = "package", _("rapportpakket (zip)")
+    SCOREBOARD = "scoreboard", _("Scoreboard-export (RRF)")
+    NOTE = "note", _("indicatorennota (PDF)")
+    WORKBOOK = "workbook", _("planwerkboek (Excel)")
 
 
-class ArtefactState(models.TextChoices):
-    QUEUED = "queued", _("in de wachtrij")
-    RUNNING = "running", _("bezig")
-    DONE = "done", _("klaar")
-    FAILED = "failed", _("mislukt")
+# What each file is, by its name's suffix.
+CONTENT_TYPES = {
+    ".pdf": "application/pdf",
+    ".zip": "application/zip",
+    ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    ".csv": "text/csv; charset=utf-8",
+}
 
 
 class ArtefactQuerySet(models.QuerySet["Artefact"]):
@@ -105,11 +138,14 @@ class Artefact(models.Model):
     afresh on each new request once the previous build is done."""
 
     kind = models.CharField(_("soort"), max_length=20, choices=ArtefactKind.choices)
+    # None for what belongs to no round: the whole plan's workbook.
     round = models.ForeignKey(
         "projects.ReportingRound",
         verbose_name=_("meetmoment"),
         on_delete=models.CASCADE,
         related_name="+",
+        null=True,
+        blank=True,
     )
     parameters = models.JSONField(_("parameters"), default=dict)
     parameters_key = models.CharField(_("parametersleutel"), max_length=200, blank=True)
@@ -132,7 +168,12 @@ class Artefact(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["kind", "round", "parameters_key"], name="artefact_one_per_key"
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["kind", "parameters_key"],
+                condition=models.Q(round__isnull=True),
+                name="artefact_one_per_key_without_round",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -148,7 +189,8 @@ class Artefact(models.Model):
 
     @property
     def content_type(self) -> str:
-        return "application/zip" if self.kind == ArtefactKind.PACKAGE else "application/pdf"
+        suffix = "." + self.filename.rpartition(".")[2].lower()
+        return CONTENT_TYPES.get(suffix, "application/octet-stream")
 
 
 class DataVersion(models.Model):

@@ -5,6 +5,7 @@ from django.utils import timezone
 
 from .artefacts.services import run_artefact
 from .health import HEARTBEAT_KEY, redis_client
+from .workbook.jobs import run_task
 
 
 @shared_task
@@ -19,3 +20,10 @@ def heartbeat() -> str:
 def build_artefact(artefact_id: int) -> None:
     """Build a queued artefact (relance/artefacts); a second delivery finds it taken."""
     run_artefact(artefact_id)
+
+
+@shared_task
+def run_workbook_task(upload_id: int) -> None:
+    """Check or import an uploaded workbook (relance/workbook/jobs.py); a second delivery
+    finds the task taken."""
+    run_task(upload_id)

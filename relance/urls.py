@@ -104,6 +104,12 @@ urlpatterns = [
     path("imports/<int:pk>/", workbook.import_preview, name="workbook-preview"),
     path("imports/<int:pk>/confirm/", workbook.import_confirm, name="workbook-confirm"),
     path("exports/workbook.xlsx", workbook.export_download, name="workbook-export"),
+    path("exports/artefacts/<int:pk>/", artefacts.export_progress, name="export-artefact"),
+    path(
+        "exports/artefacts/<int:pk>/download/",
+        artefacts.export_download,
+        name="export-artefact-download",
+    ),
     path("audit/", audit.audit_list, name="audit"),
     path("admin/", admin.site.urls),
     # Open data: public, read-only, closed rounds only.

@@ -8,6 +8,7 @@ import logging
 import os
 import tempfile
 import uuid
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -18,12 +19,19 @@ from django.utils import timezone
 
 from projects.models import ReportingRound
 from relance.models import Artefact, ArtefactKind, ArtefactState
+from relance.reporting.indicators import NOTES
+from relance.reporting.package import LANGUAGES
+from relance.rrf.files import FORMATS
+from relance.rrf.files import filename as scoreboard_filename
 
-from .builders import build, report_filename
+from .builders import build, note_name, report_filename
 
 logger = logging.getLogger(__name__)
 
 FOLDER = "artefacts"
+# What a closed round keeps once built: the whole plan's workbook is not among them (its
+# plan sheets change after the round closes), it is built afresh on each request.
+KEPT = (ArtefactKind.REPORT, ArtefactKind.PACKAGE, ArtefactKind.SCOREBOARD, ArtefactKind.NOTE)
 TASK = "relance.tasks.build_artefact"
 PROGRESS_LENGTH = 200
 
@@ -43,11 +51,12 @@ def path_of(artefact: Artefact) -> Path:
     return Path(settings.MEDIA_ROOT) / artefact.file
 
 
-def _needs_build(artefact: Artefact, reporting_round: ReportingRound) -> bool:
+def _needs_build(artefact: Artefact, reporting_round: ReportingRound | None) -> bool:
     if artefact.is_unfinished:
         since = artefact.started_at or artefact.created_at
         return since < timezone.now() - _stale_after()
-    if artefact.is_done and reporting_round.is_closed:
+    kept = reporting_round is not None and reporting_round.is_closed and artefact.kind in KEPT
+    if artefact.is_done and kept:
         return not artefact.file or not path_of(artefact).exists()
     return True  # failed, or an open round's (its data moves): built afresh
 
@@ -56,7 +65,7 @@ def _needs_build(artefact: Artefact, reporting_round: ReportingRound) -> bool:
 def request_artefact(
     *,
     kind: ArtefactKind,
-    reporting_round: ReportingRound,
+    reporting_round: ReportingRound | None,
     parameters: dict[str, Any],
     filename: str,
 ) -> tuple[Artefact, bool]:
@@ -101,7 +110,12 @@ def dispatch(artefact_id: int) -> None:
 
 @transaction.atomic
 def _claim(artefact_id: int) -> Artefact | None:
-    artefact = Artefact.objects.select_for_update().filter(pk=artefact_id).first()
+    artefact = (
+        Artefact.objects.select_for_update(of=("self",))
+        .select_related("round")
+        .filter(pk=artefact_id)
+        .first()
+    )
     if artefact is None or artefact.state != ArtefactState.QUEUED:
         return None  # gone, or another worker took it
     artefact.state = ArtefactState.RUNNING
@@ -110,13 +124,18 @@ def _claim(artefact_id: int) -> Artefact | None:
     return artefact
 
 
-def _write(artefact: Artefact, data: bytes) -> str:
+def _write(artefact: Artefact, progress: Callable[[str], None]) -> str:
     folder = Path(settings.MEDIA_ROOT) / FOLDER
     folder.mkdir(parents=True, exist_ok=True)
     suffix = Path(artefact.filename).suffix
-    name = f"{FOLDER}/{artefact.kind}-{artefact.round.code}-{uuid.uuid4().hex}{suffix}"
+    code = artefact.round.code if artefact.round else "plan"
+    name = f"{FOLDER}/{artefact.kind}-{code}-{uuid.uuid4().hex}{suffix}"
     with tempfile.NamedTemporaryFile(dir=folder, suffix=".tmp", delete=False) as handle:
-        handle.write(data)
+        try:
+            build(artefact, handle, progress=progress)
+        except BaseException:
+            Path(handle.name).unlink(missing_ok=True)
+            raise
     os.replace(handle.name, Path(settings.MEDIA_ROOT) / name)  # whole or not at all
     return name
 
@@ -145,7 +164,7 @@ def run_artefact(artefact_id: int) -> None:
         Artefact.objects.filter(pk=artefact_id).update(progress=text[:PROGRESS_LENGTH])
 
     try:
-        name = _write(artefact, build(artefact, progress=progress))
+        name = _write(artefact, progress)
     except Exception as error:  # noqa: BLE001 - kept on the artefact and logged, then shown
         logger.exception("Artefact %s could not be built", artefact_id)
         Artefact.objects.filter(pk=artefact_id).update(
@@ -158,20 +177,34 @@ def run_artefact(artefact_id: int) -> None:
 
 @transaction.atomic
 def build_closed_round(*, reporting_round: ReportingRound) -> list[Artefact]:
-    """Queue the artefacts a closed round keeps (its report in each language and its
-    package), on the workers. Without a worker nothing is built ahead: the first request
-    builds each, and keeps it."""
+    """Queue the artefacts a closed round keeps (its report and indicator notes in each
+    language, its package and its Scoreboard export), on the workers. Without a worker
+    nothing is built ahead: the first request builds each, and keeps it."""
     if settings.RELANCE_TASKS_IN_PROCESS:
         return []
-    wanted: list[tuple[ArtefactKind, dict[str, Any], str]] = [
-        (
+    code = reporting_round.code
+    wanted: list[tuple[ArtefactKind, dict[str, Any], str]] = []
+    for language in LANGUAGES:
+        wanted.append((
             ArtefactKind.REPORT,
             {"speerpunt": None, "rrf": False, "language": language},
-            report_filename(reporting_round.code, speerpunt=None, rrf=False),
+            report_filename(code, speerpunt=None, rrf=False),
+        ))  # fmt: skip
+        for note in NOTES:
+            wanted.append((
+                ArtefactKind.NOTE,
+                {"note": note, "language": language},
+                note_name(code, note=note, language=language) + ".pdf",
+            ))  # fmt: skip
+    wanted.append((ArtefactKind.PACKAGE, {}, f"rapportpakket-{code}.zip"))
+    for file_format in FORMATS:
+        wanted.append(
+            (
+                ArtefactKind.SCOREBOARD,
+                {"format": file_format},
+                scoreboard_filename(reporting_round, file_format),
+            )
         )
-        for language in ("nl", "en")
-    ]
-    wanted.append((ArtefactKind.PACKAGE, {}, f"rapportpakket-{reporting_round.code}.zip"))
     queued = []
     for kind, parameters, filename in wanted:
         artefact, start = request_artefact(

@@ -7,24 +7,26 @@ who may read all of its fiches (coordinators, admins). Anything else is 404.
 
 from __future__ import annotations
 
-from django.http import HttpResponse
-from django.utils import timezone
+from django.http import HttpResponseBase
 from django.views.decorators.http import require_GET
 
 from projects.http import AuthenticatedRequest
+from relance.models import ArtefactKind
 from relance.reporting.access import reportable_round
+from relance.views.artefacts import artefact_response
 
-from .files import FORMATS, filename, scoreboard_file
-from .scoreboard import scoreboard_rows
+from .files import filename
 
 
 @require_GET
-def rrf_export(request: AuthenticatedRequest, code: str, file_format: str) -> HttpResponse:
+def rrf_export(request: AuthenticatedRequest, code: str, file_format: str) -> HttpResponseBase:
+    """Built outside the request (relance/artefacts): served at once when it is ready (a
+    closed round's is kept), else its progress page."""
     reporting_round = reportable_round(request.user, code)
-    rows = scoreboard_rows(reporting_round, load_date=timezone.localdate())
-    name = filename(reporting_round, file_format)
-    return HttpResponse(
-        scoreboard_file(rows, file_format),
-        content_type=FORMATS[file_format],
-        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    return artefact_response(
+        request,
+        kind=ArtefactKind.SCOREBOARD,
+        reporting_round=reporting_round,
+        parameters={"format": file_format},
+        filename=filename(reporting_round, file_format),
     )

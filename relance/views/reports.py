@@ -7,20 +7,19 @@ is 404, so that no page shows what it holds.
 
 from __future__ import annotations
 
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, HttpResponseBase
 from django.shortcuts import render
 from django.utils import translation
 from django.views.decorators.http import require_GET
 
 from projects.http import AuthenticatedRequest
 from projects.models import Speerpunt
-from relance.artefacts.builders import report_filename
+from relance.artefacts.builders import note_name, report_filename
 from relance.models import ArtefactKind
 from relance.reporting.access import may_see_figures, reportable_round, rrf_only
 from relance.reporting.comparison import compare_rounds
 from relance.reporting.indicators import NOTES, indicator_note
 from relance.reporting.package import LANGUAGES, note_html, report_html
-from relance.reporting.pdf import cached_pdf, render_pdf
 from relance.reporting.report import Report, build_report
 from relance.views.artefacts import artefact_response
 
@@ -76,7 +75,7 @@ def round_report(request: AuthenticatedRequest, code: str) -> HttpResponse:
 
 
 @require_GET
-def round_report_pdf(request: AuthenticatedRequest, code: str) -> HttpResponse:
+def round_report_pdf(request: AuthenticatedRequest, code: str) -> HttpResponseBase:
     """The progress report as a PDF, from the same template as the page, built outside the
     request (relance/artefacts): served at once when it is ready, else its progress page."""
     reporting_round = reportable_round(request.user, code)
@@ -92,34 +91,34 @@ def round_report_pdf(request: AuthenticatedRequest, code: str) -> HttpResponse:
     )
 
 
-def _note_html(
-    request: AuthenticatedRequest, code: str, note: str, *, pdf: bool
-) -> tuple[str, str]:
-    reporting_round = reportable_round(request.user, code)
-    if note not in NOTES:
-        raise Http404("No such indicator note.")
-    html = note_html(indicator_note(reporting_round, note), pdf=pdf, language=_language())
-    return html, f"indicatoren-{note}-{reporting_round.code}-{_language()}"
-
-
 @require_GET
 def indicator_note_page(request: AuthenticatedRequest, code: str, note: str) -> HttpResponse:
     """The impact-indicator note or the output-indicator overview of a round."""
-    return HttpResponse(_note_html(request, code, note, pdf=False)[0])
-
-
-@require_GET
-def indicator_note_pdf(request: AuthenticatedRequest, code: str, note: str) -> HttpResponse:
-    html, name = _note_html(request, code, note, pdf=True)
     reporting_round = reportable_round(request.user, code)
-    pdf = cached_pdf(html, name=name) if reporting_round.is_closed else render_pdf(html)
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="{name}.pdf"'
-    return response
+    if note not in NOTES:
+        raise Http404("No such indicator note.")
+    html = note_html(indicator_note(reporting_round, note), pdf=False, language=_language())
+    return HttpResponse(html)
 
 
 @require_GET
-def round_package(request: AuthenticatedRequest, code: str) -> HttpResponse:
+def indicator_note_pdf(request: AuthenticatedRequest, code: str, note: str) -> HttpResponseBase:
+    """The note as a PDF, built outside the request (relance/artefacts)."""
+    reporting_round = reportable_round(request.user, code)
+    if note not in NOTES:
+        raise Http404("No such indicator note.")
+    language = _language()
+    return artefact_response(
+        request,
+        kind=ArtefactKind.NOTE,
+        reporting_round=reporting_round,
+        parameters={"note": note, "language": language},
+        filename=note_name(reporting_round.code, note=note, language=language) + ".pdf",
+    )
+
+
+@require_GET
+def round_package(request: AuthenticatedRequest, code: str) -> HttpResponseBase:
     """The round's report package (package.py), a zip, Dutch with English alongside, built
     outside the request (relance/artefacts)."""
     reporting_round = reportable_round(request.user, code)

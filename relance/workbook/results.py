@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from decimal import Decimal
 from typing import Any
 
@@ -92,3 +92,48 @@ def shown(value: Any) -> str:
     if isinstance(value, dt.date):
         return value.isoformat()
     return str(value)
+
+
+# A stored result keeps at most this many errors and warnings (the preview shows no more);
+# their counts stay whole.
+KEPT = 500
+
+
+def result_to_json(result: ImportResult) -> dict[str, Any]:
+    """``result`` as JSON, to keep on the upload between its task and its page."""
+    data = asdict(result)
+    data["errors"] = data["errors"][:KEPT]
+    data["warnings"] = data["warnings"][:KEPT]
+    data["error_count"] = len(result.errors)
+    data["warning_count"] = len(result.warnings)
+    return data
+
+
+def _row(data: dict[str, Any]) -> RowChange:
+    cells = tuple(CellChange(**cell) for cell in data["cells"])
+    return RowChange(row=data["row"], key=data["key"], cells=cells)
+
+
+def result_from_json(data: dict[str, Any]) -> tuple[ImportResult, int, int]:
+    """The result kept by ``result_to_json``, with its counts of errors and warnings."""
+    sheets = [
+        SheetReport(
+            name=sheet["name"],
+            created=sheet["created"],
+            updated=sheet["updated"],
+            unchanged=sheet["unchanged"],
+            new_rows=[_row(row) for row in sheet["new_rows"]],
+            changed_rows=[_row(row) for row in sheet["changed_rows"]],
+        )
+        for sheet in data["sheets"]
+    ]
+    result = ImportResult(
+        sheets=sheets,
+        errors=[WorkbookError(**error) for error in data["errors"]],
+        written=data["written"],
+        closed_rounds=data["closed_rounds"],
+        opened_rounds=data["opened_rounds"],
+        timings=data["timings"],
+        warnings=[WorkbookError(**warning) for warning in data["warnings"]],
+    )
+    return result, data["error_count"], data["warning_count"]

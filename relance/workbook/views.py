@@ -1,30 +1,32 @@
 """The workbook pages: the admins' import (upload → preview → confirm) and the export.
 
 The upload waits in MEDIA_ROOT between the preview and the confirmation, and the
-confirmation checks it again against the database as it is by then.
+confirmation checks it again against the database as it is by then. The preview and the
+import run outside the request (jobs.py), the export too (relance/artefacts): each page
+shows how its task goes until it is done.
 """
 
 from __future__ import annotations
 
-import tempfile
 from typing import cast
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from projects.http import AuthenticatedRequest
 from projects.models import ReportingRound, User
 from projects.permissions import can_export_workbook, can_import_workbook
-from relance.models import WorkbookUpload
+from relance.artefacts.builders import workbook_filename
+from relance.models import ArtefactKind, ArtefactState, UploadTask, WorkbookUpload
+from relance.views.artefacts import POLL_SECONDS, artefact_response
 
-from .exporter import export_workbook
+from . import jobs
 from .forms import UploadForm
-from .importer import import_workbook
 from .results import ImportResult
 
 # The preview lists at most this many errors; the count is always complete.
@@ -60,45 +62,59 @@ def import_upload(request: HttpRequest) -> HttpResponse:
 
 
 def _render_preview(
-    request: HttpRequest, upload: WorkbookUpload, result: ImportResult, status: int = 200
+    request: HttpRequest,
+    upload: WorkbookUpload,
+    stored: tuple[ImportResult, int, int],
+    *,
+    refused: bool = False,
 ) -> HttpResponse:
+    result, error_count, warning_count = stored
     return render(
         request,
         "relance/workbook_preview.html",
         {
             "upload": upload,
             "result": result,
+            "refused": refused,
+            "error_count": error_count,
             "errors": result.errors[:ERRORS_SHOWN],
-            "more_errors": max(0, len(result.errors) - ERRORS_SHOWN),
+            "more_errors": max(0, error_count - ERRORS_SHOWN),
             "changes": result.created + result.updated,
+            "warning_count": warning_count,
             "warnings": result.warnings[:ERRORS_SHOWN],
-            "more_warnings": max(0, len(result.warnings) - ERRORS_SHOWN),
+            "more_warnings": max(0, warning_count - ERRORS_SHOWN),
         },
-        status=status,
+        # An import refused by the database as it is now: a conflict.
+        status=409 if refused else 200,
     )
 
 
 @require_GET
 def import_preview(request: HttpRequest, pk: int) -> HttpResponse:
+    """The upload's page: its check (started on the first visit, outside the request) under
+    way, failed, or done (the preview, with the confirmation when it has no errors); after
+    the import, its outcome. ``?again=1`` checks again after a failure."""
     user = _admin(request)
     upload = _upload(user, pk)
-    with upload.open() as source:
-        result = import_workbook(source, user=user, dry_run=True, filename=upload.filename)
-    return _render_preview(request, upload, result)
-
-
-@require_POST
-def import_confirm(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _admin(request)
-    upload = _upload(user, pk)
-    with upload.open() as source:
-        result = import_workbook(source, user=user, filename=upload.filename)
-    if not result.ok:
-        messages.error(
+    if upload.task == UploadTask.APPLY and upload.state == ArtefactState.DONE:
+        stored = jobs.stored_result(upload)
+        if stored is not None and stored[0].written:
+            return _imported(request, upload, stored[0])
+    upload, start = jobs.request_preview(upload.pk, again=bool(request.GET.get("again")))
+    if start:
+        jobs.dispatch(upload.pk)
+        upload.refresh_from_db()
+    stored = jobs.stored_result(upload)
+    if stored is None:  # under way, or failed
+        return render(
             request,
-            _("Er is niets geïmporteerd: het werkboek klopt niet (meer) met de databank."),
+            "relance/workbook_progress.html",
+            {"upload": upload, "poll_seconds": POLL_SECONDS if upload.is_unfinished else None},
         )
-        return _render_preview(request, upload, result, status=409)
+    return _render_preview(request, upload, stored, refused=upload.task == UploadTask.APPLY)
+
+
+def _imported(request: HttpRequest, upload: WorkbookUpload, result: ImportResult) -> HttpResponse:
     upload.discard()
     messages.success(
         request,
@@ -108,24 +124,42 @@ def import_confirm(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("workbook-import")
 
 
+@require_POST
+def import_confirm(request: HttpRequest, pk: int) -> HttpResponse:
+    """Start the import (outside the request) of an upload whose preview has no errors; a
+    second click joins the first. Its page shows how it goes."""
+    user = _admin(request)
+    upload = _upload(user, pk)
+    try:
+        upload, start = jobs.request_apply(upload.pk)
+    except jobs.NotPreviewed:
+        messages.error(
+            request,
+            _("Er is niets geïmporteerd: bevestig pas na een voorbeeld zonder fouten."),
+        )
+        return redirect("workbook-preview", pk=upload.pk)
+    if start:
+        jobs.dispatch(upload.pk)
+    return redirect("workbook-preview", pk=upload.pk)
+
+
 @require_GET
-def export_download(request: HttpRequest) -> FileResponse:
-    """The plan workbook (one round's reporting with ?round=CODE), streamed from a
-    temporary file: neither the workbook nor the plan is held in memory."""
+def export_download(request: HttpRequest) -> HttpResponseBase:
+    """The plan workbook (one round's reporting with ?round=CODE), built outside the request
+    (relance/artefacts) and built afresh on each request once the last build is done (its
+    plan sheets change whatever the round): served when ready, else its progress page."""
     if not can_export_workbook(request.user):
         raise PermissionDenied
     round_code = request.GET.get("round") or None
-    if round_code is not None and not ReportingRound.objects.filter(code=round_code).exists():
-        raise Http404
-    # FileResponse closes the file once it is sent; the system removes it then.
-    target = tempfile.TemporaryFile()  # noqa: SIM115
-    export_workbook(target, round_code=round_code)
-    target.seek(0)
-    stamp = timezone.localdate().isoformat()
-    name = f"relance-{round_code or 'plan'}-{stamp}.xlsx"
-    return FileResponse(
-        target,
-        as_attachment=True,
-        filename=name,
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    reporting_round = None
+    if round_code is not None:
+        reporting_round = ReportingRound.objects.filter(code=round_code).first()
+        if reporting_round is None:
+            raise Http404
+    return artefact_response(
+        cast(AuthenticatedRequest, request),
+        kind=ArtefactKind.WORKBOOK,
+        reporting_round=reporting_round,
+        parameters={},
+        filename=workbook_filename(round_code),
     )

@@ -1,9 +1,16 @@
 import datetime as dt
+import uuid
 from decimal import Decimal
 
 import pytest
+import redis
+from celery.contrib.testing.worker import start_worker
+from celery.signals import task_postrun
+from django.db import connections
 
 from milestones.models import MilestoneState
+from relance.celery import app as celery_app
+from relance.reporting import pdf as pdf_module
 from tests.factories import (
     FicheFactory,
     FinanceReportFactory,
@@ -28,3 +35,76 @@ def fiche(project, open_round):
     MilestoneStatusFactory(round=open_round, milestone=second, status=MilestoneState.ON_SCHEDULE)
     IndicatorFactory(project=project, code="OUT1", defined_in=[open_round])
     return fiche
+
+
+@pytest.fixture
+def renders(monkeypatch):
+    """How many times Chromium prints a document (the real one, counted)."""
+    made = []
+    render = pdf_module.print_html
+
+    def spy(html):
+        made.append(html)
+        return render(html)
+
+    monkeypatch.setattr(pdf_module, "print_html", spy)
+    return made
+
+
+def redis_or_none(url: str) -> redis.Redis | None:
+    client = redis.Redis.from_url(url, socket_connect_timeout=1)
+    try:
+        client.ping()
+    except redis.RedisError:
+        return None
+    return client
+
+
+@pytest.fixture
+def queue(settings):
+    """Worker mode, on this test's own Celery queue in the real Redis: the messages a worker
+    would take (artefacts and workbook tasks), counted, and removed afterwards."""
+    client = redis_or_none(settings.REDIS_URL)
+    if client is None:
+        pytest.skip(f"Redis at {settings.REDIS_URL} is unreachable")
+    name = f"relance-test-artefacts-{uuid.uuid4().hex[:8]}"
+    settings.RELANCE_TASKS_IN_PROCESS = False
+    settings.RELANCE_ARTEFACT_QUEUE = name
+    yield lambda: client.llen(name)
+    client.delete(name, f"_kombu.binding.{name}")
+    client.close()
+
+
+def _close_connections(**kwargs):
+    connections.close_all()
+
+
+@pytest.fixture
+def worker(settings):
+    """A real Celery worker on the real Redis, in threads of this process, on this test's
+    own queue (the tests that use it need ``django_db(transaction=True)``: the worker reads
+    the committed data)."""
+    client = redis_or_none(settings.REDIS_URL)
+    if client is None:
+        pytest.skip(f"Redis at {settings.REDIS_URL} is unreachable; CI starts one (.ci/run)")
+    name = f"relance-test-worker-{uuid.uuid4().hex[:8]}"
+    settings.RELANCE_TASKS_IN_PROCESS = False
+    settings.RELANCE_ARTEFACT_QUEUE = name
+    task_postrun.connect(_close_connections, weak=False)
+    hijack = celery_app.conf.worker_hijack_root_logger
+    celery_app.conf.worker_hijack_root_logger = False
+    try:
+        with start_worker(
+            celery_app,
+            pool="threads",
+            concurrency=2,
+            queues=[name],
+            perform_ping_check=False,
+            shutdown_timeout=30,
+        ) as running:
+            yield running
+    finally:
+        celery_app.conf.worker_hijack_root_logger = hijack
+        task_postrun.disconnect(_close_connections)
+        client.delete(name, f"_kombu.binding.{name}", f"_kombu.binding_permanent.{name}")
+        client.close()

@@ -1,81 +1,28 @@
-"""The report built by a real Celery worker on the real Redis (``settings.REDIS_URL``), as
-tests/milestones/test_reminder_worker.py runs one: in a thread of this process, on this
-run's own queue, reading the committed test data. Skipped only when Redis is unreachable."""
+"""The report, the exports and the workbook's tasks run by a real Celery worker on the real
+Redis (``settings.REDIS_URL``), as tests/milestones/test_reminder_worker.py runs one: in a
+thread of this process, on this run's own queue, reading the committed test data (the
+``worker`` fixture, tests/relance/conftest.py). Skipped only when Redis is unreachable."""
 
 import time
-import uuid
 
 import pytest
-import redis
-from celery.contrib.testing.worker import start_worker
-from celery.signals import task_postrun
-from django.conf import settings
-from django.db import connections
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from relance.celery import app as celery_app
-from relance.models import Artefact, ArtefactState
-from relance.reporting import pdf as pdf_module
+from projects.models import Project
+from projects.models.users import Role
+from relance.models import Artefact, ArtefactState, UploadTask, WorkbookUpload
+from relance.services import close_round
+from tests.factories import UserFactory
+from tests.relance.workbooks import plan_workbook
 
 from .reporting_plan import build_plan
 
-
-def _redis_error() -> str | None:
-    try:
-        redis.Redis.from_url(settings.REDIS_URL, socket_connect_timeout=1).ping()
-    except redis.RedisError as error:
-        return f"Redis at {settings.REDIS_URL} is unreachable ({error}); CI starts one (.ci/run)"
-    return None
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
-REDIS_ERROR = _redis_error()
-pytestmark = [
-    pytest.mark.skipif(REDIS_ERROR is not None, reason=str(REDIS_ERROR)),
-    pytest.mark.django_db(transaction=True),
-]
-
-QUEUE = f"relance-test-artefacts-{uuid.uuid4().hex[:8]}"
-
-
-def _close_connections(**kwargs):
-    connections.close_all()
-
-
-@pytest.fixture
-def worker(settings):
-    settings.RELANCE_TASKS_IN_PROCESS = False
-    settings.RELANCE_ARTEFACT_QUEUE = QUEUE
-    task_postrun.connect(_close_connections, weak=False)
-    hijack = celery_app.conf.worker_hijack_root_logger
-    celery_app.conf.worker_hijack_root_logger = False
-    try:
-        with start_worker(
-            celery_app,
-            pool="threads",
-            concurrency=2,
-            queues=[QUEUE],
-            perform_ping_check=False,
-            shutdown_timeout=30,
-        ) as running:
-            yield running
-    finally:
-        celery_app.conf.worker_hijack_root_logger = hijack
-        task_postrun.disconnect(_close_connections)
-        redis.Redis.from_url(settings.REDIS_URL).delete(
-            QUEUE, f"_kombu.binding.{QUEUE}", f"_kombu.binding_permanent.{QUEUE}"
-        )
-
-
-def test_a_worker_builds_the_report_once_for_two_readers(client, reader, worker, monkeypatch):
+def test_a_worker_builds_the_report_once_for_two_readers(client, reader, worker, renders):
     plan = build_plan(size=3)
-    made = []
-    render = pdf_module.print_html
-
-    def spy(html):
-        made.append(html)
-        return render(html)
-
-    monkeypatch.setattr(pdf_module, "print_html", spy)
     client.force_login(reader)
     url = reverse("rounds:report", args=[plan.second.code])
 
@@ -91,4 +38,57 @@ def test_a_worker_builds_the_report_once_for_two_readers(client, reader, worker,
     response = client.get(url)
     assert response["Content-Type"] == "application/pdf"
     assert response.content.startswith(b"%PDF-")
-    assert len(made) == 1
+    assert len(renders) == 1
+
+
+def _wait(ready, seconds=120):
+    deadline = time.monotonic() + seconds
+    while not ready() and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert ready()
+
+
+def test_a_closed_rounds_exports_are_built_by_the_worker_at_close_and_served_at_once(
+    client, reader, worker, renders
+):
+    plan = build_plan(size=3)
+    close_round(reporting_round=plan.opened, by=UserFactory(role=Role.ADMIN), reason="test")
+    _wait(lambda: not Artefact.objects.unfinished().exists())
+    assert set(Artefact.objects.values_list("state", flat=True)) == {ArtefactState.DONE}
+    built = len(renders)
+    client.force_login(reader)
+
+    code = plan.opened.code
+    for url in (
+        reverse("rounds:rrf-xlsx", args=[code]),
+        reverse("rounds:rrf-csv", args=[code]),
+        reverse("rounds:indicators-pdf", args=[code, "impact"]),
+        reverse("rounds:indicators-pdf", args=[code, "output"]),
+        reverse("rounds:report", args=[code]),
+    ):
+        assert client.get(url).status_code == 200, url
+    assert len(renders) == built  # nothing built again
+
+
+def test_a_worker_checks_then_imports_an_uploaded_workbook(client, admin_user, worker):
+    client.force_login(admin_user)
+    client.post("/imports/", {"file": SimpleUploadedFile("plan.xlsx", plan_workbook().getvalue())})
+    upload = WorkbookUpload.objects.get()
+    page = f"/imports/{upload.pk}/"
+
+    # A double click joins the check (counted on the queue in test_workbook_tasks.py).
+    assert client.get(page).status_code == client.get(page).status_code == 200
+    _wait(lambda: WorkbookUpload.objects.get(pk=upload.pk).state == ArtefactState.DONE)
+    preview = client.get(page)
+    assert preview.context["result"].ok
+    assert not Project.objects.exists()
+
+    client.post(f"{page}confirm/")
+    client.post(f"{page}confirm/")
+    _wait(lambda: WorkbookUpload.objects.get(pk=upload.pk).task == UploadTask.APPLY)
+    _wait(lambda: WorkbookUpload.objects.get(pk=upload.pk).state == ArtefactState.DONE)
+    done = client.get(page, follow=True)
+
+    assert done.redirect_chain == [("/imports/", 302)]
+    assert Project.objects.count() == 2
+    assert not WorkbookUpload.objects.exists()

@@ -3,10 +3,7 @@ once per round and parameters whoever asks, by a worker (a message on the Celery
 in the request without one, with a progress page; a closed round's kept and queued when it
 closes; access as the report's own URLs, on the progress page and the download too."""
 
-import uuid
-
 import pytest
-import redis
 from django.conf import settings as django_settings
 from django.urls import reverse
 from django.utils import timezone
@@ -14,7 +11,6 @@ from django.utils import timezone
 from projects.models.users import Role
 from relance.artefacts.services import build_closed_round, request_artefact, run_artefact
 from relance.models import Artefact, ArtefactKind, ArtefactState
-from relance.reporting import pdf as pdf_module
 from relance.services import close_round
 from tests.factories import UserFactory
 
@@ -26,44 +22,6 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def plan():
     return build_plan(size=3)
-
-
-@pytest.fixture
-def renders(monkeypatch):
-    """How many times Chromium prints a document (the real one, counted)."""
-    made = []
-    render = pdf_module.print_html
-
-    def spy(html):
-        made.append(html)
-        return render(html)
-
-    monkeypatch.setattr(pdf_module, "print_html", spy)
-    return made
-
-
-def _redis() -> redis.Redis | None:
-    client = redis.Redis.from_url(django_settings.REDIS_URL, socket_connect_timeout=1)
-    try:
-        client.ping()
-    except redis.RedisError:
-        return None
-    return client
-
-
-@pytest.fixture
-def queue(settings):
-    """Worker mode, on this test's own Celery queue in the real Redis: the messages a worker
-    would take, counted, and removed afterwards."""
-    client = _redis()
-    if client is None:
-        pytest.skip(f"Redis at {settings.REDIS_URL} is unreachable")
-    name = f"relance-test-artefacts-{uuid.uuid4().hex[:8]}"
-    settings.RELANCE_TASKS_IN_PROCESS = False
-    settings.RELANCE_ARTEFACT_QUEUE = name
-    yield lambda: client.llen(name)
-    client.delete(name, f"_kombu.binding.{name}")
-    client.close()
 
 
 def _report(reporting_round, **parameters):
@@ -210,21 +168,28 @@ def test_an_open_rounds_report_is_built_afresh_once_done(client, coordinator, pl
     assert Artefact.objects.count() == 1
 
 
-def test_closing_a_round_queues_its_report_and_package(
-    plan, queue, django_capture_on_commit_callbacks
-):
+def test_closing_a_round_queues_its_documents(plan, queue, django_capture_on_commit_callbacks):
     admin = UserFactory(role=Role.ADMIN)
 
     with django_capture_on_commit_callbacks(execute=True):
         close_round(reporting_round=plan.opened, by=admin, reason="test")
 
-    assert queue() == 3  # sent once the close is committed
+    assert queue() == 9  # sent once the close is committed
 
     kinds = sorted(
-        (a.kind, a.parameters.get("language", ""))
+        (
+            a.kind,
+            a.parameters.get("note", a.parameters.get("format", "")),
+            a.parameters.get("language", ""),
+        )
         for a in Artefact.objects.filter(round=plan.opened)
     )
-    assert kinds == [("package", ""), ("report", "en"), ("report", "nl")]
+    assert kinds == [
+        ("note", "impact", "en"), ("note", "impact", "nl"),
+        ("note", "output", "en"), ("note", "output", "nl"),
+        ("package", "", ""), ("report", "", "en"), ("report", "", "nl"),
+        ("scoreboard", "csv", ""), ("scoreboard", "xlsx", ""),
+    ]  # fmt: skip
     assert {a.state for a in Artefact.objects.all()} == {ArtefactState.QUEUED}
 
 

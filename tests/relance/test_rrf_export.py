@@ -334,10 +334,18 @@ def test_the_export_takes_the_same_queries_whatever_the_plans_size(
     reporting_round.close(by=None)
     client.force_login(coordinator)
 
-    # The session, the user and their permissions (3), the round, the milestones, the targets.
-    with django_assert_num_queries(7):
-        response = client.get(reverse("rounds:rrf-csv", args=[reporting_round.code]))
+    url = reverse("rounds:rrf-csv", args=[reporting_round.code])
+
+    # The session, the user and their permissions (3), the round; the artefact asked for
+    # (2 and 4 savepoints: select for update, insert), claimed (1 and 2 savepoints), the
+    # milestones and the targets, finished (2 and 2 savepoints), read again to be served.
+    with django_assert_num_queries(22):
+        response = client.get(url)
     assert len(read_csv(response.content)) == 1 + 2 * size
+    # A closed round's is kept: the session, the user, the round and the artefact (and 2
+    # savepoints).
+    with django_assert_num_queries(8):
+        assert client.get(url).content == response.content
 
 
 # ---- The command ------------------------------------------------------------------------

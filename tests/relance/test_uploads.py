@@ -175,9 +175,11 @@ def test_stale_and_replaced_uploads_leave_no_file_behind(
     assert not first_file.exists()
     upload = WorkbookUpload.objects.get()
 
+    assert admin_client.get(f"/imports/{upload.pk}/").context["result"].ok  # the preview
+
     with django_capture_on_commit_callbacks(execute=True):
-        confirmed = admin_client.post(f"/imports/{upload.pk}/confirm/")
-    assert confirmed.status_code == 302
+        confirmed = admin_client.post(f"/imports/{upload.pk}/confirm/", follow=True)
+    assert confirmed.redirect_chain[-1] == ("/imports/", 302)
     assert not WorkbookUpload.objects.exists()
     assert not any(Path(settings.MEDIA_ROOT).rglob("*.xlsx"))
 

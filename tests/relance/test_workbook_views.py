@@ -113,10 +113,13 @@ def test_confirm_checks_again_against_the_database_as_it_is_then(client, admin_u
     Path(WorkbookUpload.objects.get(pk=pk).file.path).write_bytes(xlsx(rows).getvalue())
     before = snapshot()
 
-    response = client.post(f"/imports/{pk}/confirm/")
+    response = client.post(f"/imports/{pk}/confirm/", follow=True)
 
+    assert response.redirect_chain == [(f"/imports/{pk}/", 302)]
     assert response.status_code == 409
     assert "2023-12 is gesloten" in response.content.decode()
+    assert "Er is niets geïmporteerd" in response.content.decode()
+    assert f'href="/imports/{pk}/?again=1"' in response.content.decode()
     assert snapshot() == before
     assert WorkbookUpload.objects.filter(pk=pk).exists()
 
