@@ -10,3 +10,7 @@ class RelanceConfig(AppConfig):
         # The quality rules join the fiche's registry (relance.fiches.checks) once, before
         # any form, import or check runs it.
         from relance.quality import rules  # noqa: F401
+        from relance.quality.version import install
+
+        # The open round's stored quality findings are fresh while the plan is unchanged.
+        install()

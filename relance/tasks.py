@@ -19,3 +19,11 @@ def heartbeat() -> str:
 def build_artefact(artefact_id: int) -> None:
     """Build a queued artefact (relance/artefacts); a second delivery finds it taken."""
     run_artefact(artefact_id)
+
+
+@shared_task
+def refresh_quality(round_id: int, language: str) -> None:
+    """Compute a round's quality findings anew for its page (relance/quality/stored.py)."""
+    from .quality.stored import refresh_by_id
+
+    refresh_by_id(round_id, language)
