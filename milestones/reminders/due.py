@@ -302,11 +302,22 @@ def _milestones_due(
     *, today: dt.date, config: Config, domains: set[int]
 ) -> list[tuple[Milestone, Key]]:
     first, last = _reach(config.milestone, catch_up=config.catch_up)
+    after, until = today - dt.timedelta(days=last), today - dt.timedelta(days=first)
+    # Only a milestone whose deadline, or a delayed status's forecast, falls in the days
+    # reached can be due: found in SQL before each one's latest status is looked up.
+    forecast_in_reach = MilestoneStatus.objects.filter(
+        status=MilestoneState.DELAYED,
+        forecast_date__gt=after,
+        forecast_date__lte=until,
+        round__state__in=[RoundState.OPEN, RoundState.CLOSED],
+    ).values("milestone_id")
+    in_reach = Q(deadline__gt=after, deadline__lte=until) | Q(pk__in=forecast_in_reach)
     latest = MilestoneStatus.objects.filter(
         milestone=OuterRef("pk"), round__state__in=[RoundState.OPEN, RoundState.CLOSED]
     ).order_by("-round__reference_date")
     milestones = (
-        Milestone.objects.annotate(
+        Milestone.objects.filter(in_reach)
+        .annotate(
             current_status=Subquery(latest.values("status")[:1]),
             current_forecast=Subquery(latest.values("forecast_date")[:1]),
         )
@@ -326,8 +337,8 @@ def _milestones_due(
         .filter(
             Q(current_status__isnull=True) | Q(current_status__in=MilestoneState.open()),
             project__domain__in=domains,
-            due_on__gt=today - dt.timedelta(days=last),
-            due_on__lte=today - dt.timedelta(days=first),
+            due_on__gt=after,
+            due_on__lte=until,
         )
         .select_related("project__domain")
         .order_by("due_on", "project__code", "number")
