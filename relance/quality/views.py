@@ -76,7 +76,13 @@ def quality_report(request: AuthenticatedRequest, code: str) -> HttpResponse | F
     count = sum(by_rule.values())
     page = _page_number(request.GET.get("page"), count)
     start = (page - 1) * PER_PAGE
-    findings = reading.findings(shown.order_by("position")[start : start + PER_PAGE])
+    if chosen:
+        window = shown.order_by("position")[start : start + PER_PAGE]
+    else:  # every finding: positions 0, 1, 2, ... found in the index, never skipped over
+        window = shown.filter(position__gte=start, position__lt=start + PER_PAGE).order_by(
+            "position"
+        )
+    findings = reading.findings(window)
     query = request.GET.copy()
     query["format"] = "xlsx"
     query.pop("page", None)
