@@ -40,6 +40,8 @@ def _pages(per_page: int, milestones: int) -> list[tuple[str, str, bool]]:
         ("API projects", "/api/projects/", False),
         ("API fiches", f"/api/rounds/{CLOSED}/fiches/", False),
         ("API milestones", f"/api/rounds/{CLOSED}/milestones/", False),
+        ("quality, open round", f"/quality/{OPEN}/", True),
+        ("quality, closed round", f"/quality/{CLOSED}/", True),
     ]
 
 

@@ -206,3 +206,77 @@ class DataVersion(models.Model):
 
     def __str__(self) -> str:
         return str(self.number)
+
+
+class QualityScan(models.Model):
+    """A round's quality findings as last computed, in one language (its messages are
+    written in it): ``relance/quality/stored.py``. ``key`` names the data they were
+    computed from (a closed round's chain, or the plan's write version and the day for an
+    open one); ``refreshing_since`` is set while a worker computes them anew."""
+
+    round = models.ForeignKey(
+        "projects.ReportingRound",
+        verbose_name=_("meetmoment"),
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    language = models.CharField(_("taal"), max_length=10)
+    key = models.CharField(_("sleutel"), max_length=200, blank=True)
+    computed_at = models.DateTimeField(_("berekend op"), null=True, blank=True)
+    refreshing_since = models.DateTimeField(_("herberekend sinds"), null=True, blank=True)
+    # How many findings per [rule, domain id, severity]: the page's counts without a query.
+    tally = models.JSONField(_("telling"), default=list)
+
+    class Meta:
+        verbose_name = _("kwaliteitscontrole")
+        verbose_name_plural = _("kwaliteitscontroles")
+        constraints = [
+            models.UniqueConstraint(fields=["round", "language"], name="quality_scan_per_language")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.round_id} {self.language} {self.key}"
+
+
+class StoredFinding(models.Model):
+    """One quality finding of a scan, before the coordinators' notes (they are applied
+    when it is read): the quality page filters, counts and pages these in SQL.
+    ``position`` is its place in ``round_findings``' order."""
+
+    scan = models.ForeignKey(
+        QualityScan,
+        verbose_name=_("kwaliteitscontrole"),
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    position = models.PositiveIntegerField(_("volgorde"))
+    rule = models.CharField(_("regel"), max_length=40)
+    severity = models.CharField(_("ernst"), max_length=10)
+    project = models.ForeignKey(
+        "projects.Project", verbose_name=_("project"), on_delete=models.CASCADE, related_name="+"
+    )
+    domain = models.ForeignKey(
+        "projects.PolicyDomain",
+        verbose_name=_("beleidsdomein"),
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    milestone = models.PositiveIntegerField(_("mijlpaal"), null=True, blank=True)
+    message = models.TextField(_("bevinding"))
+    facts = models.JSONField(_("feiten"), default=list)
+
+    class Meta:
+        verbose_name = _("opgeslagen bevinding")
+        verbose_name_plural = _("opgeslagen bevindingen")
+        constraints = [
+            models.UniqueConstraint(fields=["scan", "position"], name="stored_finding_position")
+        ]
+        indexes = [
+            models.Index(
+                fields=["scan", "rule", "domain", "severity"], name="stored_finding_counts"
+            ),
+            models.Index(fields=["scan", "project"], name="stored_finding_project"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.rule} {self.project_id}"

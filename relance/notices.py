@@ -28,7 +28,7 @@ class Notice:
 def notices_for(user: User) -> list[Notice]:
     """What the daily reminder mail holds for the user today (those who get it: with
     reminders on and an address)."""
-    digest = collect_digests(today=timezone.localdate()).get(user.pk)
+    digest = collect_digests(today=timezone.localdate(), only=user).get(user.pk)
     found: list[Notice] = []
     for reminder in digest.reminders if digest else []:
         item = reminder.subject

@@ -27,3 +27,11 @@ def run_workbook_task(upload_id: int) -> None:
     """Check or import an uploaded workbook (relance/workbook/jobs.py); a second delivery
     finds the task taken."""
     run_task(upload_id)
+
+
+@shared_task
+def refresh_quality(round_id: int, language: str) -> None:
+    """Compute a round's quality findings anew for its page (relance/quality/stored.py)."""
+    from .quality.stored import refresh_by_id
+
+    refresh_by_id(round_id, language)

@@ -141,15 +141,25 @@ def _recipients(permission: str) -> QuerySet[User]:
     )
 
 
-def editors_by_domain() -> dict[int, list[User]]:
+def editors_by_domain(only: User | None = None) -> dict[int, list[User]]:
     """For each domain, the editors who answer for it: members of the domain, or of the
-    domain it merged into, two levels up, as in ``User.editable_domain_ids``."""
+    domain it merged into, two levels up, as in ``User.editable_domain_ids``. With
+    ``only``: that user alone, for the domains they answer for."""
     members: dict[int, list[User]] = defaultdict(list)
-    for user in _recipients("projects.edit_own_domain_fiche").prefetch_related("domains"):
+    editors_ = _recipients("projects.edit_own_domain_fiche")
+    if only is not None:
+        editors_ = editors_.filter(pk=only.pk)
+    for user in editors_.prefetch_related("domains"):
         for domain in user.domains.all():
             members[domain.pk].append(user)
     editors: dict[int, list[User]] = {}
     chains = PolicyDomain.objects.values_list("pk", "merged_into", "merged_into__merged_into")
+    if only is not None:
+        chains = chains.filter(
+            Q(pk__in=list(members))
+            | Q(merged_into__in=list(members))
+            | Q(merged_into__merged_into__in=list(members))
+        )
     for pk, *above in chains:
         found = {user.pk: user for d in (pk, *above) if d for user in members.get(d, [])}
         editors[pk] = list(found.values())
@@ -160,11 +170,18 @@ def _local_midnight(day: dt.date) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
 
 
-def collect_digests(*, today: dt.date) -> dict[int, Digest]:
-    """What is due today for each person who gets a digest, by user id. Reads only."""
+def collect_digests(*, today: dt.date, only: User | None = None) -> dict[int, Digest]:
+    """What is due today for each person who gets a digest, by user id; only ``only``'s
+    when given (the in-app notices: the items of the domains they answer for, and the
+    coordinators' when they are one, read in SQL, not the whole plan's). Reads only."""
     config = Config.from_settings()
-    editors = editors_by_domain()
+    editors = editors_by_domain(only)
     coordinators = list(_recipients("projects.review_fiche"))
+    if only is not None:
+        coordinators = [user for user in coordinators if user.pk == only.pk]
+    # The domains with someone to tell; every domain's when a coordinator is told too.
+    answered = {pk for pk, users in editors.items() if users}
+    everywhere = answered if not coordinators else None
     digests: dict[int, Digest] = {}
 
     def add(users: Iterable[User], key: Key, subject: Any) -> None:
@@ -173,21 +190,27 @@ def collect_digests(*, today: dt.date) -> dict[int, Digest]:
 
     reporting_round = ReportingRound.objects.open().first()
     if reporting_round is not None:
-        for fiche, key in _fiches_due(reporting_round, today=today, config=config):
+        for fiche, key in _fiches_due(
+            reporting_round, today=today, config=config, domains=answered
+        ):
             add(editors.get(fiche.project.domain_id, []), key, fiche)
-        overview = _missing_overview(reporting_round, today=today, config=config)
+        overview = (
+            _missing_overview(reporting_round, today=today, config=config) if coordinators else None
+        )
         if overview is not None:
             add(coordinators, *overview)
-        for event, key in _review_steps(reporting_round, today=today, config=config):
+        steps = _review_steps(reporting_round, today=today, config=config, domains=everywhere)
+        for event, key in steps:
             if event.action == ReviewAction.RETURNED:
                 told = editors.get(event.fiche.project.domain_id, [])
             else:
                 told = coordinators
             # Nobody needs telling what they did themselves.
             add([user for user in told if user.pk != event.by_id], key, event)
-    for milestone, key in _milestones_due(today=today, config=config):
+    for milestone, key in _milestones_due(today=today, config=config, domains=answered):
         add(editors.get(milestone.project.domain_id, []), key, milestone)
-    for action, key in _follow_ups_due(reporting_round, today=today, config=config):
+    follow_ups = _follow_ups_due(reporting_round, today=today, config=config, domains=everywhere)
+    for action, key in follow_ups:
         domain_id = action.flag.fiche.project.domain_id
         recipients = {user.pk: user for user in [*editors.get(domain_id, []), *coordinators]}
         add(recipients.values(), key, action)
@@ -195,7 +218,7 @@ def collect_digests(*, today: dt.date) -> dict[int, Digest]:
 
 
 def _fiches_due(
-    reporting_round: ReportingRound, *, today: dt.date, config: Config
+    reporting_round: ReportingRound, *, today: dt.date, config: Config, domains: set[int]
 ) -> list[tuple[Fiche, Key]]:
     deadline = reporting_round.deadline
     if deadline is None:
@@ -204,7 +227,9 @@ def _fiches_due(
     if stage is None:
         return []
     fiches = (
-        Fiche.objects.filter(round=reporting_round, review_state__in=UNSUBMITTED)
+        Fiche.objects.filter(
+            round=reporting_round, review_state__in=UNSUBMITTED, project__domain__in=domains
+        )
         .select_related("round", "project__domain")
         .order_by("project__code")
     )
@@ -236,10 +261,11 @@ def _missing_overview(
 
 
 def _review_steps(
-    reporting_round: ReportingRound, *, today: dt.date, config: Config
+    reporting_round: ReportingRound, *, today: dt.date, config: Config, domains: set[int] | None
 ) -> list[tuple[ReviewEvent, Key]]:
     """Each fiche's latest return or submission in the last days, while it still holds:
-    a fiche submitted again since it was returned is no news for its owners."""
+    a fiche submitted again since it was returned is no news for its owners. Only the
+    fiches of ``domains`` when given."""
     events = (
         ReviewEvent.objects.filter(
             fiche__round=reporting_round,
@@ -250,6 +276,8 @@ def _review_steps(
         .select_related("fiche__project__domain", "by")
         .order_by("at", "pk")
     )
+    if domains is not None:
+        events = events.filter(fiche__project__domain__in=domains)
     latest = {event.fiche_id: event for event in events}
     holds = {
         ReviewAction.RETURNED: ReviewState.RETURNED,
@@ -270,13 +298,26 @@ def _review_steps(
     ]
 
 
-def _milestones_due(*, today: dt.date, config: Config) -> list[tuple[Milestone, Key]]:
+def _milestones_due(
+    *, today: dt.date, config: Config, domains: set[int]
+) -> list[tuple[Milestone, Key]]:
     first, last = _reach(config.milestone, catch_up=config.catch_up)
+    after, until = today - dt.timedelta(days=last), today - dt.timedelta(days=first)
+    # Only a milestone whose deadline, or a delayed status's forecast, falls in the days
+    # reached can be due: found in SQL before each one's latest status is looked up.
+    forecast_in_reach = MilestoneStatus.objects.filter(
+        status=MilestoneState.DELAYED,
+        forecast_date__gt=after,
+        forecast_date__lte=until,
+        round__state__in=[RoundState.OPEN, RoundState.CLOSED],
+    ).values("milestone_id")
+    in_reach = Q(deadline__gt=after, deadline__lte=until) | Q(pk__in=forecast_in_reach)
     latest = MilestoneStatus.objects.filter(
         milestone=OuterRef("pk"), round__state__in=[RoundState.OPEN, RoundState.CLOSED]
     ).order_by("-round__reference_date")
     milestones = (
-        Milestone.objects.annotate(
+        Milestone.objects.filter(in_reach)
+        .annotate(
             current_status=Subquery(latest.values("status")[:1]),
             current_forecast=Subquery(latest.values("forecast_date")[:1]),
         )
@@ -295,8 +336,9 @@ def _milestones_due(*, today: dt.date, config: Config) -> list[tuple[Milestone, 
         .exclude(project__left_plan_from__state__in=[RoundState.OPEN, RoundState.CLOSED])
         .filter(
             Q(current_status__isnull=True) | Q(current_status__in=MilestoneState.open()),
-            due_on__gt=today - dt.timedelta(days=last),
-            due_on__lte=today - dt.timedelta(days=first),
+            project__domain__in=domains,
+            due_on__gt=after,
+            due_on__lte=until,
         )
         .select_related("project__domain")
         .order_by("due_on", "project__code", "number")
@@ -313,7 +355,11 @@ def _milestones_due(*, today: dt.date, config: Config) -> list[tuple[Milestone, 
 
 
 def _follow_ups_due(
-    reporting_round: ReportingRound | None, *, today: dt.date, config: Config
+    reporting_round: ReportingRound | None,
+    *,
+    today: dt.date,
+    config: Config,
+    domains: set[int] | None,
 ) -> list[tuple[FollowUpAction, Key]]:
     """The open follow-up actions of the flags raised in the open round, at a stage before
     or after their due date. Between rounds nothing is reminded: a closed round's action
@@ -331,6 +377,8 @@ def _follow_ups_due(
         )
         .for_queue()
     )
+    if domains is not None:
+        actions = actions.filter(flag__fiche__project__domain__in=domains)
     due: list[tuple[FollowUpAction, Key]] = []
     for action in actions:
         stage = active_stage(

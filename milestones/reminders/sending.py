@@ -81,21 +81,39 @@ def _claim(digest: Digest, *, today: dt.date) -> list[ReminderLog]:
         list(User.objects.select_for_update().filter(pk=recipient.pk).values_list("pk"))
         if ReminderLog.objects.filter(recipient=recipient, sent_on=today).exists():
             return []
+        keys = list(dict.fromkeys(reminder.key for reminder in digest.reminders))
+        sent = {
+            Key(*row)
+            for row in ReminderLog.objects.filter(
+                recipient=recipient, item_id__in={key.item_id for key in keys}
+            ).values_list("item_kind", "item_id", "stage", "due_on")
+        }
+        fresh = [
+            ReminderLog(
+                recipient=recipient,
+                item_kind=key.kind,
+                item_id=key.item_id,
+                stage=key.stage,
+                due_on=key.due_on,
+                sent_on=today,
+            )
+            for key in keys
+            if key not in sent
+        ]
+        try:
+            # One statement; a row another scan wrote meanwhile (SQLite: no lock) makes it
+            # fail whole, and each is then claimed alone.
+            with transaction.atomic():
+                return ReminderLog.objects.bulk_create(fresh)
+        except IntegrityError:
+            pass
         claimed = []
-        for reminder in digest.reminders:
-            key = reminder.key
+        for log in fresh:
             try:
                 with transaction.atomic():
-                    claimed.append(
-                        ReminderLog.objects.create(
-                            recipient=recipient,
-                            item_kind=key.kind,
-                            item_id=key.item_id,
-                            stage=key.stage,
-                            due_on=key.due_on,
-                            sent_on=today,
-                        )
-                    )
+                    log.pk = None
+                    log.save(force_insert=True)
+                    claimed.append(log)
             except IntegrityError:
                 continue  # sent before
         return claimed

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from functools import reduce
 from operator import or_
+from typing import Any
 
 from django.db.models import Q
 from django.utils import timezone
@@ -136,13 +137,26 @@ def snapshots(fiches: Iterable[Fiche]) -> dict[int, FicheView]:
     every = current + earlier
     projects = {fiche.project_id for fiche in every}
     rounds = {fiche.round_id for fiche in every}
-    milestones: dict[int, list[Milestone]] = {}
-    for milestone in Milestone.objects.filter(project_id__in=projects).order_by("number"):
-        milestones.setdefault(milestone.project_id, []).append(milestone)
-    statuses = {
-        (status.round_id, status.milestone_id): status
-        for status in MilestoneStatus.objects.filter(
+    # Plain rows, not model instances: at a hundred plans' size a round holds 175,000.
+    milestones: dict[int, list[_MilestoneRow]] = {}
+    for row in (
+        Milestone.objects.filter(project_id__in=projects)
+        .order_by("number")
+        .values_list("project_id", "pk", "number", "description", "deadline", "rrf_reference")
+    ):
+        milestones.setdefault(row[0], []).append(row[1:])
+    statuses: dict[tuple[int, int], _StatusRow] = {
+        (round_id, milestone_id): rest
+        for round_id, milestone_id, *rest in MilestoneStatus.objects.filter(
             round_id__in=rounds, milestone__project_id__in=projects
+        ).values_list(
+            "round_id",
+            "milestone_id",
+            "status",
+            "realised_on",
+            "forecast_date",
+            "delay_reason",
+            "postponements",
         )
     }
     indicators: dict[int, list[Indicator]] = {}
@@ -169,7 +183,7 @@ def snapshots(fiches: Iterable[Fiche]) -> dict[int, FicheView]:
             paid_eur=finance.paid_eur if finance else None,
             budget_eur=budget if budget is not None else fiche.project.budget_eur,
             milestones=tuple(
-                _milestone_view(m, statuses.get((fiche.round_id, m.pk)))
+                _milestone_view(m, statuses.get((fiche.round_id, m[0])))
                 for m in milestones.get(fiche.project_id, [])
             ),
             indicators=tuple(
@@ -192,24 +206,26 @@ def snapshots(fiches: Iterable[Fiche]) -> dict[int, FicheView]:
     }
 
 
-def _milestone_view(milestone: Milestone, status: MilestoneStatus | None) -> MilestoneView:
+# (id, number, description, deadline, rrf_reference) and
+# (status, realised_on, forecast_date, delay_reason, postponements).
+_MilestoneRow = tuple[int, int, str, dt.date, str]
+_StatusRow = list[Any]
+
+
+def _milestone_view(milestone: _MilestoneRow, status: _StatusRow | None) -> MilestoneView:
+    pk, number, description, deadline, rrf_reference = milestone
     if status is None:
-        return MilestoneView(
-            milestone.pk,
-            milestone.number,
-            milestone.description,
-            milestone.deadline,
-            rrf_reference=milestone.rrf_reference,
-        )
+        return MilestoneView(pk, number, description, deadline, rrf_reference=rrf_reference)
+    state, realised_on, forecast_date, delay_reason, postponements = status
     return MilestoneView(
-        milestone.pk,
-        milestone.number,
-        milestone.description,
-        milestone.deadline,
-        status=status.status,
-        realised_on=status.realised_on,
-        forecast_date=status.forecast_date,
-        delay_reason=status.delay_reason,
-        rrf_reference=milestone.rrf_reference,
-        postponements=status.postponements,
+        pk,
+        number,
+        description,
+        deadline,
+        status=state,
+        realised_on=realised_on,
+        forecast_date=forecast_date,
+        delay_reason=delay_reason,
+        rrf_reference=rrf_reference,
+        postponements=postponements,
     )

@@ -9,7 +9,7 @@ from django import forms
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from .report import QUALITY_RULES, QualityFinding
+from .report import QUALITY_RULES
 
 SEVERITIES = [("error", gettext_lazy("fout")), ("warning", gettext_lazy("waarschuwing"))]
 EXPLAINED = [("no", gettext_lazy("niet verklaard")), ("yes", gettext_lazy("verklaard"))]
@@ -28,15 +28,18 @@ class FindingFilter(forms.Form):
     )
     project = forms.CharField(label=gettext_lazy("Project"), required=False, max_length=20)
 
-    def __init__(self, findings: Sequence[QualityFinding], *args: Any, **kwargs: Any) -> None:
+    def __init__(self, domains: Sequence[tuple[str, str]], *args: Any, **kwargs: Any) -> None:
+        """``domains``: (code, name) of the domains the round's findings are in."""
         super().__init__(*args, **kwargs)
         rule_field = self.fields["rule"]
         assert isinstance(rule_field, forms.ChoiceField)
         rule_field.choices = [("", "—"), *((code, code) for code in QUALITY_RULES)]
-        domains = sorted({(f.project.domain.code, f.project.domain.display_name) for f in findings})
         domain_field = self.fields["domain"]
         assert isinstance(domain_field, forms.ChoiceField)
-        domain_field.choices = [("", "—"), *((code, f"{code} {name}") for code, name in domains)]
+        domain_field.choices = [
+            ("", "—"),
+            *((code, f"{code} {name}") for code, name in sorted(domains)),
+        ]
 
     def values(self) -> dict[str, str]:
         """The filters given and valid (a wrong one is shown as such and filters nothing)."""
@@ -44,20 +47,6 @@ class FindingFilter(forms.Form):
             return {}
         self.is_valid()
         return {name: value for name, value in self.cleaned_data.items() if value}
-
-    def apply(self, findings: Sequence[QualityFinding]) -> list[QualityFinding]:
-        chosen = self.values()
-        project = chosen.get("project", "").strip().upper()
-        return [
-            f
-            for f in findings
-            if chosen.get("rule", f.rule) == f.rule
-            and chosen.get("domain", f.project.domain.code) == f.project.domain.code
-            and chosen.get("severity", f.severity) == f.severity
-            and chosen.get("explained", "yes" if f.explained else "no")
-            == ("yes" if f.explained else "no")
-            and (not project or project in f.project.code.upper())
-        ]
 
     def described(self) -> str:
         """The filters applied, as a line of the export ("none" when none)."""

@@ -686,3 +686,21 @@ def test_follow_up_actions_are_not_reminded_between_rounds(
     received = daily_scans(range(8, 30))
     assert editor.email not in received
     assert coordinator.email not in received
+
+
+@pytest.mark.parametrize("projects", [2, 6])
+def test_a_digest_is_claimed_in_as_many_queries_however_many_reminders_it_holds(
+    open_round, domain, editor, django_assert_num_queries, projects
+):
+    for _ in range(projects):
+        project = ProjectFactory(domain=domain)
+        FicheFactory(round=open_round, project=project)
+        milestone = MilestoneFactory(project=project, deadline=day(7))
+        MilestoneStatusFactory(round=open_round, milestone=milestone)
+    send_reminders(today=dt.date(2000, 1, 1))  # the mail's templates and URLs loaded
+    with django_assert_num_queries(17):
+        result = send_reminders(today=day(-7))
+    assert (result.digests, result.reminders) == (1, 2 * projects)
+    assert ReminderLog.objects.filter(recipient=editor).count() == 2 * projects
+    with django_assert_num_queries(13):
+        assert send_reminders(today=day(-7)).reminders == 0  # claimed once

@@ -1,0 +1,278 @@
+"""A round's quality findings kept in the database (``StoredFinding``), for the page
+``/quality/<code>/``: it filters, counts and pages them in SQL instead of running every
+rule on every fiche on each request (80 seconds at a hundred plans' size).
+
+What they were computed from is the scan's ``key``: a closed round's is its chain (the
+round and the closed round before it, ``relance.summary.cache.closed_key``: a closed
+round's data never change); an open or draft round's is the plan's write version
+(``version``), the day (an open round's follow-up actions fall overdue by the day) and the
+thresholds. The coordinators' explanations are applied when the findings are read
+(``FindingNote``, few): an explanation counts at once.
+
+A scan whose key is not the current one is computed anew: in the request without a worker
+(``RELANCE_TASKS_IN_PROCESS``), else on a worker, once at a time, while the page shows the
+findings last computed and says when that was.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import logging
+from collections import Counter
+from dataclasses import dataclass
+
+from celery import current_app
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone, translation
+
+from projects.models import FindingNote, NoteKind, Project, ReportingRound
+from relance.fiches.notes import standing_notes
+from relance.models import QualityScan, StoredFinding
+from relance.summary.cache import closed_key
+
+from .report import QUALITY_RULES, QualityFinding, raw_findings
+from .version import plan_version
+
+logger = logging.getLogger(__name__)
+
+TASK = "relance.tasks.refresh_quality"
+BATCH = 2000
+
+
+def scan_key(reporting_round: ReportingRound) -> str:
+    """What the round's findings are computed from, as a key (see the module)."""
+    thresholds = repr(
+        (sorted(settings.RELANCE_QUALITY.items()), sorted(settings.RELANCE_EARLY_WARNING.items()))
+    )
+    digest = hashlib.sha256(thresholds.encode()).hexdigest()[:16]
+    if reporting_round.is_closed:
+        previous = reporting_round.previous()
+        chain = [reporting_round, *([previous] if previous else [])]
+        key = closed_key("quality", chain, digest)
+        if key is not None:
+            return key
+    return f"{reporting_round.state}:{timezone.localdate()}:{plan_version()}:{digest}"
+
+
+def refresh(reporting_round: ReportingRound, language: str) -> QualityScan:
+    """Compute the round's findings and store them, in place of the ones before."""
+    key = scan_key(reporting_round)  # before the data: what is stored is never older
+    with translation.override(language):
+        findings = raw_findings(reporting_round)
+    with transaction.atomic():
+        scan, _created = QualityScan.objects.get_or_create(round=reporting_round, language=language)
+        scan = QualityScan.objects.select_for_update().get(pk=scan.pk)
+        StoredFinding.objects.filter(scan=scan).delete()
+        for start in range(0, len(findings), BATCH):
+            StoredFinding.objects.bulk_create(
+                StoredFinding(
+                    scan=scan,
+                    position=start + offset,
+                    rule=finding.rule,
+                    severity=finding.severity,
+                    project=finding.project,
+                    domain_id=finding.project.domain_id,
+                    milestone=finding.milestone,
+                    message=finding.message,
+                    facts=list(finding.facts),
+                )
+                for offset, finding in enumerate(findings[start : start + BATCH])
+            )
+        tally = Counter((f.rule, f.project.domain_id, f.severity) for f in findings)
+        scan.key = key
+        scan.computed_at = timezone.now()
+        scan.refreshing_since = None
+        scan.tally = [[*group, count] for group, count in sorted(tally.items())]
+        scan.save(update_fields=["key", "computed_at", "refreshing_since", "tally"])
+    return scan
+
+
+def refresh_by_id(round_id: int, language: str) -> None:
+    """The worker's half (``relance.tasks.refresh_quality``)."""
+    reporting_round = ReportingRound.objects.filter(pk=round_id).first()
+    if reporting_round is None:
+        return
+    try:
+        refresh(reporting_round, language)
+    except Exception:
+        QualityScan.objects.filter(round_id=round_id, language=language).update(
+            refreshing_since=None
+        )
+        raise
+
+
+@dataclass(frozen=True)
+class Current:
+    """The scan to read (None: none computed yet), and whether it is the current data's."""
+
+    scan: QualityScan | None
+    fresh: bool
+
+
+def current_scan(reporting_round: ReportingRound, language: str) -> Current:
+    """The round's stored findings in ``language``: computed here when they are not the
+    current data's and no worker runs; else the last ones, with a worker computing anew."""
+    key = scan_key(reporting_round)
+    scan = QualityScan.objects.filter(round=reporting_round, language=language).first()
+    if scan is not None and scan.key == key and scan.computed_at is not None:
+        return Current(scan, True)
+    if settings.RELANCE_TASKS_IN_PROCESS:
+        return Current(refresh(reporting_round, language), True)
+    if scan is None:
+        scan, _created = QualityScan.objects.get_or_create(round=reporting_round, language=language)
+    now = timezone.now()
+    stale = now - dt.timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT)
+    claimed = (
+        QualityScan.objects.filter(pk=scan.pk)
+        .filter(Q(refreshing_since__isnull=True) | Q(refreshing_since__lt=stale))
+        .update(refreshing_since=now)
+    )
+    if claimed:
+        args = [reporting_round.pk, language]
+        transaction.on_commit(lambda: current_app.send_task(TASK, args=args), robust=True)
+    return Current(scan if scan.computed_at else None, False)
+
+
+# -- reading -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Wanted:
+    """The page's filters: a rule, a domain (id), a severity, explained ("yes", "no") and
+    part of a project's code; empty (None) for any."""
+
+    rule: str = ""
+    domain: int | None = None
+    severity: str = ""
+    explained: str = ""
+    project: str = ""
+
+
+@dataclass(frozen=True)
+class Explained:
+    """A stored finding an explanation holds for, with what the page filters and counts."""
+
+    note: FindingNote
+    rule: str
+    domain_id: int
+    severity: str
+    project_code: str
+
+
+@dataclass
+class Reading:
+    """The stored findings of a scan with the notes standing at the round: which hold."""
+
+    scan: QualityScan
+    rows: QuerySet[StoredFinding]
+    explained: dict[int, Explained]  # by stored finding id
+
+    @classmethod
+    def of(cls, scan: QualityScan, reporting_round: ReportingRound) -> Reading:
+        rows = StoredFinding.objects.filter(scan=scan)
+        standing = {
+            key: note
+            for key, note in standing_notes(reporting_round).items()
+            if note.kind == NoteKind.EXPLAINED and key[1] in QUALITY_RULES
+        }
+        held: dict[int, Explained] = {}
+        if standing:
+            candidates = rows.filter(
+                project_id__in={project for project, _rule, _milestone in standing},
+                rule__in={rule for _project, rule, _milestone in standing},
+            ).values_list(
+                "pk", "project_id", "rule", "milestone", "facts", "domain_id", "severity",
+                "project__code",
+            )  # fmt: skip
+            for pk, project_id, rule, milestone, facts, domain, severity, code in candidates:
+                note = standing.get((project_id, rule, milestone))
+                if note is not None and note.covers(facts):
+                    held[pk] = Explained(note, rule, domain, severity, code)
+        return cls(scan, rows, held)
+
+    @property
+    def domain_ids(self) -> set[int]:
+        return {domain for _rule, domain, _severity, _count in self.scan.tally}
+
+    def filtered(self, wanted: Wanted, *, explained: bool = True) -> QuerySet[StoredFinding]:
+        """The findings ``wanted`` (whether explained or not too, unless ``explained`` is
+        False)."""
+        rule, domain, severity, project = (
+            wanted.rule,
+            wanted.domain,
+            wanted.severity,
+            wanted.project,
+        )
+        shown = self.rows
+        if rule:
+            shown = shown.filter(rule=rule)
+        if domain is not None:
+            shown = shown.filter(domain_id=domain)
+        if severity:
+            shown = shown.filter(severity=severity)
+        if project:
+            shown = shown.filter(project__in=Project.objects.filter(code__icontains=project))
+        if explained and wanted.explained == "yes":
+            shown = shown.filter(pk__in=list(self.explained))
+        elif explained and wanted.explained == "no" and self.explained:
+            shown = shown.exclude(pk__in=list(self.explained))
+        return shown
+
+    def counts(self, wanted: Wanted) -> list[tuple[str, int, int, int]]:
+        """(rule, domain id, findings, not explained) of the findings ``filtered`` gives:
+        from the scan's tally and the explained ones, a query only to filter by project."""
+        rule, domain, severity, project = (
+            wanted.rule,
+            wanted.domain,
+            wanted.severity,
+            wanted.project,
+        )
+        explained = wanted.explained
+        if project:
+            shown = self.filtered(wanted, explained=False)
+            grouped = shown.values_list("rule", "domain_id").annotate(count=Count("pk"))
+            tally = [(r, d, "", n) for r, d, n in grouped.order_by()]
+        else:
+            tally = [
+                (r, d, s, n)
+                for r, d, s, n in self.scan.tally
+                if (not rule or r == rule)
+                and (domain is None or d == domain)
+                and (not severity or s == severity)
+            ]
+        found: Counter[tuple[str, int]] = Counter()
+        for r, d, _s, n in tally:
+            found[(r, d)] += n
+        held: Counter[tuple[str, int]] = Counter(
+            (e.rule, e.domain_id)
+            for e in self.explained.values()
+            if (not rule or e.rule == rule)
+            and (domain is None or e.domain_id == domain)
+            and (not severity or e.severity == severity)
+            and (not project or project.upper() in e.project_code.upper())
+        )
+        if explained == "yes":
+            return [(r, d, n, 0) for (r, d), n in held.items()]
+        if explained == "no":
+            counts = [(r, d, n - held[(r, d)], n - held[(r, d)]) for (r, d), n in found.items()]
+        else:
+            counts = [(r, d, n, n - held[(r, d)]) for (r, d), n in found.items()]
+        return [row for row in counts if row[2]]
+
+    def findings(self, shown: QuerySet[StoredFinding]) -> list[QualityFinding]:
+        """``shown`` (sliced or not) as the report's findings, with their explanations."""
+        return [
+            QualityFinding(
+                rule=row.rule,
+                severity="error" if row.severity == "error" else "warning",
+                project=row.project,
+                milestone=row.milestone,
+                message=row.message,
+                facts=tuple(row.facts),
+                note=held.note if (held := self.explained.get(row.pk)) else None,
+            )
+            for row in shown.select_related("project__domain")
+        ]

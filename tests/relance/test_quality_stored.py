@@ -1,0 +1,202 @@
+"""The quality page reads the round's findings as stored (relance/quality/stored.py): the
+same findings as ``round_findings`` (the command's), filtered, counted and paged in SQL;
+fresh again after any write to the plan, by whatever path; computed on a worker when there
+is one, while the page shows the last ones; a closed round's kept."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+from django.utils import translation
+
+from finance.models import FinanceReport
+from projects.models import Project, ReportingRound
+from relance.models import QualityScan, StoredFinding
+from relance.quality.report import round_findings
+from relance.quality.stored import scan_key
+from relance.quality.version import plan_version
+from relance.quality.views import PER_PAGE
+from relance.tasks import refresh_quality
+from tests.relance.quality_plan import CASES, build_quality_plan
+
+pytestmark = pytest.mark.django_db
+
+
+def _page(client, code, **query):
+    response = client.get(reverse("quality", args=[code]), query)
+    assert response.status_code == 200
+    return response
+
+
+def _as_shown(findings):
+    return [
+        (f.rule, f.severity, f.project.code, f.milestone, f.message, f.facts, f.explained)
+        for f in findings
+    ]
+
+
+def _all_pages(client, code, **query):
+    first = _page(client, code, **query)
+    shown = list(first.context["findings"])
+    for number in range(2, first.context["pages"] + 1):
+        shown += _page(client, code, page=number, **query).context["findings"]
+    return first, shown
+
+
+@pytest.mark.parametrize("language", ["nl", "en"])
+def test_the_pages_together_are_the_commands_findings(client, coordinator, language):
+    plan = build_quality_plan(4)  # 52 findings: two pages
+    client.force_login(coordinator)
+    client.cookies["django_language"] = language
+    first, shown = _all_pages(client, plan.open.code)
+    with translation.override(language):
+        expected = round_findings(plan.open)
+    assert len(expected) == len(CASES) * 4 > PER_PAGE
+    assert first.context["pages"] == 2
+    assert len(first.context["findings"]) == PER_PAGE
+    assert first.context["shown"] == first.context["total"] == len(expected)
+    assert _as_shown(shown) == _as_shown(expected)
+
+
+def test_a_filtered_page_counts_all_it_filters(client, coordinator):
+    plan = build_quality_plan(5)
+    client.force_login(coordinator)
+    response = _page(client, plan.open.code, severity="warning", domain="ECON")
+    expected = [
+        f
+        for f in round_findings(plan.open)
+        if f.severity == "warning" and f.project.domain.code == "ECON"
+    ]
+    assert response.context["shown"] == len(expected)
+    assert response.context["total"] == len(CASES) * 5
+    assert sum(count for _rule, count, _open in response.context["rules"]) == len(expected)
+    shown = _all_pages(client, plan.open.code, severity="warning", domain="ECON")[1]
+    assert _as_shown(shown) == _as_shown(expected)
+
+
+def test_the_page_is_fresh_after_a_save_and_after_a_bulk_update(client, coordinator):
+    plan = build_quality_plan()
+    client.force_login(coordinator)
+    code = plan.open.code
+
+    def rules():
+        return {f.rule for f in _page(client, code).context["findings"]}
+
+    assert "paid_exceeds_committed" in rules()
+    finance = FinanceReport.objects.get(fiche=plan.fiches["paid_exceeds_committed"])
+    finance.paid_eur = Decimal("100000.00")
+    finance.save()
+    assert "paid_exceeds_committed" not in rules()
+    # No model's save, no signal: the statement itself is seen.
+    FinanceReport.objects.filter(pk=finance.pk).update(paid_eur=Decimal("700000.00"))
+    assert "paid_exceeds_committed" in rules()
+    assert _as_shown(_page(client, code).context["findings"]) == _as_shown(
+        round_findings(plan.open)
+    )
+
+
+def test_with_a_worker_the_page_shows_the_last_findings_until_it_has_new_ones(
+    client, coordinator, settings
+):
+    plan = build_quality_plan()
+    client.force_login(coordinator)
+    code = plan.open.code
+    settings.RELANCE_TASKS_IN_PROCESS = False
+    response = _page(client, code)  # none computed yet: the worker is asked to
+    assert response.context["pending"]
+    assert "worden berekend" in response.content.decode()
+    scan = QualityScan.objects.get(round=plan.open, language="nl")
+    asked = scan.refreshing_since
+    assert asked is not None
+    assert not StoredFinding.objects.exists()
+    _page(client, code)
+    scan.refresh_from_db()
+    assert scan.refreshing_since == asked  # asked once, not on every request
+    refresh_quality.apply(args=[plan.open.pk, "nl"]).get()
+    response = _page(client, code)
+    assert response.context["fresh"]
+    assert len(response.context["findings"]) == len(CASES)
+    FinanceReport.objects.filter(fiche=plan.fiches["paid_exceeds_committed"]).update(
+        paid_eur=Decimal("100000.00")
+    )
+    response = _page(client, code)
+    assert not response.context["fresh"]
+    assert "opnieuw berekend" in response.content.decode()
+    assert len(response.context["findings"]) == len(CASES)  # the last ones, said to be so
+    refresh_quality.apply(args=[plan.open.pk, "nl"]).get()
+    response = _page(client, code)
+    assert response.context["fresh"]
+    assert len(response.context["findings"]) == len(CASES) - 1
+
+
+def test_a_closed_rounds_findings_are_kept_whatever_else_changes(client, coordinator):
+    plan = build_quality_plan()
+    client.force_login(coordinator)
+    plan.open.close(by=None)
+    closed = ReportingRound.objects.get(pk=plan.open.pk)
+    key = scan_key(closed)
+    _page(client, closed.code)
+    before = plan_version()
+    Project.objects.filter(pk=plan.projects["clean"].pk).update(title="Elders gewijzigd")
+    assert plan_version() != before  # an open round's findings would be computed anew
+    assert scan_key(closed) == key
+    scan = QualityScan.objects.get(round=closed)
+    computed = scan.computed_at
+    _page(client, closed.code)
+    scan.refresh_from_db()
+    assert scan.computed_at == computed
+
+
+def test_a_page_past_the_last_shows_the_last(client, coordinator):
+    plan = build_quality_plan()
+    client.force_login(coordinator)
+    for page in ("7", "x", "-1"):
+        response = _page(client, plan.open.code, page=page)
+        assert response.context["page"] == 1
+        assert len(response.context["findings"]) == len(CASES)
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        {"explained": "yes"},
+        {"explained": "no"},
+        {"explained": "no", "project": "VV"},
+        {"explained": "yes", "rule": "paid_exceeds_committed", "domain": "OMG"},
+        {"severity": "error", "project": "vv"},
+    ],
+)
+def test_the_counts_hold_with_explanations_under_every_filter(client, coordinator, query):
+    plan = build_quality_plan(2)
+    client.force_login(coordinator)
+    for rule in ("paid_exceeds_committed", "unchanged_fiche"):
+        client.post(
+            reverse("quality-explain", args=[plan.open.code]),
+            {"project": plan.projects[rule].code, "rule": rule, "comment": "Gekend."},
+        )
+    response, shown = _all_pages(client, plan.open.code, **query)
+    every = round_findings(plan.open)
+    assert sum(f.explained for f in every) == 2
+    expected = [
+        f
+        for f in every
+        if query.get("explained", "yes" if f.explained else "no")
+        == ("yes" if f.explained else "no")
+        and query.get("rule", f.rule) == f.rule
+        and query.get("domain", f.project.domain.code) == f.project.domain.code
+        and query.get("severity", f.severity) == f.severity
+        and query.get("project", "").upper() in f.project.code
+    ]
+    assert _as_shown(shown) == _as_shown(expected)
+    rules = {rule: (count, open_) for rule, count, open_ in response.context["rules"]}
+    assert rules == {
+        rule: (
+            sum(f.rule == rule for f in expected),
+            sum(f.rule == rule and not f.explained for f in expected),
+        )
+        for rule in {f.rule for f in expected}
+    }
+    assert response.context["counted"] == sum(not f.explained for f in expected)
+    assert response.context["shown"] == len(expected)
