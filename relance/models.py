@@ -115,6 +115,7 @@ class ArtefactKind(models.TextChoices):
     SCOREBOARD = "scoreboard", _("Scoreboard-export (RRF)")
     NOTE = "note", _("indicatorennota (PDF)")
     WORKBOOK = "workbook", _("planwerkboek (Excel)")
+    OPEN_DATA = "open_data", _("open data (zip)")
 
 
 # What each file is, by its name's suffix.

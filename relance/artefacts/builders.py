@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from projects.models import Speerpunt
 from relance.models import Artefact, ArtefactKind
+from relance.opendata.archive import write_archive
 from relance.reporting.indicators import indicator_note
 from relance.reporting.package import build_package, note_html, report_html
 from relance.reporting.pdf import cached_pdf, render_pdf
@@ -75,6 +76,10 @@ def build(artefact: Artefact, target: IO[bytes], *, progress: Callable[[str], No
     if kind == ArtefactKind.WORKBOOK:
         # Streamed to the file: neither the workbook nor the plan is held in memory.
         export_workbook(target, round_code=artefact.round.code if artefact.round else None)
+        return
+    if kind == ArtefactKind.OPEN_DATA:
+        assert artefact.round is not None
+        write_archive(artefact.round, target)  # a zip of a large plan, straight to the file
         return
     if kind == ArtefactKind.PACKAGE:
         assert artefact.round is not None

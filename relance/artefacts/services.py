@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from projects.models import ReportingRound
 from relance.models import Artefact, ArtefactKind, ArtefactState
+from relance.opendata.archive import archive_filename
 from relance.reporting.indicators import NOTES
 from relance.reporting.package import LANGUAGES
 from relance.rrf.files import FORMATS
@@ -30,8 +31,15 @@ logger = logging.getLogger(__name__)
 
 FOLDER = "artefacts"
 # What a closed round keeps once built: the whole plan's workbook is not among them (its
-# plan sheets change after the round closes), it is built afresh on each request.
-KEPT = (ArtefactKind.REPORT, ArtefactKind.PACKAGE, ArtefactKind.SCOREBOARD, ArtefactKind.NOTE)
+# plan sheets change after the round closes), it is built afresh on each request. The open
+# data zip is the round's publication: kept as it was built (at the close, on a worker).
+KEPT = (
+    ArtefactKind.REPORT,
+    ArtefactKind.PACKAGE,
+    ArtefactKind.SCOREBOARD,
+    ArtefactKind.NOTE,
+    ArtefactKind.OPEN_DATA,
+)
 TASK = "relance.tasks.build_artefact"
 PROGRESS_LENGTH = 200
 
@@ -178,8 +186,8 @@ def run_artefact(artefact_id: int) -> None:
 @transaction.atomic
 def build_closed_round(*, reporting_round: ReportingRound) -> list[Artefact]:
     """Queue the artefacts a closed round keeps (its report and indicator notes in each
-    language, its package and its Scoreboard export), on the workers. Without a worker
-    nothing is built ahead: the first request builds each, and keeps it."""
+    language, its package, its Scoreboard export and its open data zip), on the workers.
+    Without a worker nothing is built ahead: the first request builds each, and keeps it."""
     if settings.RELANCE_TASKS_IN_PROCESS:
         return []
     code = reporting_round.code
@@ -197,6 +205,7 @@ def build_closed_round(*, reporting_round: ReportingRound) -> list[Artefact]:
                 note_name(code, note=note, language=language) + ".pdf",
             ))  # fmt: skip
     wanted.append((ArtefactKind.PACKAGE, {}, f"rapportpakket-{code}.zip"))
+    wanted.append((ArtefactKind.OPEN_DATA, {}, archive_filename(reporting_round)))
     for file_format in FORMATS:
         wanted.append(
             (

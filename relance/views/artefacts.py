@@ -37,7 +37,7 @@ ROUND_KINDS = (
 )
 # Sent as a stream: a workbook of a large plan is tens of megabytes. A newer build replaces
 # the file under a new name and removes the old one; the open file is still read whole.
-STREAMED = (ArtefactKind.WORKBOOK,)
+STREAMED = (ArtefactKind.WORKBOOK, ArtefactKind.OPEN_DATA)
 
 
 def _file_response(artefact: Artefact) -> HttpResponseBase:

@@ -174,7 +174,7 @@ def test_closing_a_round_queues_its_documents(plan, queue, django_capture_on_com
     with django_capture_on_commit_callbacks(execute=True):
         close_round(reporting_round=plan.opened, by=admin, reason="test")
 
-    assert queue() == 9  # sent once the close is committed
+    assert queue() == 10  # sent once the close is committed
 
     kinds = sorted(
         (
@@ -186,7 +186,7 @@ def test_closing_a_round_queues_its_documents(plan, queue, django_capture_on_com
     )
     assert kinds == [
         ("note", "impact", "en"), ("note", "impact", "nl"),
-        ("note", "output", "en"), ("note", "output", "nl"),
+        ("note", "output", "en"), ("note", "output", "nl"), ("open_data", "", ""),
         ("package", "", ""), ("report", "", "en"), ("report", "", "nl"),
         ("scoreboard", "csv", ""), ("scoreboard", "xlsx", ""),
     ]  # fmt: skip
