@@ -220,3 +220,25 @@ def test_a_kept_comparison_takes_the_same_queries_whatever_the_plans_size(
 
 
 COMPARISON_QUERIES = 7
+
+
+@pytest.mark.parametrize("size", [4, 24])
+def test_the_open_dashboard_after_a_save_computes_the_round_once(client, size):
+    """The dashboard's summary and its heat map's clusters come from one computation of
+    the round's figures: one money query, one of the projects, one of the milestones and
+    one forecast, whatever the plan's size."""
+    plan = build_plan(size)
+    client.force_login(UserFactory(username="coordinator", role=Role.COORDINATOR))
+    query = {"round": plan.opened.code}
+    client.get(reverse("home"), query)
+    first_fiche(plan).save()
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(reverse("home"), query)
+    assert response.status_code == 200
+    forecasts = [q["sql"] for q in queries.captured_queries if "f_start" in q["sql"]]
+    assert len(forecasts) == 1
+    assert len(queries) == COLD_DASHBOARD_QUERIES
+    assert response.context["dashboard"].heat_rows  # the clusters are there
+
+
+COLD_DASHBOARD_QUERIES = 18  # 23 before issue 16: the round computed twice
