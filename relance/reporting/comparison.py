@@ -12,14 +12,15 @@ keyed like its summary; an open round's is kept under the data version
 (relance/summary/version.py: a save, a flag raised or lifted, changes it), so that only the
 first request after a change computes it.
 
-The comparison's summaries leave out the forecast (``outlook``): the page does not show it.
+The comparison's summaries leave out the forecast (``outlook``) and the clusters: the page
+shows neither.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from functools import partial
 from typing import Any, TypeVar, overload
@@ -210,11 +211,19 @@ def compare_rounds(
 def _compare(
     reporting_round: ReportingRound, chain: list[ReportingRound], *, movers: int, rrf_only: bool
 ) -> Comparison:
-    summary = round_summary(reporting_round, rrf_only=rrf_only, outlook=False, chain=chain)
+    # Without the forecast and the clusters, which the page does not show: a country's
+    # thousands of clusters would be read back from the cache with every comparison.
+    summary = replace(
+        round_summary(reporting_round, rrf_only=rrf_only, outlook=False, chain=chain),
+        by_cluster=(),
+    )
     previous = summary.previous
     # chain[1] is the previous round: the rest of the chain is its own.
     previous_summary = (
-        round_summary(previous, rrf_only=rrf_only, outlook=False, chain=chain[1:])
+        replace(
+            round_summary(previous, rrf_only=rrf_only, outlook=False, chain=chain[1:]),
+            by_cluster=(),
+        )
         if previous
         else None
     )

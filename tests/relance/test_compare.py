@@ -31,10 +31,12 @@ def compare(client, user, reporting_round):
 def test_the_matrix_adds_up_to_both_rounds_summaries(client, reader, plan):
     comparison = compare(client, reader, plan.second).context["comparison"]
 
-    # The comparison's summaries leave out the forecast, which the page does not show.
+    # The comparison's summaries leave out the forecast and the clusters: the page shows
+    # neither.
     now = round_summary(plan.second, outlook=False)
     then = round_summary(plan.first, outlook=False)
     assert comparison.summary.forecast is None
+    assert comparison.summary.by_cluster == comparison.previous_summary.by_cluster == ()
     assert comparison.summary.as_json() == now.as_json()
     assert comparison.previous_summary.as_json() == then.as_json()
     statuses = [*ProjectStatus.values, NONE]
