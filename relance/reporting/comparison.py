@@ -8,26 +8,29 @@ The totals are those of ``round_summary`` for each round. The rest is computed i
 projects that moved and milestones that slipped (by code, LIMIT), the exact count of each
 (one query), and the largest movements in money (ORDER BY … LIMIT): nothing per project or
 milestone in Python. A closed round's comparison never changes: it is kept in the cache,
-keyed like its summary.
+keyed like its summary; an open round's is kept under the data version
+(relance/summary/version.py: a save, a flag raised or lifted, changes it), so that only the
+first request after a change computes it.
+
+The comparison's summaries leave out the forecast (``outlook``) and the clusters: the page
+shows neither.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from functools import partial
 from typing import Any, TypeVar, overload
 
-from django.conf import settings
-from django.core.cache import cache
 from django.db.models import Count, F
 
 from milestones.models import MilestoneState
 from projects.models import ReportingRound
 from relance.summary import RoundSummary, round_summary
-from relance.summary.cache import closed_key
+from relance.summary.cache import closed_key, kept, version_key
 from relance.summary.values import PROJECT_STATUSES
 
 from . import comparison_queries as queries
@@ -191,30 +194,38 @@ def compare_rounds(
     movers: int = 10,
     rrf_only: bool = False,
     chain: list[ReportingRound] | None = None,
+    version: str | None = None,
 ) -> Comparison:
     """``reporting_round`` against the round before it; see the module's docstring.
     ``rrf_only``: the RRF projects only, in every figure and row. A closed round's
-    comparison is kept in the cache, as its summary is (relance/summary/cache.py).
+    comparison is kept in the cache, as its summary is (relance/summary/cache.py); another
+    under the data ``version`` (``data_version()``), when the caller has read it.
     ``chain``: the round's ``envelope_chain()``, if the caller has it already."""
     chain = chain or reporting_round.envelope_chain()
-    key = closed_key("comparison", chain, movers, rrf_only)
-    if key is None:
-        return _compare(reporting_round, chain, movers=movers, rrf_only=rrf_only)
-    comparison: Comparison | None = cache.get(key)
-    if comparison is None:
-        comparison = _compare(reporting_round, chain, movers=movers, rrf_only=rrf_only)
-        cache.set(key, comparison, settings.RELANCE_SUMMARY_CACHE_SECONDS)
-    return comparison
+    key = closed_key("comparison", chain, movers, rrf_only) or version_key(
+        "open-comparison", version, reporting_round.pk, movers, rrf_only
+    )
+    return kept(key, lambda: _compare(reporting_round, chain, movers=movers, rrf_only=rrf_only))
 
 
 def _compare(
     reporting_round: ReportingRound, chain: list[ReportingRound], *, movers: int, rrf_only: bool
 ) -> Comparison:
-    summary = round_summary(reporting_round, rrf_only=rrf_only, chain=chain)
+    # Without the forecast and the clusters, which the page does not show: a country's
+    # thousands of clusters would be read back from the cache with every comparison.
+    summary = replace(
+        round_summary(reporting_round, rrf_only=rrf_only, outlook=False, chain=chain),
+        by_cluster=(),
+    )
     previous = summary.previous
     # chain[1] is the previous round: the rest of the chain is its own.
     previous_summary = (
-        round_summary(previous, rrf_only=rrf_only, chain=chain[1:]) if previous else None
+        replace(
+            round_summary(previous, rrf_only=rrf_only, outlook=False, chain=chain[1:]),
+            by_cluster=(),
+        )
+        if previous
+        else None
     )
 
     both = queries.both(reporting_round, previous, rrf_only=rrf_only)

@@ -12,7 +12,7 @@ data version, the lists of the filter form and nothing that grows with the plan.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from decimal import Decimal
 from types import EllipsisType
@@ -173,12 +173,28 @@ def build_dashboard(
     # The round, the rounds before it and their envelopes: the round before's chain is the
     # rest of it. What the data version keys comes from the cache until the next save.
     chain = envelope_chain(scope.round, version)
-    summary = _summary(scope.round, chain, scope.filters(), version)
+    # The round's whole summary, computed at most once: for the dashboard's summary and for
+    # the heat map (its clusters), whichever of them the cache does not hold.
+    whole: list[RoundSummary] = []
+
+    def computed() -> RoundSummary:
+        if not whole:
+            whole.append(round_summary(scope.round, chain=chain, **scope.filters()))
+        return whole[0]
+
+    summary = _summary(scope.round, chain, scope.filters(), version, computed)
     visible = {r.pk for r in rounds}
     # The change figures compare with the round before only where the user may see it.
+    previous = summary.previous
     before = (
-        _summary(summary.previous, chain[1:], scope.filters(), version)
-        if summary.previous is not None and summary.previous.pk in visible
+        _summary(
+            previous,
+            chain[1:],
+            scope.filters(),
+            version,
+            lambda: round_summary(previous, chain=chain[1:], **scope.filters()),
+        )
+        if previous is not None and previous.pk in visible
         else None
     )
     if before is None and summary.previous is not None:
@@ -223,9 +239,7 @@ def build_dashboard(
         if sum(by_round[r.pk].values())
     ]
 
-    heat = heat_map(
-        scope, lambda: round_summary(scope.round, chain=chain, **scope.filters()), chain, version
-    )
+    heat = heat_map(scope, computed, chain, version)
     speerpunten = [
         SpeerpuntRow(
             speerpunt=part,
@@ -257,18 +271,17 @@ def _summary(
     chain: list[ReportingRound],
     filters: dict[str, Any],
     version: str | None,
+    compute: Callable[[], RoundSummary],
 ) -> RoundSummary:
     """The round's summary as the dashboard keeps it: without its clusters, which only the
     heat map reads (and it is kept apart), so that a country's thousands of clusters are
     not read back from the cache for every page. A closed round's is kept for good, an
-    open one's under the data version."""
+    open one's under the data version; ``compute`` gives the whole summary when the cache
+    does not hold it."""
     key = closed_key("dashboard-summary", chain, *filters.values()) or version_key(
         "open-summary", version, reporting_round.pk, filters
     )
-    return kept(
-        key,
-        lambda: replace(round_summary(reporting_round, chain=chain, **filters), by_cluster=()),
-    )
+    return kept(key, lambda: replace(compute(), by_cluster=()))
 
 
 def _one_decimal(value: Decimal | None) -> Decimal | None:

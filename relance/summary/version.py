@@ -1,6 +1,7 @@
 """The data version: a number that every committed change to the figures' tables raises,
 so that what is computed from them (the open round's summary, the dashboard's heat map and
-history) can be kept in the cache under a key that the next save changes.
+history, the open round's comparison) can be kept in the cache under a key that the next
+save changes.
 
 On PostgreSQL, a deferred trigger on each table of ``WATCHED`` raises
 ``relance_dataversion.number`` once per transaction, when it commits (a ``TRUNCATE`` at
@@ -28,7 +29,8 @@ TABLE = "relance_dataversion"
 SEQUENCE = "relance_dataversion_number"
 FUNCTION = "relance_data_changed"
 
-# What the summary, the dashboard and the plan's totals read.
+# What the summary, the dashboard, the plan's totals and the round comparison read (the
+# comparison's flags too).
 WATCHED = (
     "projects_reportinground",
     "projects_speerpunt",
@@ -36,6 +38,7 @@ WATCHED = (
     "projects_policydomain",
     "projects_project",
     "projects_fiche",
+    "projects_statusflag",
     "finance_financereport",
     "milestones_milestone",
     "milestones_milestonestatus",

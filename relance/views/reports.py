@@ -21,6 +21,8 @@ from relance.reporting.comparison import compare_rounds
 from relance.reporting.indicators import NOTES, indicator_note
 from relance.reporting.package import LANGUAGES, note_html, report_html
 from relance.reporting.report import Report, build_report
+from relance.summary.cache import envelope_chain
+from relance.summary.version import data_version
 from relance.views.artefacts import artefact_response
 
 # A speerpunt number is a PositiveSmallIntegerField: at most five digits.
@@ -30,11 +32,15 @@ SPEERPUNT_DIGITS = 5
 @require_GET
 def round_compare(request: AuthenticatedRequest, code: str) -> HttpResponse:
     reporting_round = reportable_round(request.user, code)
-    chain = reporting_round.envelope_chain()  # chain[1] is the previous round
+    # The chain and the comparison come from the cache until the data changes.
+    version = data_version()
+    chain = envelope_chain(reporting_round, version)  # chain[1] is the previous round
     previous = chain[1] if len(chain) > 1 else None
     if previous is not None and not may_see_figures(request.user, previous):
         raise Http404("The previous round is not for this user.")
-    comparison = compare_rounds(reporting_round, rrf_only=rrf_only(request.GET), chain=chain)
+    comparison = compare_rounds(
+        reporting_round, rrf_only=rrf_only(request.GET), chain=chain, version=version
+    )
     return render(request, "relance/round_compare.html", {"comparison": comparison})
 
 

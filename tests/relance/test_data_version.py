@@ -1,18 +1,22 @@
 """The data version (relance/summary/version.py): every committed change to the figures'
 tables changes it, whatever the path (a save, a bulk update, a delete), and nothing else
 does; the open round's dashboard is kept in the cache under it, so that a save shows at
-once. The tests commit (``transaction=True``), as the requests of a running site do: the
-triggers of PostgreSQL raise the version when a transaction commits."""
+once; so is the open round's comparison, which a flag changes too. The tests commit
+(``transaction=True``), as the requests of a running site do: the triggers of PostgreSQL
+raise the version when a transaction commits."""
 
 import pytest
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from finance.models import FinanceReport
 from milestones.models import MilestoneState, MilestoneStatus
-from projects.models import Fiche, Project, ProjectStatus
+from projects.models import Fiche, Project, ProjectStatus, StatusFlag
+from projects.models.review import FlagLevel
 from projects.models.users import Role
+from relance.reporting.comparison import compare_rounds
 from relance.summary import compute_round_summary
 from relance.summary.figures import project_status_by_round
 from relance.summary.version import data_version
@@ -148,3 +152,93 @@ def test_a_kept_dashboard_takes_the_same_queries_whatever_the_plans_size(
 
 
 QUERIES = {"closed": 9, "open": 9}
+
+
+def open_comparison(client, plan, **query):
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(reverse("rounds:compare", args=[plan.opened.code]), query)
+    assert response.status_code == 200
+    return len(queries), response.context["comparison"]
+
+
+def moves_of(comparison):
+    return {move.code: move for move in comparison.moves}
+
+
+@pytest.mark.parametrize("query", [{}, {"rrf": "1"}])
+def test_the_open_rounds_comparison_comes_from_the_cache_until_a_flag_or_a_save(
+    client, plan, query
+):
+    coordinator = UserFactory(username="coordinator", role=Role.COORDINATOR)
+    client.force_login(coordinator)
+    first_count, first = open_comparison(client, plan, **query)
+    second_count, second = open_comparison(client, plan, **query)
+    assert second_count < first_count
+    assert (second.matrix, second.listed_moves) == (first.matrix, first.listed_moves)
+    fiche = first_fiche(plan)  # the first project is an RRF project
+    code = fiche.project.code
+    assert moves_of(first)[code].flag_after is None
+
+    # A flag raised shows at once, and so does its lifting.
+    flag = StatusFlag.objects.create(
+        fiche=fiche, level=FlagLevel.ACTION_REQUIRED, motivation="Te laat", raised_by=coordinator
+    )
+    _count, flagged = open_comparison(client, plan, **query)
+    assert moves_of(flagged)[code].flag_after == FlagLevel.ACTION_REQUIRED
+    flag.lifted_at = timezone.now()
+    flag.lift_reason = "Opgelost"
+    flag.save()
+    _count, lifted = open_comparison(client, plan, **query)
+    assert moves_of(lifted)[code].flag_after is None
+
+    # A save shows at once: what is shown is what the comparison computes afresh.
+    fiche.status = ProjectStatus.STARTED
+    fiche.save()
+    _count, saved = open_comparison(client, plan, **query)
+    fresh = compare_rounds(plan.opened, rrf_only=bool(query))
+    assert saved.matrix == fresh.matrix != first.matrix
+    assert saved.listed_moves == fresh.listed_moves
+    assert moves_of(saved)[code].status_after == ProjectStatus.STARTED
+
+
+@pytest.mark.parametrize("size", [4, 24])
+@pytest.mark.parametrize("round_", ["closed", "open"])
+def test_a_kept_comparison_takes_the_same_queries_whatever_the_plans_size(
+    client, size, round_, django_assert_num_queries
+):
+    plan = build_plan(size)
+    client.force_login(UserFactory(username="coordinator", role=Role.COORDINATOR))
+    url = reverse(
+        "rounds:compare", args=[(plan.second if round_ == "closed" else plan.opened).code]
+    )
+    client.get(url)
+    # The session and the user, their permissions and groups; the round; the data version;
+    # the chain and the comparison come from the cache.
+    with django_assert_num_queries(COMPARISON_QUERIES):
+        response = client.get(url)
+    assert response.status_code == 200
+
+
+COMPARISON_QUERIES = 7
+
+
+@pytest.mark.parametrize("size", [4, 24])
+def test_the_open_dashboard_after_a_save_computes_the_round_once(client, size):
+    """The dashboard's summary and its heat map's clusters come from one computation of
+    the round's figures: one money query, one of the projects, one of the milestones and
+    one forecast, whatever the plan's size."""
+    plan = build_plan(size)
+    client.force_login(UserFactory(username="coordinator", role=Role.COORDINATOR))
+    query = {"round": plan.opened.code}
+    client.get(reverse("home"), query)
+    first_fiche(plan).save()
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(reverse("home"), query)
+    assert response.status_code == 200
+    forecasts = [q["sql"] for q in queries.captured_queries if "f_start" in q["sql"]]
+    assert len(forecasts) == 1
+    assert len(queries) == COLD_DASHBOARD_QUERIES
+    assert response.context["dashboard"].heat_rows  # the clusters are there
+
+
+COLD_DASHBOARD_QUERIES = 18  # 23 before issue 16: the round computed twice
