@@ -156,7 +156,48 @@ def test_the_project_list_holds_what_a_tile_counts(client, plan):
     for status in ProjectStatus.values:
         response = get(client, reverse("public:projects"), round=plan.second.code, status=status)
         assert len(response.context["fiches"]) == counts[status], status
+        assert response.context["page"].paginator.count == counts[status], status
         assert all(f.status == status for f in response.context["fiches"])
+
+
+@pytest.fixture
+def three_a_page(monkeypatch):
+    from relance.public import listing  # noqa: PLC0415
+
+    monkeypatch.setattr(listing, "PER_PAGE", 3)
+
+
+def test_the_project_list_comes_a_page_at_a_time(client, plan, three_a_page):
+    everyone = sorted(p.code for p in plan.projects)
+    url = reverse("public:projects")
+    seen = []
+    for number in (1, 2):
+        response = get(client, url, round=plan.second.code, page=number)
+        seen += [f.project.code for f in response.context["fiches"]]
+        page = response.content.decode()
+        assert f"{len(everyone)} projecten" in page
+        assert f"Pagina {number} van 2" in page
+    assert seen == everyone
+    assert f"/public/projects/?round={plan.second.code}&amp;page=1" in page  # filters kept
+    for asked, shown in (("99", everyone[3:]), ("x", everyone[:3]), ("-1", everyone[:3])):
+        cache.clear()  # the page is built again, its context seen
+        response = get(client, url, round=plan.second.code, page=asked)
+        assert [f.project.code for f in response.context["fiches"]] == shown, asked
+
+
+@pytest.mark.parametrize("language", ["nl", "en"])
+def test_the_project_lists_pages_lead_to_every_published_project(
+    client, plan, settings, language, three_a_page
+):
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    licence = settings.RELANCE_OPEN_DATA_LICENCE["url"]
+    for reporting_round in (plan.first, plan.second):
+        start = f"{reverse('public:projects')}?round={reporting_round.code}"
+        pages = crawl(client, start, licence)
+        reached = {url for url in pages if re.fullmatch(r"/public/projects/[A-Z]+\d+/", url)}
+        published = {reverse("public:project", args=[p.code]) for p in plan.projects}
+        assert reached == published
+        assert any("page=2" in url for url in pages)
 
 
 def test_a_projects_published_record(client, plan):
@@ -262,7 +303,9 @@ PAGES = {
         {"speerpunt": "1", "domain": "MOW", "rrf": "1"},
         17,
     ),
-    "projects": (reverse_lazy("public:projects"), {"status": "in_progress"}, 5),
+    # The rounds, the filters' three lists, the count, the page's ids and then its fiches.
+    "projects": (reverse_lazy("public:projects"), {"status": "in_progress"}, 7),
+    "projects, last page": (reverse_lazy("public:projects"), {"page": "9999"}, 7),
     "record": (None, {}, 7),  # the first project's
 }
 
@@ -270,7 +313,7 @@ PAGES = {
 @pytest.mark.parametrize("size", [4, 30])
 @pytest.mark.parametrize("page", list(PAGES))
 def test_the_public_pages_take_the_same_queries_whatever_the_plans_size(
-    client, size, page, django_assert_num_queries
+    client, size, page, django_assert_num_queries, three_a_page
 ):
     plan = build_plan(size)
     open_round_markers(plan)
