@@ -67,15 +67,16 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         body = _body("public/_dashboard.html", {"dashboard": None})
         return _page(request, title, body, charts=False)
     scope = public_scope(chosen)
+    # The heat map's table of every cluster (a country's thousands), when asked for.
+    all_clusters = request.GET.get("clusters") == "1"
 
     def build() -> str:
         names = {s.number: s.display_name for s in choices.speerpunten}
-        return _body(
-            "public/_dashboard.html",
-            {"form": form, "dashboard": build_dashboard(scope, rounds, names)},
-        )
+        dashboard = build_dashboard(scope, rounds, names, all_clusters=all_clusters)
+        return _body("public/_dashboard.html", {"form": form, "dashboard": dashboard})
 
     parts = [signature, scope.round.code, scope.speerpunt, scope.domain, scope.rrf_only]
+    parts.append(all_clusters)
     return _page(request, title, cached("dashboard", parts, build), charts=True)
 
 

@@ -200,6 +200,61 @@ def test_the_project_lists_pages_lead_to_every_published_project(
         assert any("page=2" in url for url in pages)
 
 
+@pytest.fixture
+def two_rows_at_once(monkeypatch):
+    """The dashboard writes the table of two clusters at once; the plans have three."""
+    from relance.reporting import heatmap  # noqa: PLC0415
+
+    monkeypatch.setattr(heatmap, "INLINE_ROWS", 2)
+
+
+CLUSTER_ROW = re.compile(
+    r'<tr><th scope="row"><a href="[^"]*cluster=(\d+)">.*?</th><td>\d+</td>(.*?)</tr>', re.S
+)
+
+
+def cluster_rows(page):
+    """{cluster number: its counts per status, in the table's order}."""
+    return {
+        int(number): [int(n) for n in re.findall(r'<td class="num">(\d+)</td>', cells)]
+        for number, cells in CLUSTER_ROW.findall(page)
+    }
+
+
+def assert_the_cluster_table_when_asked(client, url, summary, **query):
+    """Without ``clusters=1`` the heat map whole and a link to its table instead of its
+    rows; the link shows them, open, with every figure round_summary counts."""
+    page = get(client, url, **query).content.decode()
+    assert page.count('<a class="heat-cell ') == len(summary.by_cluster)
+    assert cluster_rows(page) == {}
+    link = re.search(r'<a href="([^"]+)">Toon de tabel van alle 3 clusters</a>', page)
+    path, fragment = link.group(1).replace("&amp;", "&").split("#")
+    assert path.startswith(f"{url}?")
+    assert "clusters=1" in path
+    assert fragment == "heat-title"
+    page = client.get(path).content.decode()
+    assert '<details class="chart-data" open>' in page
+    assert "Toon de tabel van" not in page
+    assert cluster_rows(page) == {
+        cluster.number: [cluster.projects.counts[status] for status in ProjectStatus.values]
+        for cluster in summary.by_cluster
+    }
+    return page
+
+
+def test_a_plan_of_many_clusters_shows_their_table_when_asked(client, plan, two_rows_at_once):
+    summary = round_summary(plan.second)
+    assert_the_cluster_table_when_asked(client, reverse("public:dashboard"), summary)
+    # A speerpunt's few clusters are shown at once, every figure in them.
+    filtered = round_summary(plan.second, speerpunt=1)
+    assert len(filtered.by_cluster) == 2
+    page = get(client, reverse("public:dashboard"), speerpunt="1").content.decode()
+    assert cluster_rows(page) == {
+        cluster.number: [cluster.projects.counts[status] for status in ProjectStatus.values]
+        for cluster in filtered.by_cluster
+    }
+
+
 def test_a_projects_published_record(client, plan):
     project = plan.projects[0]
     response = get(client, reverse("public:project", args=[project.code]))
@@ -304,6 +359,7 @@ PAGES = {
         17,
     ),
     # The rounds, the filters' three lists, the count, the page's ids and then its fiches.
+    "dashboard, every cluster": (reverse_lazy("public:dashboard"), {"clusters": "1"}, 17),
     "projects": (reverse_lazy("public:projects"), {"status": "in_progress"}, 7),
     "projects, last page": (reverse_lazy("public:projects"), {"page": "9999"}, 7),
     "record": (None, {}, 7),  # the first project's
@@ -313,7 +369,7 @@ PAGES = {
 @pytest.mark.parametrize("size", [4, 30])
 @pytest.mark.parametrize("page", list(PAGES))
 def test_the_public_pages_take_the_same_queries_whatever_the_plans_size(
-    client, size, page, django_assert_num_queries, three_a_page
+    client, size, page, django_assert_num_queries, three_a_page, two_rows_at_once
 ):
     plan = build_plan(size)
     open_round_markers(plan)
