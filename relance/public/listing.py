@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy
 from projects.models import Fiche, ProjectStatus, ReportingRound
 from projects.tables import LateRows
 from relance.opendata.queries import round_fiches
+from relance.reporting import heatmap
 from relance.reporting.access import default_round
 from relance.summary.figures import scope
 
@@ -53,8 +54,14 @@ class PublicProjectFilter(forms.Form):
         fields["domain"].choices = [("", _("Alle beleidsdomeinen"))] + [
             (d.code, str(d)) for d in choices.domains
         ]
+        if len(choices.clusters) > heatmap.INLINE_ROWS:
+            # A country's thousands of clusters: their number, not a list (a megabyte of
+            # options, a second to write); the heat map's cells link to each.
+            fields["cluster"].widget = forms.NumberInput(attrs={"min": 1})
         for name, field in fields.items():
             css = "form-check-input" if name == "rrf" else "form-select form-select-sm"
+            if isinstance(field.widget, forms.NumberInput):
+                css = "form-control form-control-sm"
             field.widget.attrs["class"] = css
         self.is_valid()
 

@@ -255,6 +255,22 @@ def test_a_plan_of_many_clusters_shows_their_table_when_asked(client, plan, two_
     }
 
 
+def test_many_clusters_are_chosen_by_number_in_the_project_lists_filters(
+    client, plan, two_rows_at_once
+):
+    cluster = plan.projects[0].cluster
+    url = reverse("public:projects")
+    response = get(client, url, round=plan.second.code, cluster=cluster.number)
+    page = main(response)
+    assert re.search(rf'<input type="number" name="cluster" value="{cluster.number}"', page)
+    assert '<select name="cluster"' not in page
+    expected = sorted(p.code for p in plan.projects if p.cluster_id == cluster.pk)
+    assert [f.project.code for f in response.context["fiches"]] == expected
+    cache.clear()
+    response = get(client, reverse("public:projects"), round=plan.second.code, cluster="999")
+    assert len(response.context["fiches"]) == len(plan.projects)  # no such cluster: all
+
+
 def test_a_projects_published_record(client, plan):
     project = plan.projects[0]
     response = get(client, reverse("public:project", args=[project.code]))
