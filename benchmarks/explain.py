@@ -67,6 +67,7 @@ def list_pages(deep: int) -> list[tuple[str, str, bool]]:
         ("fiche form", f"/projects/{PROJECT}/fiche/", True),
         ("public projects", "/public/projects/", False),
         ("public projects, filtered", "/public/projects/?status=delayed&speerpunt=2", False),
+        ("public projects, deep page", f"/public/projects/?round={CLOSED}&page=150", False),
         ("public project", f"/public/projects/{PROJECT}/", False),
         ("API projects", "/api/projects/", False),
         ("API fiches", f"/api/rounds/{CLOSED}/fiches/", False),

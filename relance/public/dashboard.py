@@ -5,7 +5,7 @@ public page."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, ClassVar
 from urllib.parse import urlencode
 
 from django.urls import reverse
@@ -19,6 +19,8 @@ from .cache import cached, rounds_signature
 @dataclass(frozen=True)
 class PublicScope(Scope):
     """A scope whose links open the public project list instead of the signed-in tables."""
+
+    dashboard: ClassVar[str] = "public:dashboard"
 
     def projects_url(self, reporting_round: ReportingRound | None = None, **extra: Any) -> str:
         query = {

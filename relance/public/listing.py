@@ -4,19 +4,26 @@ status and money, filtered as the dashboard's tiles, bars and heat-map cells ask
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlencode
 
 from django import forms
+from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
 from django.db.models import QuerySet
 from django.http import QueryDict
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from projects.models import Fiche, ProjectStatus, ReportingRound
+from projects.tables import LateRows
 from relance.opendata.queries import round_fiches
+from relance.reporting import heatmap
 from relance.reporting.access import default_round
 from relance.summary.figures import scope
 
 from .dashboard import PlanChoices
+
+# Projects per page: a country's round holds 18,100, read a page at a time.
+PER_PAGE = 100
 
 
 class PublicProjectFilter(forms.Form):
@@ -47,8 +54,14 @@ class PublicProjectFilter(forms.Form):
         fields["domain"].choices = [("", _("Alle beleidsdomeinen"))] + [
             (d.code, str(d)) for d in choices.domains
         ]
+        if len(choices.clusters) > heatmap.INLINE_ROWS:
+            # A country's thousands of clusters: their number, not a list (a megabyte of
+            # options, a second to write); the heat map's cells link to each.
+            fields["cluster"].widget = forms.NumberInput(attrs={"min": 1})
         for name, field in fields.items():
             css = "form-check-input" if name == "rrf" else "form-select form-select-sm"
+            if isinstance(field.widget, forms.NumberInput):
+                css = "form-control form-control-sm"
             field.widget.attrs["class"] = css
         self.is_valid()
 
@@ -70,6 +83,48 @@ class PublicProjectFilter(forms.Form):
         data["domain"] = data["domain"] or None
         data["rrf"] = bool(data["rrf"])
         return data
+
+    def query(self) -> str:
+        """The chosen filters as a query string (the page links add ``&page=N``)."""
+        chosen = self.chosen()
+        if chosen is None:
+            return ""
+        values = {
+            "round": chosen["reporting_round"].code,
+            "status": chosen["status"],
+            "speerpunt": chosen["speerpunt"],
+            "cluster": chosen["cluster"],
+            "domain": chosen["domain"],
+            "rrf": "1" if chosen["rrf"] else None,
+        }
+        return urlencode({key: value for key, value in values.items() if value is not None})
+
+
+class CountedPaginator(Paginator):
+    """Pages of ``published_projects`` whose count is known (it is kept in the cache with
+    the filters), read as LateRows: the page's fiche ids, then those fiches with their
+    project and money; the same two queries on the first page and the last."""
+
+    def __init__(self, fiches: QuerySet[Fiche], count: int) -> None:
+        super().__init__(fiches, PER_PAGE)
+        self.__dict__["count"] = count  # Paginator.count is a cached_property
+
+    def page(self, number: Any) -> Page:
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        top = min(bottom + self.per_page, self.count)
+        rows: Any = LateRows(self.object_list, bottom, top)  # type: ignore[arg-type]
+        return Page(rows, number, self)
+
+    def number(self, asked: Any) -> int:
+        """The page ``asked`` for: the first for anything but a number or one below 1, the
+        last for a number past it (so that odd pages share the cached ones)."""
+        try:
+            return self.validate_number(asked)
+        except PageNotAnInteger:
+            return 1
+        except EmptyPage:
+            return 1 if int(asked) < 1 else self.num_pages
 
 
 def published_projects(

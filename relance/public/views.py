@@ -16,12 +16,13 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from projects.models import Fiche
 from relance.opendata.queries import published_rounds
 from relance.reporting.dashboard import DashboardFilterForm, build_dashboard
 
 from .cache import cached, rounds_signature
 from .dashboard import plan_choices, public_scope
-from .listing import PublicProjectFilter, published_projects
+from .listing import CountedPaginator, PublicProjectFilter, published_projects
 from .record import published_record
 
 PAGE = "public/page.html"
@@ -66,37 +67,50 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         body = _body("public/_dashboard.html", {"dashboard": None})
         return _page(request, title, body, charts=False)
     scope = public_scope(chosen)
+    # The heat map's table of every cluster (a country's thousands), when asked for.
+    all_clusters = request.GET.get("clusters") == "1"
 
     def build() -> str:
         names = {s.number: s.display_name for s in choices.speerpunten}
-        return _body(
-            "public/_dashboard.html",
-            {"form": form, "dashboard": build_dashboard(scope, rounds, names)},
-        )
+        dashboard = build_dashboard(scope, rounds, names, all_clusters=all_clusters)
+        return _body("public/_dashboard.html", {"form": form, "dashboard": dashboard})
 
     parts = [signature, scope.round.code, scope.speerpunt, scope.domain, scope.rrf_only]
+    parts.append(all_clusters)
     return _page(request, title, cached("dashboard", parts, build), charts=True)
 
 
 @login_not_required
 @require_GET
 def project_list(request: HttpRequest) -> HttpResponse:
-    """The projects of a closed round, as the dashboard's tiles, bars and cells filter them."""
+    """The projects of a closed round, as the dashboard's tiles, bars and cells filter them,
+    a page at a time (``?page=N``): their number is kept in the cache with the filters, and
+    each page's body, so that a page read before costs the one query of the closed rounds
+    and a new one two more (its fiches' ids, then those fiches)."""
     rounds = list(published_rounds())
     choices = plan_choices(rounds)
     form = PublicProjectFilter(request.GET, rounds=rounds, choices=choices)
     chosen = form.chosen()
+    parts = [getattr(p, "code", p) for p in [rounds_signature(rounds), *(chosen or {}).values()]]
+    fiches = published_projects(**chosen) if chosen else Fiche.objects.none()
+    paginator = CountedPaginator(fiches, cached("project-count", parts, fiches.count))
+    number = paginator.number(request.GET.get("page"))
 
     def build() -> str:
-        fiches = list(published_projects(**chosen)) if chosen else []
-        reporting_round = chosen["reporting_round"] if chosen else None
+        page = paginator.page(number)
         return _body(
             "public/_project_list.html",
-            {"form": form, "fiches": fiches, "round": reporting_round},
+            {
+                "form": form,
+                "page": page,
+                "fiches": list(page.object_list),
+                "page_range": list(paginator.get_elided_page_range(number)),
+                "query": form.query(),
+                "round": chosen["reporting_round"] if chosen else None,
+            },
         )
 
-    parts = [rounds_signature(rounds), *(chosen or {}).values()]
-    body = cached("projects", [getattr(p, "code", p) for p in parts], build)
+    body = cached("projects", [*parts, number], build)
     return _page(request, _("Projecten"), body, charts=False)
 
 

@@ -110,7 +110,14 @@ class Dashboard:
     history: list[RoundRow]
     speerpunten: list[SpeerpuntRow]
     charts: dict[str, Any]
-    heat_rows: SafeString = SafeString()  # the heat map's table, one row per cluster
+    heat_rows: SafeString | None = SafeString()  # the heat map's table, one row per cluster
+    heat_count: int = 0  # clusters; without rows (None), a link asks for their table
+    all_clusters: bool = False  # the table asked for (?clusters=1): shown open
+
+    @property
+    def cluster_table_url(self) -> str:
+        """This dashboard with the table of every cluster, open."""
+        return f"{self.scope.dashboard_url(clusters='1')}#heat-title"
 
     milestone_states = MilestoneState.choices
 
@@ -164,10 +171,12 @@ def build_dashboard(
     names: dict[int, str],
     *,
     version: str | None | EllipsisType = ...,
+    all_clusters: bool = False,
 ) -> Dashboard:
     """The dashboard of ``scope``; ``rounds`` are those the user may see (newest first),
     ``names`` the speerpunten's names in the user's language, by number; ``version`` the
-    data version when the caller has read it (``data_version()``)."""
+    data version when the caller has read it (``data_version()``); ``all_clusters`` the
+    heat map's table of every cluster, however many (heatmap.INLINE_ROWS)."""
     if isinstance(version, EllipsisType):
         version = data_version()
     # The round, the rounds before it and their envelopes: the round before's chain is the
@@ -239,7 +248,7 @@ def build_dashboard(
         if sum(by_round[r.pk].values())
     ]
 
-    heat = heat_map(scope, computed, chain, version)
+    heat = heat_map(scope, computed, chain, version, all_rows=all_clusters)
     speerpunten = [
         SpeerpuntRow(
             speerpunt=part,
@@ -263,6 +272,8 @@ def build_dashboard(
         speerpunten=speerpunten,
         charts=charts_data(scope, history, speerpunten),
         heat_rows=heat.rows,
+        heat_count=heat.count,
+        all_clusters=all_clusters,
     )
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import Any, ClassVar
 from urllib.parse import urlencode
 
 from django.urls import reverse
@@ -50,6 +50,13 @@ class Scope:
             **extra,
         }
         return _url("milestones:list", query)
+
+    def dashboard_url(self, **extra: Any) -> str:
+        """This dashboard, with ``extra`` in its query."""
+        query = {"round": self.round.code, "speerpunt": self.speerpunt, "domain": self.domain}
+        return _url(self.dashboard, {**query, "rrf": "1" if self.rrf_only else None, **extra})
+
+    dashboard: ClassVar[str] = "home"  # the dashboard's URL name
 
     def query_string(self) -> str:
         query = {"speerpunt": self.speerpunt, "domain": self.domain}

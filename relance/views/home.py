@@ -46,7 +46,17 @@ def home(request: AuthenticatedRequest) -> HttpResponse:
         "relance/home.html",
         {
             "form": form,
-            "dashboard": build_dashboard(scope, shown, names, version=version) if scope else None,
+            "dashboard": (
+                build_dashboard(
+                    scope,
+                    shown,
+                    names,
+                    version=version,
+                    all_clusters=request.GET.get("clusters") == "1",  # a country's thousands
+                )
+                if scope
+                else None
+            ),
             "speerpunten": speerpunten,
             "totals": totals,
             "rounds": ReportingRound.objects.visible_to(request.user),

@@ -226,3 +226,13 @@ def test_the_dashboard_takes_the_same_queries_whatever_the_plans_size(
     with django_assert_max_num_queries(23):
         response = client.get(reverse("home"), query)
     assert response.status_code == 200
+
+
+def test_a_plan_of_many_clusters_shows_their_table_when_asked(client, reader, plan, monkeypatch):
+    from relance.reporting import heatmap  # noqa: PLC0415
+
+    from .test_public import assert_the_cluster_table_when_asked  # noqa: PLC0415
+
+    monkeypatch.setattr(heatmap, "INLINE_ROWS", 2)
+    client.force_login(reader)
+    assert_the_cluster_table_when_asked(client, reverse("home"), round_summary(plan.second))

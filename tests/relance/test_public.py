@@ -156,7 +156,119 @@ def test_the_project_list_holds_what_a_tile_counts(client, plan):
     for status in ProjectStatus.values:
         response = get(client, reverse("public:projects"), round=plan.second.code, status=status)
         assert len(response.context["fiches"]) == counts[status], status
+        assert response.context["page"].paginator.count == counts[status], status
         assert all(f.status == status for f in response.context["fiches"])
+
+
+@pytest.fixture
+def three_a_page(monkeypatch):
+    from relance.public import listing  # noqa: PLC0415
+
+    monkeypatch.setattr(listing, "PER_PAGE", 3)
+
+
+def test_the_project_list_comes_a_page_at_a_time(client, plan, three_a_page):
+    everyone = sorted(p.code for p in plan.projects)
+    url = reverse("public:projects")
+    seen = []
+    for number in (1, 2):
+        response = get(client, url, round=plan.second.code, page=number)
+        seen += [f.project.code for f in response.context["fiches"]]
+        page = response.content.decode()
+        assert f"{len(everyone)} projecten" in page
+        assert f"Pagina {number} van 2" in page
+    assert seen == everyone
+    assert f"/public/projects/?round={plan.second.code}&amp;page=1" in page  # filters kept
+    for asked, shown in (("99", everyone[3:]), ("x", everyone[:3]), ("-1", everyone[:3])):
+        cache.clear()  # the page is built again, its context seen
+        response = get(client, url, round=plan.second.code, page=asked)
+        assert [f.project.code for f in response.context["fiches"]] == shown, asked
+
+
+@pytest.mark.parametrize("language", ["nl", "en"])
+def test_the_project_lists_pages_lead_to_every_published_project(
+    client, plan, settings, language, three_a_page
+):
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    licence = settings.RELANCE_OPEN_DATA_LICENCE["url"]
+    for reporting_round in (plan.first, plan.second):
+        start = f"{reverse('public:projects')}?round={reporting_round.code}"
+        pages = crawl(client, start, licence)
+        reached = {url for url in pages if re.fullmatch(r"/public/projects/[A-Z]+\d+/", url)}
+        published = {reverse("public:project", args=[p.code]) for p in plan.projects}
+        assert reached == published
+        assert any("page=2" in url for url in pages)
+
+
+@pytest.fixture
+def two_rows_at_once(monkeypatch):
+    """The dashboard writes the table of two clusters at once; the plans have three."""
+    from relance.reporting import heatmap  # noqa: PLC0415
+
+    monkeypatch.setattr(heatmap, "INLINE_ROWS", 2)
+
+
+CLUSTER_ROW = re.compile(
+    r'<tr><th scope="row"><a href="[^"]*cluster=(\d+)">.*?</th><td>\d+</td>(.*?)</tr>', re.S
+)
+
+
+def cluster_rows(page):
+    """{cluster number: its counts per status, in the table's order}."""
+    return {
+        int(number): [int(n) for n in re.findall(r'<td class="num">(\d+)</td>', cells)]
+        for number, cells in CLUSTER_ROW.findall(page)
+    }
+
+
+def assert_the_cluster_table_when_asked(client, url, summary, **query):
+    """Without ``clusters=1`` the heat map whole and a link to its table instead of its
+    rows; the link shows them, open, with every figure round_summary counts."""
+    page = get(client, url, **query).content.decode()
+    assert page.count('<a class="heat-cell ') == len(summary.by_cluster)
+    assert cluster_rows(page) == {}
+    link = re.search(r'<a href="([^"]+)">Toon de tabel van alle 3 clusters</a>', page)
+    path, fragment = link.group(1).replace("&amp;", "&").split("#")
+    assert path.startswith(f"{url}?")
+    assert "clusters=1" in path
+    assert fragment == "heat-title"
+    page = client.get(path).content.decode()
+    assert '<details class="chart-data" open>' in page
+    assert "Toon de tabel van" not in page
+    assert cluster_rows(page) == {
+        cluster.number: [cluster.projects.counts[status] for status in ProjectStatus.values]
+        for cluster in summary.by_cluster
+    }
+    return page
+
+
+def test_a_plan_of_many_clusters_shows_their_table_when_asked(client, plan, two_rows_at_once):
+    summary = round_summary(plan.second)
+    assert_the_cluster_table_when_asked(client, reverse("public:dashboard"), summary)
+    # A speerpunt's few clusters are shown at once, every figure in them.
+    filtered = round_summary(plan.second, speerpunt=1)
+    assert len(filtered.by_cluster) == 2
+    page = get(client, reverse("public:dashboard"), speerpunt="1").content.decode()
+    assert cluster_rows(page) == {
+        cluster.number: [cluster.projects.counts[status] for status in ProjectStatus.values]
+        for cluster in filtered.by_cluster
+    }
+
+
+def test_many_clusters_are_chosen_by_number_in_the_project_lists_filters(
+    client, plan, two_rows_at_once
+):
+    cluster = plan.projects[0].cluster
+    url = reverse("public:projects")
+    response = get(client, url, round=plan.second.code, cluster=cluster.number)
+    page = main(response)
+    assert re.search(rf'<input type="number" name="cluster" value="{cluster.number}"', page)
+    assert '<select name="cluster"' not in page
+    expected = sorted(p.code for p in plan.projects if p.cluster_id == cluster.pk)
+    assert [f.project.code for f in response.context["fiches"]] == expected
+    cache.clear()
+    response = get(client, reverse("public:projects"), round=plan.second.code, cluster="999")
+    assert len(response.context["fiches"]) == len(plan.projects)  # no such cluster: all
 
 
 def test_a_projects_published_record(client, plan):
@@ -262,7 +374,10 @@ PAGES = {
         {"speerpunt": "1", "domain": "MOW", "rrf": "1"},
         17,
     ),
-    "projects": (reverse_lazy("public:projects"), {"status": "in_progress"}, 5),
+    # The rounds, the filters' three lists, the count, the page's ids and then its fiches.
+    "dashboard, every cluster": (reverse_lazy("public:dashboard"), {"clusters": "1"}, 17),
+    "projects": (reverse_lazy("public:projects"), {"status": "in_progress"}, 7),
+    "projects, last page": (reverse_lazy("public:projects"), {"page": "9999"}, 7),
     "record": (None, {}, 7),  # the first project's
 }
 
@@ -270,7 +385,7 @@ PAGES = {
 @pytest.mark.parametrize("size", [4, 30])
 @pytest.mark.parametrize("page", list(PAGES))
 def test_the_public_pages_take_the_same_queries_whatever_the_plans_size(
-    client, size, page, django_assert_num_queries
+    client, size, page, django_assert_num_queries, three_a_page, two_rows_at_once
 ):
     plan = build_plan(size)
     open_round_markers(plan)
