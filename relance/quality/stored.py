@@ -11,7 +11,8 @@ thresholds. The coordinators' explanations are applied when the findings are rea
 
 A scan whose key is not the current one is computed anew: in the request without a worker
 (``RELANCE_TASKS_IN_PROCESS``), else on a worker, once at a time, while the page shows the
-findings last computed and says when that was.
+findings last computed and says when that was. A round that closes has its findings
+computed on a worker at once (``queue_refresh``), as its documents are built.
 """
 
 from __future__ import annotations
@@ -32,9 +33,9 @@ from projects.models import FindingNote, NoteKind, Project, ReportingRound
 from relance.fiches.notes import standing_notes
 from relance.models import QualityScan, StoredFinding
 from relance.summary.cache import closed_key
+from relance.summary.version import data_version
 
 from .report import QUALITY_RULES, QualityFinding, raw_findings
-from .version import plan_version
 
 logger = logging.getLogger(__name__)
 
@@ -42,8 +43,13 @@ TASK = "relance.tasks.refresh_quality"
 BATCH = 2000
 
 
-def scan_key(reporting_round: ReportingRound) -> str:
-    """What the round's findings are computed from, as a key (see the module)."""
+# The key of findings computed without a data version: never the current one.
+UNKEPT = ""
+
+
+def scan_key(reporting_round: ReportingRound) -> str | None:
+    """What the round's findings are computed from, as a key (see the module); None when
+    there is none (no data version): what is computed then is kept for no one."""
     thresholds = repr(
         (sorted(settings.RELANCE_QUALITY.items()), sorted(settings.RELANCE_EARLY_WARNING.items()))
     )
@@ -54,7 +60,10 @@ def scan_key(reporting_round: ReportingRound) -> str:
         key = closed_key("quality", chain, digest)
         if key is not None:
             return key
-    return f"{reporting_round.state}:{timezone.localdate()}:{plan_version()}:{digest}"
+    version = data_version()
+    if version is None:
+        return None
+    return f"{reporting_round.state}:{timezone.localdate()}:{version}:{digest}"
 
 
 def refresh(reporting_round: ReportingRound, language: str) -> QualityScan:
@@ -82,7 +91,7 @@ def refresh(reporting_round: ReportingRound, language: str) -> QualityScan:
                 for offset, finding in enumerate(findings[start : start + BATCH])
             )
         tally = Counter((f.rule, f.project.domain_id, f.severity) for f in findings)
-        scan.key = key
+        scan.key = key if key is not None else UNKEPT
         scan.computed_at = timezone.now()
         scan.refreshing_since = None
         scan.tally = [[*group, count] for group, count in sorted(tally.items())]
@@ -117,12 +126,30 @@ def current_scan(reporting_round: ReportingRound, language: str) -> Current:
     current data's and no worker runs; else the last ones, with a worker computing anew."""
     key = scan_key(reporting_round)
     scan = QualityScan.objects.filter(round=reporting_round, language=language).first()
-    if scan is not None and scan.key == key and scan.computed_at is not None:
+    if key is not None and scan is not None and scan.key == key and scan.computed_at:
         return Current(scan, True)
-    if settings.RELANCE_TASKS_IN_PROCESS:
+    # Without a data version the caller's own writes are not yet a worker's to read.
+    if settings.RELANCE_TASKS_IN_PROCESS or key is None:
         return Current(refresh(reporting_round, language), True)
     if scan is None:
         scan, _created = QualityScan.objects.get_or_create(round=reporting_round, language=language)
+    _ask_worker(scan)
+    return Current(scan if scan.computed_at else None, False)
+
+
+def queue_refresh(reporting_round: ReportingRound) -> None:
+    """Have a worker compute the round's findings in every language, once the caller's
+    transaction commits (a round that closes: its findings never change again). Without a
+    worker nothing is computed ahead: the page's first reader computes them."""
+    if settings.RELANCE_TASKS_IN_PROCESS:
+        return
+    for language, _name in settings.LANGUAGES:
+        scan, _created = QualityScan.objects.get_or_create(round=reporting_round, language=language)
+        _ask_worker(scan)
+
+
+def _ask_worker(scan: QualityScan) -> None:
+    """Send the scan's refresh to a worker, unless one has it already (and is not stuck)."""
     now = timezone.now()
     stale = now - dt.timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT)
     claimed = (
@@ -131,9 +158,11 @@ def current_scan(reporting_round: ReportingRound, language: str) -> Current:
         .update(refreshing_since=now)
     )
     if claimed:
-        args = [reporting_round.pk, language]
-        transaction.on_commit(lambda: current_app.send_task(TASK, args=args), robust=True)
-    return Current(scan if scan.computed_at else None, False)
+        args = [scan.round_id, scan.language]
+        queue = settings.RELANCE_ARTEFACT_QUEUE
+        transaction.on_commit(
+            lambda: current_app.send_task(TASK, args=args, queue=queue), robust=True
+        )
 
 
 # -- reading -------------------------------------------------------------------------------
