@@ -68,7 +68,11 @@ def scan_key(reporting_round: ReportingRound) -> str | None:
 
 def refresh(reporting_round: ReportingRound, language: str) -> QualityScan:
     """Compute the round's findings and store them, in place of the ones before."""
-    key = scan_key(reporting_round)  # before the data: what is stored is never older
+    # The key before the data: what is stored is never older than its key.
+    return _refresh(reporting_round, language, scan_key(reporting_round))
+
+
+def _refresh(reporting_round: ReportingRound, language: str, key: str | None) -> QualityScan:
     with translation.override(language):
         findings = raw_findings(reporting_round)
     with transaction.atomic():
@@ -130,7 +134,7 @@ def current_scan(reporting_round: ReportingRound, language: str) -> Current:
         return Current(scan, True)
     # Without a data version the caller's own writes are not yet a worker's to read.
     if settings.RELANCE_TASKS_IN_PROCESS or key is None:
-        return Current(refresh(reporting_round, language), True)
+        return Current(_refresh(reporting_round, language, key), True)
     if scan is None:
         scan, _created = QualityScan.objects.get_or_create(round=reporting_round, language=language)
     _ask_worker(scan)
