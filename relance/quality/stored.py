@@ -4,10 +4,13 @@ rule on every fiche on each request (80 seconds at a hundred plans' size).
 
 What they were computed from is the scan's ``key``: a closed round's is its chain (the
 round and the closed round before it, ``relance.summary.cache.closed_key``: a closed
-round's data never change); an open or draft round's is the plan's write version
-(``version``), the day (an open round's follow-up actions fall overdue by the day) and the
-thresholds. The coordinators' explanations are applied when the findings are read
-(``FindingNote``, few): an explanation counts at once.
+round's data never change); an open or draft round's is the data version
+(``relance.summary.version``: every committed change to the tables the rules read raises
+it), the day (an open round's follow-up actions fall overdue by the day) and the
+thresholds. Without a data version (in a transaction that has written) the findings are
+computed here and stored under no key, for no one to take as current. The
+coordinators' explanations are applied when the findings are read (``FindingNote``,
+few): an explanation counts at once.
 
 A scan whose key is not the current one is computed anew: in the request without a worker
 (``RELANCE_TASKS_IN_PROCESS``), else on a worker, once at a time, while the page shows the
