@@ -22,14 +22,17 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import json
 import logging
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 
 from celery import current_app
 from django.conf import settings
-from django.db import transaction
-from django.db.models import Count, Q, QuerySet
+from django.db import connection, transaction
+from django.db.models import Count, Field, Q, QuerySet
 from django.utils import timezone, translation
 
 from projects.models import FindingNote, NoteKind, Project, ReportingRound
@@ -82,21 +85,7 @@ def _refresh(reporting_round: ReportingRound, language: str, key: str | None) ->
         scan, _created = QualityScan.objects.get_or_create(round=reporting_round, language=language)
         scan = QualityScan.objects.select_for_update().get(pk=scan.pk)
         StoredFinding.objects.filter(scan=scan).delete()
-        for start in range(0, len(findings), BATCH):
-            StoredFinding.objects.bulk_create(
-                StoredFinding(
-                    scan=scan,
-                    position=start + offset,
-                    rule=finding.rule,
-                    severity=finding.severity,
-                    project=finding.project,
-                    domain_id=finding.project.domain_id,
-                    milestone=finding.milestone,
-                    message=finding.message,
-                    facts=list(finding.facts),
-                )
-                for offset, finding in enumerate(findings[start : start + BATCH])
-            )
+        _store(scan, findings)
         tally = Counter((f.rule, f.project.domain_id, f.severity) for f in findings)
         scan.key = key if key is not None else UNKEPT
         scan.computed_at = timezone.now()
@@ -104,6 +93,60 @@ def _refresh(reporting_round: ReportingRound, language: str, key: str | None) ->
         scan.tally = [[*group, count] for group, count in sorted(tally.items())]
         scan.save(update_fields=["key", "computed_at", "refreshing_since", "tally"])
     return scan
+
+
+# The columns ``_store`` fills, in its rows' order.
+COLUMNS = (
+    "scan", "position", "rule", "severity", "project", "domain", "milestone", "message", "facts",
+)  # fmt: skip
+
+
+def _store(scan: QualityScan, findings: list[QualityFinding]) -> None:
+    """Insert the scan's findings: on PostgreSQL with ``COPY … FROM STDIN`` (a hundred
+    thousand rows at a hundred plans' size, without building a model instance for each),
+    elsewhere with ``bulk_create``."""
+    if connection.vendor != "postgresql":
+        for start in range(0, len(findings), BATCH):
+            StoredFinding.objects.bulk_create(
+                StoredFinding(**dict(zip(_attnames(), row, strict=True)))
+                for row in _rows(scan, findings[start : start + BATCH], start)
+            )
+        return
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(field.column) for field in _fields())
+    table = quote(StoredFinding._meta.db_table)
+    with (
+        connection.cursor() as cursor,
+        cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copying,
+    ):
+        for row in _rows(scan, findings, 0):
+            copying.write_row([*row[:-1], json.dumps(row[-1])])
+
+
+def _fields() -> list[Field[Any, Any]]:
+    by_name = {field.name: field for field in StoredFinding._meta.concrete_fields}
+    return [by_name[name] for name in COLUMNS]
+
+
+def _attnames() -> list[str]:
+    return [field.attname for field in _fields()]
+
+
+def _rows(
+    scan: QualityScan, findings: list[QualityFinding], start: int
+) -> Iterator[tuple[object, ...]]:
+    for offset, finding in enumerate(findings):
+        yield (
+            scan.pk,
+            start + offset,
+            finding.rule,
+            finding.severity,
+            finding.project.pk,
+            finding.project.domain_id,
+            finding.milestone,
+            finding.message,
+            list(finding.facts),
+        )
 
 
 def refresh_by_id(round_id: int, language: str) -> None:

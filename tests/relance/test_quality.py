@@ -12,6 +12,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import connection
 from django.urls import reverse
 from django.utils import timezone, translation
 from openpyxl import load_workbook
@@ -393,8 +394,9 @@ def test_the_page_takes_a_constant_number_of_queries(
 ):
     plan = build_quality_plan(copies)
     client.force_login(coordinator)
-    # The first request computes the findings and stores them (relance/quality/stored.py).
-    with django_assert_num_queries(30):
+    # The first request computes the findings and stores them (relance/quality/stored.py):
+    # on PostgreSQL with one COPY, which Django does not count, elsewhere in one INSERT.
+    with django_assert_num_queries(29 if connection.vendor == "postgresql" else 30):
         response = client.get(reverse("quality", args=[plan.open.code]))
     assert response.context["shown"] == len(CASES) * copies
     # The next ones read what is stored, with the explanations as they are now; a page

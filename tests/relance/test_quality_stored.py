@@ -18,7 +18,7 @@ from django.utils import translation
 from finance.models import FinanceReport
 from projects.models import Indicator, IndicatorValue, Project, ReportingRound
 from projects.models.users import Role
-from relance.models import QualityScan, StoredFinding
+from relance.models import Artefact, QualityScan, StoredFinding
 from relance.quality.report import round_findings
 from relance.quality.stored import scan_key
 from relance.quality.views import PER_PAGE
@@ -280,3 +280,7 @@ def test_a_worker_computes_a_closed_rounds_findings_as_it_closes(
     assert _computed(plan.open) == computed
     assert QualityScan.objects.get(round=plan.open, language="nl").refreshing_since is None
     assert _as_shown(response.context["findings"]) == _as_shown(round_findings(plan.open))
+    # The round's documents, queued as it closed, are built before the worker stops.
+    deadline = time.monotonic() + 120
+    while Artefact.objects.unfinished().exists() and time.monotonic() < deadline:
+        time.sleep(0.2)
