@@ -19,8 +19,3 @@ class RelanceConfig(AppConfig):
 
         pre_migrate.connect(version.before_migrate, dispatch_uid="relance.data_version_off")
         post_migrate.connect(version.after_migrate, dispatch_uid="relance.data_version_on")
-
-        from relance.quality.version import install
-
-        # The open round's stored quality findings are fresh while the plan is unchanged.
-        install()

@@ -212,8 +212,8 @@ class DataVersion(models.Model):
 class QualityScan(models.Model):
     """A round's quality findings as last computed, in one language (its messages are
     written in it): ``relance/quality/stored.py``. ``key`` names the data they were
-    computed from (a closed round's chain, or the plan's write version and the day for an
-    open one); ``refreshing_since`` is set while a worker computes them anew."""
+    computed from (a closed round's chain, or the data version and the day for an open
+    one); ``refreshing_since`` is set while a worker computes them anew."""
 
     round = models.ForeignKey(
         "projects.ReportingRound",

@@ -40,6 +40,7 @@ from projects.models import (
 from projects.models.rounds import RoundState
 from relance.artefacts.services import build_closed_round
 from relance.fiches.review import carry_flags
+from relance.quality.stored import queue_refresh
 
 R = TypeVar("R", bound=Model)
 
@@ -276,8 +277,9 @@ def close_round(*, reporting_round: ReportingRound, by: User, reason: str = "") 
     freeze_budgets(round_ids=[reporting_round.pk])
     reporting_round.close(by=by, reason=reason)
     # Its report and package never change again: the workers build them now, once it is
-    # committed, so that the first reader is served from disk.
+    # committed, so that the first reader is served from disk; its quality findings too.
     build_closed_round(reporting_round=reporting_round)
+    queue_refresh(reporting_round)
 
 
 @transaction.atomic

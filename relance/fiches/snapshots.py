@@ -12,7 +12,7 @@ from functools import reduce
 from operator import or_
 from typing import Any
 
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from finance.models import FinanceReport
@@ -103,18 +103,31 @@ def snapshots(fiches: Iterable[Fiche]) -> dict[int, FicheView]:
     ids = [fiche.pk for fiche in fiches]
     if not ids:
         return {}
-    current = list(
-        Fiche.objects.filter(pk__in=ids)
-        .select_related("round", "project", "finance")
-        .annotate(follow_up_due=FollowUpAction.objects.open().of_raised_flags().earliest_due())
+    return loaded_snapshots(list(for_snapshots(Fiche.objects.filter(pk__in=ids))))
+
+
+def for_snapshots(fiches: QuerySet[Fiche]) -> QuerySet[Fiche]:
+    """``fiches`` with what ``loaded_snapshots`` reads of them: a caller that needs the
+    fiches too (a round's, ``relance/quality/report.py``) loads them once."""
+    return fiches.select_related("project", "finance").annotate(
+        follow_up_due=FollowUpAction.objects.open().of_raised_flags().earliest_due()
     )
-    closed = list(
-        ReportingRound.objects.filter(state=RoundState.CLOSED)
-        .order_by("-reference_date")
-        .values_list("pk", "reference_date")
-    )
+
+
+def loaded_snapshots(current: list[Fiche]) -> dict[int, FicheView]:
+    """``snapshots`` of fiches loaded by ``for_snapshots``: six queries; none for none."""
+    if not current:
+        return {}
+    # The rounds (a handful) once, not one per fiche.
+    rounds_by_id = {r.pk: r for r in ReportingRound.objects.order_by("-reference_date")}
+    closed = [
+        (r.pk, r.reference_date) for r in rounds_by_id.values() if r.state == RoundState.CLOSED
+    ]
     previous_round = {
-        fiche.round_id: next((pk for pk, date in closed if date < fiche.round.reference_date), None)
+        fiche.round_id: next(
+            (pk for pk, date in closed if date < rounds_by_id[fiche.round_id].reference_date),
+            None,
+        )
         for fiche in current
     }
     # One condition per previous round (a handful), not per fiche.
@@ -129,7 +142,7 @@ def snapshots(fiches: Iterable[Fiche]) -> dict[int, FicheView]:
                     or_,
                     (Q(round_id=r, project_id__in=p) for r, p in projects_before.items()),
                 )
-            ).select_related("round", "project", "finance")
+            ).select_related("project", "finance")
         )
         if projects_before
         else []
@@ -170,12 +183,13 @@ def snapshots(fiches: Iterable[Fiche]) -> dict[int, FicheView]:
     }
 
     def view(fiche: Fiche, previous: FicheView | None) -> FicheView:
+        fiche_round = rounds_by_id[fiche.round_id]
         finance: FinanceReport | None = getattr(fiche, "finance", None)
         # A closed round keeps the budget of its moment; an open one counts today's.
         budget = finance.budget_eur if finance else None
         return FicheView(
             project=fiche.project.code,
-            reference_date=fiche.round.reference_date,
+            reference_date=fiche_round.reference_date,
             status=fiche.status,
             owner_status=fiche.owner_status,
             narrative=fiche.narrative,
@@ -195,7 +209,7 @@ def snapshots(fiches: Iterable[Fiche]) -> dict[int, FicheView]:
             start_date=fiche.project.start_date,
             end_date=fiche.project.end_date,
             follow_up_due=getattr(fiche, "follow_up_due", None),
-            checked_on=today if fiche.round.is_open else fiche.round.reference_date,
+            checked_on=today if fiche_round.is_open else fiche_round.reference_date,
         )
 
     today = timezone.localdate()

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from projects.models import Fiche, FindingNote, NoteKind, Project, ReportingRound, User
 from relance.fiches.checks import Finding, Level, run_checks
 from relance.fiches.notes import note_finding, standing_notes
-from relance.fiches.snapshots import FicheView, snapshots
+from relance.fiches.snapshots import FicheView, for_snapshots, loaded_snapshots
 
 # The codes of shared/docs/interfaces.md, "Quality rules", in their order there, the early
 # warnings' suggestions last (advice: warnings; a dismissal holds as an explanation).
@@ -45,6 +45,9 @@ ERRORS = frozenset(
         "delayed_without_forecast",
     }
 )
+
+
+RULE_SET = frozenset(QUALITY_RULES)
 
 
 def severity(finding: Finding) -> Level:
@@ -88,7 +91,7 @@ class QualityFinding:
 
 def round_findings(reporting_round: ReportingRound) -> list[QualityFinding]:
     """Every quality finding of the round, by rule (in the interfaces' order), project and
-    milestone, with the explanations that hold. Eleven queries, however many fiches."""
+    milestone, with the explanations that hold. Ten queries, however many fiches."""
     notes = standing_notes(reporting_round)
     return [
         _with_note(finding, notes.get(finding.key)) for finding in raw_findings(reporting_round)
@@ -99,19 +102,19 @@ def raw_findings(
     reporting_round: ReportingRound, *, project_code: str | None = None
 ) -> list[QualityFinding]:
     """The round's quality findings before any explanation, in ``round_findings``' order;
-    only one project's with ``project_code``. Ten queries, however many fiches."""
+    only one project's with ``project_code``. Nine queries, however many fiches."""
     fiches_in_round = Fiche.objects.in_round(reporting_round)
     if project_code is not None:
         fiches_in_round = fiches_in_round.filter(project__code=project_code)
-    fiches = list(fiches_in_round.select_related("project__domain").order_by())
-    views = snapshots(fiches)
+    fiches = list(for_snapshots(fiches_in_round).select_related("project__domain").order_by())
+    views = loaded_snapshots(fiches)
+    templates = _templates()
     found: list[QualityFinding] = []
     for fiche in fiches:
         view = views[fiche.pk]
         found += [
-            _quality_finding(finding, fiche.project, view)
-            for finding in run_checks(view)
-            if finding.rule in QUALITY_RULES
+            _quality_finding(finding, fiche.project, view, templates)
+            for finding in run_checks(view, only=RULE_SET)
         ]
     found += _missing_fiches(reporting_round, project_code=project_code)
     order = {code: index for index, code in enumerate(QUALITY_RULES)}
@@ -183,31 +186,46 @@ def _with_note(finding: QualityFinding, note: FindingNote | None) -> QualityFind
     return replace(finding, note=note) if _holds(note, finding) else finding
 
 
-def _quality_finding(finding: Finding, project: Project, view: FicheView) -> QualityFinding:
+def _quality_finding(
+    finding: Finding, project: Project, view: FicheView, templates: tuple[str, str]
+) -> QualityFinding:
     return QualityFinding(
         rule=finding.rule,
         severity=severity(finding),
         project=project,
         milestone=finding.milestone,
-        message=described(finding, project.code, view),
+        message=described(finding, project.code, view, templates),
         facts=finding.facts,
     )
 
 
-def described(finding: Finding, project: str, view: FicheView) -> str:
+def _templates() -> tuple[str, str]:
+    """``described``'s messages in the active language: translated once for a round's
+    hundred thousand findings, not once for each."""
+    return (
+        _("Project %(project)s, mijlpaal %(number)s (%(description)s): %(message)s"),
+        _("Project %(project)s: %(message)s"),
+    )
+
+
+def described(
+    finding: Finding, project: str, view: FicheView, templates: tuple[str, str] | None = None
+) -> str:
     """The finding's message as it is read apart from its fiche: with the project, and the
-    milestone where a milestone rule found it."""
+    milestone where a milestone rule found it (``templates``: ``_templates()``, when the
+    caller has them)."""
+    on_milestone, on_fiche = templates or _templates()
     if finding.subject and finding.milestone is not None:
         description = next(
             (m.description for m in view.milestones if m.number == finding.milestone), ""
         )
-        return _("Project %(project)s, mijlpaal %(number)s (%(description)s): %(message)s") % {
+        return on_milestone % {
             "project": project,
             "number": finding.milestone,
             "description": description,
             "message": finding.message,
         }
-    return _("Project %(project)s: %(message)s") % {"project": project, "message": finding.message}
+    return on_fiche % {"project": project, "message": finding.message}
 
 
 def _missing_fiches(

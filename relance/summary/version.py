@@ -1,7 +1,7 @@
 """The data version: a number that every committed change to the figures' tables raises,
 so that what is computed from them (the open round's summary, the dashboard's heat map and
-history, the open round's comparison) can be kept in the cache under a key that the next
-save changes.
+history, the open round's comparison and quality findings) can be kept in the cache under
+a key that the next save changes.
 
 On PostgreSQL, a deferred trigger on each table of ``WATCHED`` raises
 ``relance_dataversion.number`` once per transaction, when it commits (a ``TRUNCATE`` at
@@ -30,7 +30,7 @@ SEQUENCE = "relance_dataversion_number"
 FUNCTION = "relance_data_changed"
 
 # What the summary, the dashboard, the plan's totals and the round comparison read (the
-# comparison's flags too).
+# comparison's flags too), and the quality rules (relance/quality/stored.py).
 WATCHED = (
     "projects_reportinground",
     "projects_speerpunt",
@@ -42,6 +42,9 @@ WATCHED = (
     "finance_financereport",
     "milestones_milestone",
     "milestones_milestonestatus",
+    "projects_indicator",
+    "projects_indicatorvalue",
+    "projects_followupaction",
 )
 
 

@@ -174,7 +174,7 @@ def test_closing_a_round_queues_its_documents(plan, queue, django_capture_on_com
     with django_capture_on_commit_callbacks(execute=True):
         close_round(reporting_round=plan.opened, by=admin, reason="test")
 
-    assert queue() == 10  # sent once the close is committed
+    assert queue() == 10 + 2  # sent once the close is committed; its quality findings too
 
     kinds = sorted(
         (

@@ -12,6 +12,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import connection
 from django.urls import reverse
 from django.utils import timezone, translation
 from openpyxl import load_workbook
@@ -381,24 +382,26 @@ def test_an_explanation_does_not_carry_when_the_facts_change(client, coordinator
 @pytest.mark.parametrize("copies", [1, 4])
 def test_the_check_takes_a_constant_number_of_queries(django_assert_num_queries, copies):
     plan = build_quality_plan(copies)
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(10):
         findings = round_findings(plan.open)
     assert len(findings) == len(CASES) * copies
 
 
+@pytest.mark.django_db(transaction=True)  # the data version moves as transactions commit
 @pytest.mark.parametrize("copies", [1, 4])
 def test_the_page_takes_a_constant_number_of_queries(
     client, coordinator, django_assert_num_queries, copies
 ):
     plan = build_quality_plan(copies)
     client.force_login(coordinator)
-    # The first request computes the findings and stores them (relance/quality/stored.py).
-    with django_assert_num_queries(30):
+    # The first request computes the findings and stores them (relance/quality/stored.py):
+    # on PostgreSQL with one COPY, which Django does not count, elsewhere in one INSERT.
+    with django_assert_num_queries(29 if connection.vendor == "postgresql" else 30):
         response = client.get(reverse("quality", args=[plan.open.code]))
     assert response.context["shown"] == len(CASES) * copies
     # The next ones read what is stored, with the explanations as they are now; a page
-    # shows PER_PAGE of them.
-    with django_assert_num_queries(10):
+    # shows PER_PAGE of them; one query reads the data version (relance/summary/version.py).
+    with django_assert_num_queries(11):
         response = client.get(reverse("quality", args=[plan.open.code]))
     assert response.context["shown"] == len(CASES) * copies
     assert len(response.context["findings"]) == min(len(CASES) * copies, PER_PAGE)
