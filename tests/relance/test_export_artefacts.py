@@ -201,4 +201,4 @@ def test_a_closed_rounds_exports_are_served_at_once_after_close(
         assert response.status_code == 200, url
 
     assert len(renders) == built  # served from the files built at the close
-    assert queue() == 10  # the messages of the close, nothing more
+    assert queue() == 10 + 2  # the messages of the close (documents, quality), nothing more

@@ -60,10 +60,11 @@ def test_the_comparison_of_the_rrf_projects_counts_them_alone(client, reader, pl
     ).context["comparison"]
 
     assert comparison.rrf_only
-    assert comparison.summary.as_json() == round_summary(plan.second, rrf_only=True).as_json()
-    assert (
-        comparison.previous_summary.as_json() == round_summary(plan.first, rrf_only=True).as_json()
-    )
+    # The comparison's summaries leave out the forecast, which it does not show.
+    now = round_summary(plan.second, rrf_only=True, outlook=False)
+    then = round_summary(plan.first, rrf_only=True, outlook=False)
+    assert comparison.summary.as_json() == now.as_json()
+    assert comparison.previous_summary.as_json() == then.as_json()
     assert comparison.total == len(rrf_codes(plan))
     assert {m.code for m in comparison.moves} <= rrf_codes(plan)
     assert comparison.slips
