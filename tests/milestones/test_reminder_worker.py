@@ -13,11 +13,10 @@ import uuid
 import pytest
 import redis
 from celery.beat import ScheduleEntry, Scheduler
-from celery.contrib.testing.worker import start_worker
-from celery.signals import task_postrun, task_prerun
+from celery.signals import task_prerun
 from django.conf import settings
 from django.core import mail
-from django.db import connection, connections
+from django.db import connection
 from django.utils import timezone
 
 from milestones.models import ReminderLog
@@ -25,6 +24,7 @@ from milestones.tasks import send_reminders
 from projects.models.rounds import RoundState
 from projects.models.users import Role
 from relance.celery import app as celery_app
+from tests.celery_worker import running_worker
 from tests.factories import (
     FicheFactory,
     PolicyDomainFactory,
@@ -52,33 +52,11 @@ QUEUE = f"relance-test-{uuid.uuid4().hex[:8]}"
 BEAT_ENTRY = "milestones-send-reminders"
 
 
-def _close_connections(**kwargs):
-    # The worker's threads end with the worker; their connections must not outlive them.
-    connections.close_all()
-
-
 @pytest.fixture(scope="module")
 def worker():
     """Two worker threads on this run's queue, so two scans can run at the same time."""
-    task_postrun.connect(_close_connections, weak=False)
-    hijack = celery_app.conf.worker_hijack_root_logger
-    celery_app.conf.worker_hijack_root_logger = False
-    try:
-        with start_worker(
-            celery_app,
-            pool="threads",
-            concurrency=2,
-            queues=[QUEUE],
-            perform_ping_check=False,
-            shutdown_timeout=20,
-        ) as running:
-            yield running
-    finally:
-        celery_app.conf.worker_hijack_root_logger = hijack
-        task_postrun.disconnect(_close_connections)
-        redis.Redis.from_url(settings.REDIS_URL).delete(
-            QUEUE, f"_kombu.binding.{QUEUE}", f"_kombu.binding_permanent.{QUEUE}"
-        )
+    with running_worker(settings.REDIS_URL, QUEUE, shutdown_timeout=20) as running:
+        yield running
 
 
 @pytest.fixture

@@ -4,13 +4,11 @@ from decimal import Decimal
 
 import pytest
 import redis
-from celery.contrib.testing.worker import start_worker
-from celery.signals import task_postrun
-from django.db import connection, connections
+from django.db import connection
 
 from milestones.models import MilestoneState
-from relance.celery import app as celery_app
 from relance.reporting import pdf as pdf_module
+from tests.celery_worker import running_worker
 from tests.factories import (
     FicheFactory,
     FinanceReportFactory,
@@ -75,10 +73,6 @@ def queue(settings):
     client.close()
 
 
-def _close_connections(**kwargs):
-    connections.close_all()
-
-
 @pytest.fixture
 def worker(settings):
     """A real Celery worker on the real Redis, in threads of this process, on this test's
@@ -92,23 +86,8 @@ def worker(settings):
     if client is None:
         pytest.skip(f"Redis at {settings.REDIS_URL} is unreachable; CI starts one (.ci/run)")
     name = f"relance-test-worker-{uuid.uuid4().hex[:8]}"
+    client.close()
     settings.RELANCE_TASKS_IN_PROCESS = False
     settings.RELANCE_ARTEFACT_QUEUE = name
-    task_postrun.connect(_close_connections, weak=False)
-    hijack = celery_app.conf.worker_hijack_root_logger
-    celery_app.conf.worker_hijack_root_logger = False
-    try:
-        with start_worker(
-            celery_app,
-            pool="threads",
-            concurrency=2,
-            queues=[name],
-            perform_ping_check=False,
-            shutdown_timeout=30,
-        ) as running:
-            yield running
-    finally:
-        celery_app.conf.worker_hijack_root_logger = hijack
-        task_postrun.disconnect(_close_connections)
-        client.delete(name, f"_kombu.binding.{name}", f"_kombu.binding_permanent.{name}")
-        client.close()
+    with running_worker(settings.REDIS_URL, name, shutdown_timeout=30) as running:
+        yield running
