@@ -30,12 +30,14 @@ run: install
 	$(MANAGE) load_demo --users
 	$(MANAGE) runserver $(HOST)
 
-## make test: lint, migrations check and the whole suite (PostgreSQL/Redis when set).
+## make test: lint, migrations check and the whole suite (PostgreSQL/Redis when set), one
+## pytest-xdist worker per core (TEST_WORKERS=0 runs it in one process).
+TEST_WORKERS ?= auto
 test: dev
 	$(MANAGE) makemigrations --check --dry-run
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/pytest
+	$(BIN)/pytest -n $(TEST_WORKERS) --dist worksteal
 
 ## make lint: the static checks, with mypy, the production deployment check and pip-audit.
 lint: dev

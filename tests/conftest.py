@@ -1,4 +1,5 @@
 import datetime as dt
+import os
 
 import pytest
 import redis
@@ -28,6 +29,16 @@ from tests.factories import (
     ReportingRoundFactory,
     UserFactory,
 )
+
+
+def pytest_configure(config):
+    """Under pytest-xdist (``make test`` runs a worker per core) each worker keeps its cache
+    keys apart: the workers share one Redis, and each empties its own keys between tests.
+    Their databases are apart already (pytest-django names them after the worker)."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if worker:
+        cache_settings = settings.CACHES["default"]
+        cache_settings["KEY_PREFIX"] = f"{cache_settings.get('KEY_PREFIX', '')}-{worker}"
 
 
 @pytest.fixture(autouse=True)

@@ -15,6 +15,7 @@ import re
 from collections.abc import Iterator
 
 import pytest
+from django.apps import apps
 from django.contrib import admin
 from django.core.files.base import ContentFile
 from django.http import QueryDict
@@ -98,6 +99,10 @@ def recording_middleware(get_response):
 @pytest.fixture
 def recording(settings):
     settings.MIDDLEWARE = [f"{__name__}.recording_middleware", *settings.MIDDLEWARE]
+    # As in production, long work (reports, packages, exports) is queued for a worker: the
+    # walk is about how the views read their parameters, not the documents, which their
+    # own tests build (a queued build is never sent: the test's transaction never commits).
+    settings.RELANCE_TASKS_IN_PROCESS = False
     ASKED.clear()
     return ASKED
 
@@ -140,20 +145,30 @@ def fill(route: str, plan: dict) -> str:
     return "/" + CONVERTER.sub(value, route)
 
 
-def admin_urls() -> list[str]:
-    urls = ["/admin/"]
-    for model, _model_admin in admin.site._registry.items():
-        meta = model._meta
-        base = f"/admin/{meta.app_label}/{meta.model_name}/"
-        urls += [f"/admin/{meta.app_label}/", base, f"{base}add/"]
-        first = model._default_manager.order_by("pk").first()
-        if first is not None:
-            urls += [f"{base}{first.pk}/change/", f"{base}{first.pk}/history/"]
-    return sorted(set(urls))
+ADMIN_MODELS = sorted(model._meta.label for model in admin.site._registry)
+
+
+def admin_urls(label: str) -> list[str]:
+    """The admin site's pages of the model ``label``; or its index and its apps' indexes."""
+    if label == "index":
+        return [
+            "/admin/",
+            *sorted({f"/admin/{model._meta.app_label}/" for model in admin.site._registry}),
+        ]
+    model = apps.get_model(label)
+    meta = model._meta
+    base = f"/admin/{meta.app_label}/{meta.model_name}/"
+    urls = [base, f"{base}add/"]
+    first = model._default_manager.order_by("pk").first()
+    if first is not None:
+        urls += [f"{base}{first.pk}/change/", f"{base}{first.pk}/history/"]
+    return urls
 
 
 def assert_no_server_error(client, url: str, params: dict[str, str]) -> None:
     response = client.get(url, params)
+    if response.status_code == 503 and response.has_header("Retry-After"):
+        return  # the open data zip, queued for a worker: "come back soon", not an error
     assert response.status_code < 500, f"{url} {params!r}: {response.status_code}"
 
 
@@ -173,11 +188,14 @@ def test_odd_parameters_never_give_a_server_error(client, plan, recording, route
     walk(client, fill(route, plan), recording)
 
 
+@pytest.mark.parametrize("label", ["index", *ADMIN_MODELS])
 @pytest.mark.parametrize("who", ["anonymous", "admin"])
-def test_odd_parameters_never_give_a_server_error_in_the_admin_site(client, plan, recording, who):
+def test_odd_parameters_never_give_a_server_error_in_the_admin_site(
+    client, plan, recording, who, label
+):
     if who == "admin":
         client.force_login(plan["admin"])
-    for url in admin_urls():
+    for url in admin_urls(label):
         walk(client, url, recording, extra=ADMIN_PARAMETERS if url.count("/") == 4 else [])
 
 
