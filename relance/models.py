@@ -135,8 +135,9 @@ class ArtefactQuerySet(models.QuerySet["Artefact"]):
 class Artefact(models.Model):
     """A document built outside the request (relance/artefacts): one row per kind, round and
     parameters, whoever asks, so that a second request joins the build under way. Its file
-    lives in ``MEDIA_ROOT/artefacts``; a closed round's is kept, an open round's is built
-    afresh on each new request once the previous build is done."""
+    lives in ``MEDIA_ROOT/artefacts``; a closed round's is kept, an open round's (and the
+    plan workbook) is served again while the data version it was built from holds, on the
+    day it was built, and built afresh after."""
 
     kind = models.CharField(_("soort"), max_length=20, choices=ArtefactKind.choices)
     # None for what belongs to no round: the whole plan's workbook.
@@ -160,6 +161,9 @@ class Artefact(models.Model):
     created_at = models.DateTimeField(_("aangevraagd op"), default=timezone.now)
     started_at = models.DateTimeField(_("begonnen op"), null=True, blank=True)
     finished_at = models.DateTimeField(_("klaar op"), null=True, blank=True)
+    # The data version (relance/summary/version.py) read as the build began; empty when
+    # there was none to read.
+    data_version = models.CharField(_("gegevensversie"), max_length=100, blank=True)
 
     objects = ArtefactQuerySet.as_manager()
 

@@ -24,6 +24,7 @@ from relance.reporting.indicators import NOTES
 from relance.reporting.package import LANGUAGES
 from relance.rrf.files import FORMATS
 from relance.rrf.files import filename as scoreboard_filename
+from relance.summary.version import data_version
 
 from .builders import build, note_name, report_filename
 
@@ -31,8 +32,9 @@ logger = logging.getLogger(__name__)
 
 FOLDER = "artefacts"
 # What a closed round keeps once built: the whole plan's workbook is not among them (its
-# plan sheets change after the round closes), it is built afresh on each request. The open
-# data zip is the round's publication: kept as it was built (at the close, on a worker).
+# plan sheets change after the round closes), it is served again only while the data
+# version it was built from holds, as an open round's documents. The open data zip is the
+# round's publication: kept as it was built (at the close, on a worker).
 KEPT = (
     ArtefactKind.REPORT,
     ArtefactKind.PACKAGE,
@@ -59,17 +61,30 @@ def path_of(artefact: Artefact) -> Path:
     return Path(settings.MEDIA_ROOT) / artefact.file
 
 
-def _needs_build(artefact: Artefact, reporting_round: ReportingRound | None) -> bool:
+def _still_current(artefact: Artefact, version: str | None) -> bool:
+    """Whether an open round's artefact (or the plan workbook) still says what a build now
+    would: nothing it reads has changed since its build began (the data version), and it
+    was built today (what is overdue, the Scoreboard's load date, follow the day)."""
+    if not artefact.data_version or artefact.finished_at is None:
+        return False
+    if timezone.localdate(artefact.finished_at) != timezone.localdate():
+        return False
+    return artefact.data_version == version
+
+
+def _needs_build(
+    artefact: Artefact, reporting_round: ReportingRound | None, version: str | None
+) -> bool:
     if artefact.is_unfinished:
         since = artefact.started_at or artefact.created_at
         return since < timezone.now() - _stale_after()
-    kept = reporting_round is not None and reporting_round.is_closed and artefact.kind in KEPT
-    if artefact.is_done and kept:
-        return not artefact.file or not path_of(artefact).exists()
-    return True  # failed, or an open round's (its data moves): built afresh
+    if not artefact.is_done or not artefact.file or not path_of(artefact).exists():
+        return True  # failed, or its file is gone
+    if reporting_round is not None and reporting_round.is_closed and artefact.kind in KEPT:
+        return False  # a closed round's never changes
+    return not _still_current(artefact, version)
 
 
-@transaction.atomic
 def request_artefact(
     *,
     kind: ArtefactKind,
@@ -79,7 +94,27 @@ def request_artefact(
 ) -> tuple[Artefact, bool]:
     """The artefact of ``kind`` for ``reporting_round`` and ``parameters``, and whether the
     caller must start its build (``dispatch``): False when it is under way (the caller joins
-    it) or when a closed round's is ready. The caller decides who may ask."""
+    it) or when it is ready and still current. The caller decides who may ask."""
+    # Read before the row lock below: a transaction that has written (or locked) has none.
+    version = data_version()
+    return _request(
+        kind=kind,
+        reporting_round=reporting_round,
+        parameters=parameters,
+        filename=filename,
+        version=version,
+    )
+
+
+@transaction.atomic
+def _request(
+    *,
+    kind: ArtefactKind,
+    reporting_round: ReportingRound | None,
+    parameters: dict[str, Any],
+    filename: str,
+    version: str | None,
+) -> tuple[Artefact, bool]:
     artefact, created = Artefact.objects.select_for_update().get_or_create(
         kind=kind,
         round=reporting_round,
@@ -88,7 +123,7 @@ def request_artefact(
     )
     if created:
         return artefact, True
-    if not _needs_build(artefact, reporting_round):
+    if not _needs_build(artefact, reporting_round, version):
         return artefact, False
     artefact.state = ArtefactState.QUEUED
     artefact.progress = artefact.error = ""
@@ -149,14 +184,15 @@ def _write(artefact: Artefact, progress: Callable[[str], None]) -> str:
 
 
 @transaction.atomic
-def _finish(artefact_id: int, *, name: str) -> None:
+def _finish(artefact_id: int, *, name: str, version: str | None) -> None:
     artefact = Artefact.objects.select_for_update().get(pk=artefact_id)
     older = artefact.file
     artefact.state = ArtefactState.DONE
     artefact.file = name
     artefact.progress = ""
     artefact.finished_at = timezone.now()
-    artefact.save(update_fields=["state", "file", "progress", "finished_at"])
+    artefact.data_version = version or ""
+    artefact.save(update_fields=["state", "file", "progress", "finished_at", "data_version"])
     if older and older != name:
         transaction.on_commit(lambda: (Path(settings.MEDIA_ROOT) / older).unlink(missing_ok=True))
 
@@ -171,6 +207,9 @@ def run_artefact(artefact_id: int) -> None:
     def progress(text: str) -> None:
         Artefact.objects.filter(pk=artefact_id).update(progress=text[:PROGRESS_LENGTH])
 
+    # Read before the build reads anything: a change committed meanwhile makes the next
+    # request build again rather than serve what may have missed it.
+    version = data_version()
     try:
         name = _write(artefact, progress)
     except Exception as error:  # noqa: BLE001 - kept on the artefact and logged, then shown
@@ -180,7 +219,7 @@ def run_artefact(artefact_id: int) -> None:
             finished_at=timezone.now(),
         )  # fmt: skip
         return
-    _finish(artefact_id, name=name)
+    _finish(artefact_id, name=name, version=version)
 
 
 @transaction.atomic

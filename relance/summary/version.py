@@ -30,7 +30,8 @@ SEQUENCE = "relance_dataversion_number"
 FUNCTION = "relance_data_changed"
 
 # What the summary, the dashboard, the plan's totals and the round comparison read (the
-# comparison's flags too), and the quality rules (relance/quality/stored.py).
+# comparison's flags too), the quality rules (relance/quality/stored.py), and the open round's
+# documents (relance/artefacts: the indicator notes read the indicators' definitions).
 WATCHED = (
     "projects_reportinground",
     "projects_speerpunt",
@@ -43,6 +44,7 @@ WATCHED = (
     "milestones_milestone",
     "milestones_milestonestatus",
     "projects_indicator",
+    "projects_indicatordefinition",
     "projects_indicatorvalue",
     "projects_followupaction",
 )

@@ -3,11 +3,14 @@ once per round and parameters whoever asks, by a worker (a message on the Celery
 in the request without one, with a progress page; a closed round's kept and queued when it
 closes; access as the report's own URLs, on the progress page and the download too."""
 
+import datetime as dt
+
 import pytest
 from django.conf import settings as django_settings
 from django.urls import reverse
 from django.utils import timezone
 
+from projects.models import Fiche
 from projects.models.users import Role
 from relance.artefacts.services import build_closed_round, request_artefact, run_artefact
 from relance.models import Artefact, ArtefactKind, ArtefactState
@@ -157,14 +160,26 @@ def test_a_reader_gets_nothing_of_the_open_rounds_artefacts(client, reader, coor
     assert response.content.startswith(b"%PDF-")
 
 
-def test_an_open_rounds_report_is_built_afresh_once_done(client, coordinator, plan, renders):
+@pytest.mark.django_db(transaction=True)  # the data version is read from committed data
+def test_an_open_rounds_report_is_served_again_until_its_data_or_the_day_change(
+    client, coordinator, plan, renders
+):
     client.force_login(coordinator)
     url = reverse("rounds:report", args=[plan.opened.code])
 
-    client.get(url)
-    client.get(url)
+    first, second = client.get(url), client.get(url)
+    assert len(renders) == 1  # nothing changed: the same file
+    assert second.getvalue() == first.getvalue()
 
-    assert len(renders) == 2
+    fiche = Fiche.objects.filter(round=plan.opened).order_by("pk").first()
+    fiche.narrative = "Een nieuwe toelichting na de eerste download."
+    fiche.save()
+    assert client.get(url).getvalue().startswith(b"%PDF-")
+    assert len(renders) == 2  # a save: built afresh
+
+    Artefact.objects.update(finished_at=timezone.now() - dt.timedelta(days=1))
+    client.get(url)
+    assert len(renders) == 3  # built yesterday: what is overdue may have moved
     assert Artefact.objects.count() == 1
 
 
