@@ -18,6 +18,7 @@ from decimal import Decimal
 from urllib.parse import urlencode
 
 from django.db.models import Prefetch
+from django.utils.translation import gettext_lazy as _
 
 from milestones.models import MilestoneState, MilestoneStatus
 from projects.models import (
@@ -173,9 +174,11 @@ def _pct(part: int, whole: int) -> Decimal | None:
 def _money_bars(budget: Decimal, committed: Decimal, paid: Decimal) -> list[Bar]:
     return [
         Bar(
-            "Vastgelegd (VAK)", round_half_up(share(committed, budget)), MONEY_COLOURS["committed"]
+            _("Vastgelegd (VAK)"),
+            round_half_up(share(committed, budget)),
+            MONEY_COLOURS["committed"],
         ),
-        Bar("Vereffend (VEK)", round_half_up(share(paid, budget)), MONEY_COLOURS["paid"]),
+        Bar(_("Vereffend (VEK)"), round_half_up(share(paid, budget)), MONEY_COLOURS["paid"]),
     ]
 
 
@@ -188,8 +191,8 @@ def _block(number: int | None, name: str, figures: Figures) -> FigureBlock:
         status_bar=stacked(figures.projects.counts, PROJECT_STATUSES, ProjectStatus),
         milestone_bar=stacked(figures.milestones.counts, MILESTONE_STATUSES, MilestoneState),
         money_bars=[
-            Bar("Vastgelegd (VAK)", finance.committed_pct, MONEY_COLOURS["committed"]),
-            Bar("Vereffend (VEK)", finance.paid_pct, MONEY_COLOURS["paid"]),
+            Bar(_("Vastgelegd (VAK)"), finance.committed_pct, MONEY_COLOURS["committed"]),
+            Bar(_("Vereffend (VEK)"), finance.paid_pct, MONEY_COLOURS["paid"]),
         ],
     )
 

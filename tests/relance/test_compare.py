@@ -93,6 +93,23 @@ def test_the_money_that_moved_is_round_summarys(client, reader, plan):
     assert per_project[project.code] == project.budget_eur * 4 / 10 - project.budget_eur * 2 / 10
 
 
+def test_the_money_per_speerpunt_names_each_in_the_readers_language(client, reader, plan):
+    speerpunt = plan.projects[0].cluster.speerpunt
+    speerpunt.name_en = "Making the economy sustainable"
+    speerpunt.save(update_fields=["name_en"])
+    cache.clear()
+    client.force_login(reader)
+    url = reverse("rounds:compare", args=[plan.second.code])
+
+    english = client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    dutch = client.get(url, HTTP_ACCEPT_LANGUAGE="nl").content.decode()
+
+    assert "Making the economy sustainable" in english
+    assert speerpunt.name not in english
+    assert speerpunt.name in dutch
+    assert "Making the economy sustainable" not in dutch
+
+
 def test_the_milestones_that_slipped(client, reader, plan):
     comparison = compare(client, reader, plan.second).context["comparison"]
 

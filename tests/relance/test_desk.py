@@ -206,6 +206,21 @@ def test_the_desk_filters_by_domain(client, coordinator, plan, other_domain):
     assert len(desk_page(client, plan, domain="a b;--").context["queue"]) == 4
 
 
+def test_the_desks_domain_filter_names_each_domain_in_the_readers_language(
+    client, coordinator, plan, other_domain
+):
+    other_domain.name_en = "The other domain in English"
+    other_domain.save(update_fields=["name_en"])
+    client.force_login(coordinator)
+    url = reverse("rounds:desk", args=[plan.open.code])
+
+    english = client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    dutch = client.get(url, HTTP_ACCEPT_LANGUAGE="nl").content.decode()
+
+    assert f"{other_domain.code} · The other domain in English" in english
+    assert f"{other_domain.code} · {other_domain.name}" in dutch
+
+
 def test_the_desk_filters_by_findings(client, coordinator, plan):
     client.force_login(coordinator)
     every = desk_page(client, plan).context["queue"]

@@ -91,6 +91,22 @@ def test_a_fiche_shows_its_flag_milestones_money_and_indicators(client, reader, 
     assert "€\u00a02.000.000" in page  # a budget, in Dutch
 
 
+def test_the_english_report_names_a_fiches_money_and_domain_in_english(client, reader, plan):
+    project = plan.second.fiches.first().project
+    project.domain.name_en = "Environment"
+    project.domain.save(update_fields=["name_en"])
+    client.force_login(reader)
+    page = client.get(
+        reverse("rounds:report-page", args=[plan.second.code]), HTTP_ACCEPT_LANGUAGE="en"
+    ).content.decode()
+
+    assert "Commitments (VAK)" in page
+    assert "Payments (VEK)" in page
+    assert "Vastgelegd (VAK)" not in page
+    assert "Vereffend (VEK)" not in page
+    assert f"{project.domain.code} – Environment" in page
+
+
 def test_the_pdf_holds_every_fiche_of_the_round(client, reader, plan, documents):
     response = get(client, reader, "rounds:report", plan.second)
 
