@@ -92,6 +92,8 @@ def _request_name(method: str, path: str, query: str) -> str:
     """The locustfile's name of a request, from what gunicorn logged of it."""
     if path == "/accounts/login/":
         return "sign in" if method == "POST" else "login form"
+    if path == "/start/" or re.fullmatch(r"/rounds/[^/]+/desk/", path):
+        return "sign in's landing (start, review desk)"  # locust counts it in "sign in"
     if path == "/":
         return "dashboard"
     if path == "/projects/":

@@ -99,6 +99,8 @@ def test_the_load_tests_server_times_are_named_as_locust_names_them(tmp_path):
         "GET /rounds/2023-12/  200 20000\n"
         "GET /rounds/2022-12/report.pdf speerpunt=2 200 5000\n"
         "GET /rounds/2022-12/artefacts/4/  200 7000\n"
+        "GET /start/  302 9000\n"
+        "GET /rounds/2023-12/desk/  200 150000\n"
         "a line that is not one\n"
     )
 
@@ -107,7 +109,7 @@ def test_the_load_tests_server_times_are_named_as_locust_names_them(tmp_path):
     assert set(rows) == {
         "login form", "sign in", "dashboard", "project list", "project list ?q",
         "milestones ?overdue", "fiche form", "fiche save", "project page", "round page",
-        "report.pdf (or its progress)",
+        "report.pdf (or its progress)", "sign in's landing (start, review desk)",
     }  # fmt: skip
     assert rows["dashboard"] == "| dashboard | 1 | 41 | 41 | 41 | 41 |"
     assert rows["report.pdf (or its progress)"].startswith("| report.pdf (or its progress) | 2 |")
