@@ -63,7 +63,10 @@ class Databases:
         self._migrate(self.template)
 
     def _name(self, role: str) -> str:
-        return f"relance_bench_{role}_{uuid.uuid4().hex[:8]}"
+        # BENCH_DB_PREFIX: the throwaway databases' prefix, so that runs beside each other
+        # on one server are told apart (and never drop each other's).
+        prefix = os.environ.get("BENCH_DB_PREFIX", "relance_bench")
+        return f"{prefix}_{role}_{uuid.uuid4().hex[:8]}"
 
     def url_of(self, name: str) -> str:
         if self.postgres:

@@ -8,8 +8,10 @@ class ProjectsConfig(AppConfig):
     verbose_name = _("Projecten")
 
     def ready(self) -> None:
-        from . import closed_rounds
+        from . import closed_rounds, table_cells
         from .roles import sync_roles_after_migrate
+
+        table_cells.install()
 
         closed_rounds.guard(
             "projects_fiche", "projects_indicatorvalue", "projects_indicatordefinition"

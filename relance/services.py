@@ -38,9 +38,8 @@ from projects.models import (
     User,
 )
 from projects.models.rounds import RoundState
-from relance.artefacts.services import build_closed_round
+from relance.closed_rounds import after_close
 from relance.fiches.review import carry_flags
-from relance.quality.stored import queue_refresh
 
 R = TypeVar("R", bound=Model)
 
@@ -276,10 +275,9 @@ def close_round(*, reporting_round: ReportingRound, by: User, reason: str = "") 
         )
     freeze_budgets(round_ids=[reporting_round.pk])
     reporting_round.close(by=by, reason=reason)
-    # Its report and package never change again: the workers build them now, once it is
-    # committed, so that the first reader is served from disk; its quality findings too.
-    build_closed_round(reporting_round=reporting_round)
-    queue_refresh(reporting_round)
+    # Its documents, findings and pages never change again: the workers build them now,
+    # once it is committed, so that the first reader is served from disk and the cache.
+    after_close(reporting_round)
 
 
 @transaction.atomic

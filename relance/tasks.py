@@ -35,3 +35,11 @@ def refresh_quality(round_id: int, language: str) -> None:
     from .quality.stored import refresh_by_id
 
     refresh_by_id(round_id, language)
+
+
+@shared_task
+def warm_round(round_id: int) -> None:
+    """Put a closed round's pages in the cache (relance/closed_rounds.py)."""
+    from .closed_rounds import warm_by_id
+
+    warm_by_id(round_id)

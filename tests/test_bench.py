@@ -80,3 +80,36 @@ def test_a_run_without_100x_or_the_pdf_says_so():
     assert "(10x, not 100x)" in text
     assert "report PDF <= 2x Chromium (1x)" in text
     assert text.count("not measured") == 3  # growth, query counts (one size) and the PDF
+
+
+def test_the_load_tests_server_times_are_named_as_locust_names_them(tmp_path):
+    from benchmarks.loadtest import _server_times
+
+    log = tmp_path / "access.log"
+    log.write_text(
+        "GET /accounts/login/  200 900000\n"
+        "POST /accounts/login/  302 3100000\n"
+        "GET /  200 41000\n"
+        "GET /projects/ page=3 200 70000\n"
+        "GET /projects/ q=VV01&rrf=yes 200 60000\n"
+        "GET /milestones/ overdue=on 200 80000\n"
+        "GET /projects/VV00007/fiche/  200 110000\n"
+        "POST /projects/VV00007/fiche/  302 90000\n"
+        "GET /projects/VV00007/  200 30000\n"
+        "GET /rounds/2023-12/  200 20000\n"
+        "GET /rounds/2022-12/report.pdf speerpunt=2 200 5000\n"
+        "GET /rounds/2022-12/artefacts/4/  200 7000\n"
+        "GET /start/  302 9000\n"
+        "GET /rounds/2023-12/desk/  200 150000\n"
+        "a line that is not one\n"
+    )
+
+    rows = {line.split(" | ")[0].lstrip("| "): line for line in _server_times(log)[2:]}
+
+    assert set(rows) == {
+        "login form", "sign in", "dashboard", "project list", "project list ?q",
+        "milestones ?overdue", "fiche form", "fiche save", "project page", "round page",
+        "report.pdf (or its progress)", "sign in's landing (start, review desk)",
+    }  # fmt: skip
+    assert rows["dashboard"] == "| dashboard | 1 | 41 | 41 | 41 | 41 |"
+    assert rows["report.pdf (or its progress)"].startswith("| report.pdf (or its progress) | 2 |")

@@ -31,8 +31,7 @@ from relance.opendata.queries import (
     round_fiches,
     round_milestone_statuses,
 )
-from relance.summary import round_summary
-from relance.summary.cache import closed_key, kept
+from relance.summary.cache import round_summary_json
 
 from . import pagination, serializers
 from .filters import FicheFilter, MilestoneStatusFilter, ProjectFilter
@@ -132,14 +131,8 @@ class RoundMixin:
 class RoundSummary(RoundMixin, PublicView):
     def get(self, request: Request, code: str) -> Response:
         reporting_round = self.get_round()
-        chain = reporting_round.envelope_chain()
-        # Its JSON is kept as its summary is (a closed round's never changes): a country's
-        # summary is large to unpickle and to turn into JSON again.
-        figures = kept(
-            closed_key("summary-json", chain),
-            lambda: round_summary(reporting_round, chain=chain).as_json(),
-        )
-        return Response(figures)
+        # Its JSON is kept as its summary is (a closed round's never changes).
+        return Response(round_summary_json(reporting_round))
 
 
 class RoundFiches(RoundMixin, PublicView, generics.ListAPIView):

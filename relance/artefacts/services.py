@@ -17,7 +17,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from projects.models import ReportingRound
+from projects.models import ReportingRound, Speerpunt
 from relance.models import Artefact, ArtefactKind, ArtefactState
 from relance.opendata.archive import archive_filename
 from relance.reporting.indicators import NOTES
@@ -222,21 +222,23 @@ def run_artefact(artefact_id: int) -> None:
     _finish(artefact_id, name=name, version=version)
 
 
-@transaction.atomic
-def build_closed_round(*, reporting_round: ReportingRound) -> list[Artefact]:
-    """Queue the artefacts a closed round keeps (its report and indicator notes in each
-    language, its package, its Scoreboard export and its open data zip), on the workers.
-    Without a worker nothing is built ahead: the first request builds each, and keeps it."""
-    if settings.RELANCE_TASKS_IN_PROCESS:
-        return []
+def closed_round_artefacts(
+    reporting_round: ReportingRound,
+) -> list[tuple[ArtefactKind, dict[str, Any], str]]:
+    """What a closed round keeps, as (kind, parameters, file name): its report in each
+    language, whole and per speerpunt (the dashboard of a speerpunt links to its own), its
+    indicator notes in each language, its package, its Scoreboard export and its open data
+    zip."""
     code = reporting_round.code
+    numbers = [None, *Speerpunt.objects.order_by("number").values_list("number", flat=True)]
     wanted: list[tuple[ArtefactKind, dict[str, Any], str]] = []
     for language in LANGUAGES:
-        wanted.append((
-            ArtefactKind.REPORT,
-            {"speerpunt": None, "rrf": False, "language": language},
-            report_filename(code, speerpunt=None, rrf=False),
-        ))  # fmt: skip
+        for number in numbers:
+            wanted.append((
+                ArtefactKind.REPORT,
+                {"speerpunt": number, "rrf": False, "language": language},
+                report_filename(code, speerpunt=number, rrf=False),
+            ))  # fmt: skip
         for note in NOTES:
             wanted.append((
                 ArtefactKind.NOTE,
@@ -253,8 +255,19 @@ def build_closed_round(*, reporting_round: ReportingRound) -> list[Artefact]:
                 scoreboard_filename(reporting_round, file_format),
             )
         )
+    return wanted
+
+
+@transaction.atomic
+def build_closed_round(*, reporting_round: ReportingRound) -> list[Artefact]:
+    """Queue the artefacts a closed round keeps (``closed_round_artefacts``) on the workers,
+    once the caller's transaction commits; those already built and kept are left as they
+    are. Without a worker nothing is built ahead: the first request builds each, and keeps
+    it (``manage.py build_round_documents`` builds them at once: ``build_here``)."""
+    if settings.RELANCE_TASKS_IN_PROCESS:
+        return []
     queued = []
-    for kind, parameters, filename in wanted:
+    for kind, parameters, filename in closed_round_artefacts(reporting_round):
         artefact, start = request_artefact(
             kind=kind, reporting_round=reporting_round, parameters=parameters, filename=filename
         )
@@ -262,3 +275,24 @@ def build_closed_round(*, reporting_round: ReportingRound) -> list[Artefact]:
             dispatch(artefact.pk)
         queued.append(artefact)
     return queued
+
+
+def build_here(
+    *, reporting_round: ReportingRound, progress: Callable[[Artefact], None] | None = None
+) -> list[Artefact]:
+    """Build the artefacts a closed round keeps here and now, one after the other, whatever
+    the settings (a command without a worker); those already built and kept are left as
+    they are, one under way elsewhere is not started again. ``progress`` hears of each
+    artefact once it is done (or failed)."""
+    done = []
+    for kind, parameters, filename in closed_round_artefacts(reporting_round):
+        artefact, start = request_artefact(
+            kind=kind, reporting_round=reporting_round, parameters=parameters, filename=filename
+        )
+        if start:
+            run_artefact(artefact.pk)
+        artefact.refresh_from_db()
+        if progress is not None:
+            progress(artefact)
+        done.append(artefact)
+    return done

@@ -4,6 +4,7 @@ round (relance.public.cache): a repeated page costs one query, the list of close
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from django.conf import settings
@@ -50,25 +51,23 @@ def _page(request: HttpRequest, title: str, body: str, *, charts: bool) -> HttpR
     )
 
 
-@login_not_required
-@require_GET
-def dashboard(request: HttpRequest) -> HttpResponse:
-    """The dashboard of a closed round (``?round=CODE``, the latest by default), for the whole
-    plan or part of it (``speerpunt``, ``domain``, ``rrf``)."""
+def dashboard_body(query: Mapping[str, str]) -> tuple[str, bool]:
+    """The public dashboard's body for the filters in ``query`` (``round``, ``speerpunt``,
+    ``domain``, ``rrf``, ``clusters``), in the current language, from the cache when it
+    holds it; and whether it has charts. Nothing in it belongs to one visitor: a closed
+    round's is warmed at its close (relance/closed_rounds.py)."""
     rounds = list(published_rounds())
     signature = rounds_signature(rounds)
     choices = plan_choices(rounds)
     form = DashboardFilterForm(
-        request.GET, rounds=rounds, speerpunten=choices.speerpunten, domains=choices.domains
+        query, rounds=rounds, speerpunten=choices.speerpunten, domains=choices.domains
     )
     chosen = form.scope()
-    title = _("Publiek dashboard")
     if chosen is None:
-        body = _body("public/_dashboard.html", {"dashboard": None})
-        return _page(request, title, body, charts=False)
+        return _body("public/_dashboard.html", {"dashboard": None}), False
     scope = public_scope(chosen)
     # The heat map's table of every cluster (a country's thousands), when asked for.
-    all_clusters = request.GET.get("clusters") == "1"
+    all_clusters = query.get("clusters") == "1"
 
     def build() -> str:
         names = {s.number: s.display_name for s in choices.speerpunten}
@@ -77,7 +76,16 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
     parts = [signature, scope.round.code, scope.speerpunt, scope.domain, scope.rrf_only]
     parts.append(all_clusters)
-    return _page(request, title, cached("dashboard", parts, build), charts=True)
+    return cached("dashboard", parts, build), True
+
+
+@login_not_required
+@require_GET
+def dashboard(request: HttpRequest) -> HttpResponse:
+    """The dashboard of a closed round (``?round=CODE``, the latest by default), for the whole
+    plan or part of it (``speerpunt``, ``domain``, ``rrf``)."""
+    body, charts = dashboard_body(request.GET)
+    return _page(request, _("Publiek dashboard"), body, charts=charts)
 
 
 @login_not_required

@@ -98,3 +98,16 @@ def round_summary(
         )
 
     return kept(closed_key("summary", chain, speerpunt, domain, rrf_only, outlook), compute)
+
+
+def round_summary_json(
+    reporting_round: ReportingRound, *, chain: list[ReportingRound] | None = None
+) -> dict:
+    """``round_summary(reporting_round).as_json()`` (the API's round summary and
+    ``round_summary --json``), kept as the summary is for a closed round: a country's
+    summary is large to unpickle and to turn into JSON again."""
+    chain = chain or reporting_round.envelope_chain()
+    return kept(
+        closed_key("summary-json", chain),
+        lambda: round_summary(reporting_round, chain=chain).as_json(),
+    )

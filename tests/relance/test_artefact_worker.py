@@ -3,16 +3,23 @@ Redis (``settings.REDIS_URL``), as tests/milestones/test_reminder_worker.py runs
 thread of this process, on this run's own queue, reading the committed test data (the
 ``worker`` fixture, tests/relance/conftest.py). Skipped only when Redis is unreachable."""
 
+import io
 import time
 
 import pytest
+from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from projects.models import Project
 from projects.models.users import Role
-from relance.models import Artefact, ArtefactState, UploadTask, WorkbookUpload
+from relance.artefacts.services import closed_round_artefacts
+from relance.models import Artefact, ArtefactState, QualityScan, UploadTask, WorkbookUpload
 from relance.services import close_round
+from relance.summary.cache import closed_key
 from tests.factories import UserFactory
 from tests.relance.workbooks import plan_workbook
 
@@ -92,3 +99,30 @@ def test_a_worker_checks_then_imports_an_uploaded_workbook(client, admin_user, w
     assert done.redirect_chain == [("/imports/", 302)]
     assert Project.objects.count() == 2
     assert not WorkbookUpload.objects.exists()
+
+
+def test_the_workers_build_an_imported_closed_rounds_documents_and_warm_its_pages(
+    client, reader, worker, renders
+):
+    plan = build_plan(size=3)
+    code = plan.second.code
+    out = io.StringIO()
+
+    call_command("build_round_documents", code, "--wait", stdout=out)
+
+    assert "De workers zijn klaar." in out.getvalue()
+    artefacts = Artefact.objects.filter(round=plan.second)
+    assert artefacts.count() == len(closed_round_artefacts(plan.second))
+    assert set(artefacts.values_list("state", flat=True)) == {ArtefactState.DONE}
+    assert QualityScan.objects.filter(round=plan.second, refreshing_since=None).count() == 2
+    summary = closed_key("summary-json", plan.second.envelope_chain())
+    _wait(lambda: cache.get(summary) is not None)  # the warming's last page
+    built = len(renders)
+    client.force_login(reader)
+    with CaptureQueriesContext(connection) as first:
+        assert client.get(f"/public/?round={code}").status_code == 200
+    with CaptureQueriesContext(connection) as again:
+        client.get(f"/public/?round={code}")
+    assert len(first) == len(again)  # from the cache at the first view
+    assert client.get(reverse("rounds:report", args=[code]) + "?speerpunt=1").status_code == 200
+    assert len(renders) == built

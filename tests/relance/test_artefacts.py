@@ -189,20 +189,26 @@ def test_closing_a_round_queues_its_documents(plan, queue, django_capture_on_com
     with django_capture_on_commit_callbacks(execute=True):
         close_round(reporting_round=plan.opened, by=admin, reason="test")
 
-    assert queue() == 10 + 2  # sent once the close is committed; its quality findings too
+    # Sent once the close is committed; its quality findings (one per language) and the
+    # warming of its pages too.
+    assert queue() == 14 + 2 + 1
 
     kinds = sorted(
         (
             a.kind,
-            a.parameters.get("note", a.parameters.get("format", "")),
+            str(
+                a.parameters.get("note", a.parameters.get("format", a.parameters.get("speerpunt")))
+            ),
             a.parameters.get("language", ""),
         )
         for a in Artefact.objects.filter(round=plan.opened)
     )
     assert kinds == [
         ("note", "impact", "en"), ("note", "impact", "nl"),
-        ("note", "output", "en"), ("note", "output", "nl"), ("open_data", "", ""),
-        ("package", "", ""), ("report", "", "en"), ("report", "", "nl"),
+        ("note", "output", "en"), ("note", "output", "nl"), ("open_data", "None", ""),
+        ("package", "None", ""),
+        ("report", "1", "en"), ("report", "1", "nl"), ("report", "2", "en"), ("report", "2", "nl"),
+        ("report", "None", "en"), ("report", "None", "nl"),
         ("scoreboard", "csv", ""), ("scoreboard", "xlsx", ""),
     ]  # fmt: skip
     assert {a.state for a in Artefact.objects.all()} == {ArtefactState.QUEUED}

@@ -13,7 +13,7 @@ from openpyxl import load_workbook
 
 from projects.models import IndicatorDefinition
 from projects.models.users import Role
-from relance.artefacts.services import run_artefact
+from relance.artefacts.services import closed_round_artefacts, run_artefact
 from relance.models import Artefact, ArtefactKind, ArtefactState
 from relance.services import close_round
 from tests.factories import ProjectFactory, UserFactory
@@ -211,4 +211,5 @@ def test_a_closed_rounds_exports_are_served_at_once_after_close(
         assert response.status_code == 200, url
 
     assert len(renders) == built  # served from the files built at the close
-    assert queue() == 10 + 2  # the messages of the close (documents, quality), nothing more
+    # The messages of the close (documents, quality, the warming of its pages), nothing more.
+    assert queue() == len(closed_round_artefacts(plan.opened)) + 2 + 1
