@@ -7,55 +7,23 @@ these helpers follow the active language (Django's formats and catalogues).
 
 from __future__ import annotations
 
-import functools
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Any
 
-from django.core.signals import setting_changed
-from django.dispatch import receiver
 from django.utils.formats import get_format, number_format
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 BILLION = Decimal(10**9)
 MILLION = Decimal(10**6)
-# Above this many digits Django writes a number in scientific notation: left to Django.
-LONGEST = 200
-
-
-@functools.lru_cache(maxsize=32)
-def _separators(language: str | None) -> tuple[str, str, Any]:
-    """The language's decimal and thousand separators and its grouping, as Django's
-    ``number_format`` reads them (``get_format``)."""
-    return (
-        str(get_format("DECIMAL_SEPARATOR", language, use_l10n=True)),
-        str(get_format("THOUSAND_SEPARATOR", language, use_l10n=True)),
-        get_format("NUMBER_GROUPING", language, use_l10n=True),
-    )
-
-
-@receiver(setting_changed)
-def _forget_separators(**kwargs: Any) -> None:
-    _separators.cache_clear()  # a test that changes the formats' settings
 
 
 def number(value: Decimal | int | float, places: int = 0, *, strip: bool = True) -> str:
     """``value`` rounded half-up to ``places`` decimals, grouped in the active language;
-    trailing decimal zeros dropped unless ``strip`` is False.
-
-    The same text as Django's ``number_format(…, use_l10n=True, force_grouping=True)``
-    (which this calls for any grouping but threes), written by Python's own grouping
-    (``format(…, ",f")``): the dashboard writes hundreds of figures a request."""
+    trailing decimal zeros dropped unless ``strip`` is False."""
     rounded = Decimal(str(value)).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
     if rounded == 0:
         rounded = abs(rounded)  # no "-0"
-    separator, thousands, grouping = _separators(get_language())
-    _sign, digits, exponent = rounded.as_tuple()
-    if grouping == 3 and isinstance(exponent, int) and len(digits) + abs(exponent) <= LONGEST:
-        text = format(rounded, ",f")  # exactly ``places`` decimals: it is quantized
-        text = text.replace(",", "\x00").replace(".", separator).replace("\x00", thousands)
-    else:
-        text = number_format(rounded, places, use_l10n=True, force_grouping=True)
+    text = number_format(rounded, places, use_l10n=True, force_grouping=True)
+    separator = str(get_format("DECIMAL_SEPARATOR"))
     if strip and places and separator in text:
         text = text.rstrip("0").rstrip(separator)
     return text
