@@ -9,16 +9,15 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import BigIntegerField, Count, ExpressionWrapper, F, Max, Min, Q, Sum
-from django.db.models.functions import Cast, Coalesce, Round
+from django.db.models import Count
 
-from milestones.models import MilestoneStatus
 from projects.models import Fiche, ReportingRound, Speerpunt
 from projects.models.rounds import resolve_envelopes
 
-from .extras import TRANSITIONS, Changes, TransitionTotals
+from .extras import Changes, TransitionTotals
 from .observations import observations
 from .outlook import change, forecast, headline, transitions
+from .queries import TAGGED, round_rows, scope
 from .values import (
     GOOD_MILESTONES,
     HUNDRED,
@@ -34,11 +33,6 @@ from .values import (
     round_half_up,
     share,
 )
-
-
-def _cents(expression: Any) -> Cast:
-    """An amount as whole cents: integer sums are exact on every database."""
-    return Cast(Round(expression * 100), BigIntegerField())
 
 
 def _euro(cents: int | None) -> Decimal:
@@ -61,14 +55,6 @@ class _Sums:
         return cls(dict.fromkeys(PROJECT_STATUSES, 0), dict.fromkeys(MILESTONE_STATUSES, 0))
 
 
-# The tagged amounts: (annotation, amount, coefficient) per transition and amount.
-TAGGED = tuple(
-    (f"{name}_{part}", part, f"project__{name}_coefficient")
-    for name in TRANSITIONS
-    for part in ("budget", "committed", "paid")
-)
-
-
 @dataclass
 class _Money:
     budget: Decimal = Decimal(0)
@@ -88,10 +74,6 @@ def _money_by_speerpunt(rows: Iterable[Mapping[str, Any]]) -> dict[int | None, _
             for name, _part, _coefficient in TAGGED:
                 money[key].tagged[name] = money[key].tagged.get(name, 0) + (row[name] or 0)
     return money
-
-
-def _tagged(amount: Any, coefficient: str) -> ExpressionWrapper:
-    return ExpressionWrapper(_cents(amount) * F(coefficient), output_field=BigIntegerField())
 
 
 def _year_before(chain: list[ReportingRound]) -> ReportingRound | None:
@@ -162,25 +144,6 @@ def _figures(
     )
 
 
-def scope(
-    speerpunt: int | None = None,
-    domain: str | None = None,
-    rrf_only: bool = False,
-    *,
-    project: str = "project",
-) -> Q:
-    """The part of the plan that round_summary's filters keep, as a condition on the
-    project reached through ``project`` (``"project"`` from a fiche)."""
-    condition = Q()
-    if speerpunt is not None:
-        condition &= Q(**{f"{project}__cluster__speerpunt__number": speerpunt})
-    if domain is not None:
-        condition &= Q(**{f"{project}__domain__code": domain})
-    if rrf_only:
-        condition &= Q(**{f"{project}__is_rrf": True})
-    return condition
-
-
 def round_summary(
     reporting_round: ReportingRound | str,
     *,
@@ -224,25 +187,8 @@ def round_summary(
     filtered = speerpunt is not None or domain is not None or rrf_only
     envelopes = None if filtered else (resolved[0], resolved[1] if previous else None)
     kept = scope(speerpunt, domain, rrf_only)
-    speerpunt_id = "project__cluster__speerpunt_id"
-    budget = Coalesce("finance__budget_eur", "project__budget_eur")
-    amounts = {
-        "budget": budget,
-        "committed": F("finance__committed_eur"),
-        "paid": F("finance__paid_eur"),
-    }
-    money_rows = (
-        Fiche.objects.filter(kept, round_id__in=[reporting_round.pk, *earlier])
-        .values("round_id", speerpunt=F(speerpunt_id))
-        .annotate(
-            budget=Sum(_cents(budget)),
-            committed=Sum(_cents(F("finance__committed_eur"))),
-            paid=Sum(_cents(F("finance__paid_eur"))),
-            **{
-                name: Sum(_tagged(amounts[part], coefficient)) for name, part, coefficient in TAGGED
-            },
-        )
-        .order_by()
+    money_rows, project_counts, milestone_counts = round_rows(
+        reporting_round, chain, earlier, kept, (speerpunt, domain, rrf_only)
     )
     by_round: dict[int, list[Mapping[str, Any]]] = defaultdict(list)
     for row in money_rows:
@@ -253,19 +199,6 @@ def round_summary(
     sums: dict[int | None, _Sums] = defaultdict(_Sums.empty)
     earlier_sums: dict[int, _Sums] = defaultdict(_Sums.empty)
     clusters: dict[tuple[int, str, int], dict[str, int]] = {}
-    project_counts = (
-        Fiche.objects.filter(kept, round_id__in=[reporting_round.pk, *earlier])
-        .values(
-            "round_id",
-            "status",
-            "carried_forward",
-            speerpunt=F(speerpunt_id),
-            cluster=F("project__cluster__number"),
-            cluster_name=F("project__cluster__name"),
-        )
-        .annotate(n=Count("pk"))
-        .order_by()
-    )
     for row in project_counts:
         if row["round_id"] != reporting_round.pk:
             earlier_sums[row["round_id"]].projects[row["status"]] += row["n"]
@@ -276,15 +209,6 @@ def round_summary(
                 sums[key].carried += row["n"]
         cluster = (row["cluster"], row["cluster_name"], row["speerpunt"])
         clusters.setdefault(cluster, dict.fromkeys(PROJECT_STATUSES, 0))[row["status"]] += row["n"]
-    milestone_counts = (
-        MilestoneStatus.objects.filter(
-            scope(speerpunt, domain, rrf_only, project="milestone__project"),
-            round_id__in=[reporting_round.pk, *earlier],
-        )
-        .values("round_id", "status", speerpunt=F("milestone__project__cluster__speerpunt_id"))
-        .annotate(n=Count("pk"), first=Min("milestone__deadline"), last=Max("milestone__deadline"))
-        .order_by()
-    )
     span: list[Any] = []
     for row in milestone_counts:
         if row["round_id"] != reporting_round.pk:
