@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import statistics
 import time
+from functools import partial
 
 from .pages import OPEN, REPEAT, _median_seconds
 
@@ -76,7 +77,7 @@ def cold(scale: int) -> dict:
         with CaptureQueriesContext(connection) as queries:
             client.get(url)
         warm_queries = len(queries)
-        warm = _median_seconds(lambda url=url: client.get(url))
+        warm = _median_seconds(partial(client.get, url))
         results.append(
             {
                 "page": label,
