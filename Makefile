@@ -37,7 +37,7 @@ test: dev
 	$(MANAGE) makemigrations --check --dry-run
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/pytest -n $(TEST_WORKERS) --dist worksteal
+	$(BIN)/pytest -n $(TEST_WORKERS) --dist loadgroup
 
 ## make lint: the static checks, with mypy, the production deployment check and pip-audit.
 lint: dev

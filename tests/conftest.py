@@ -39,6 +39,22 @@ def pytest_configure(config):
     if worker:
         cache_settings = settings.CACHES["default"]
         cache_settings["KEY_PREFIX"] = f"{cache_settings.get('KEY_PREFIX', '')}-{worker}"
+        # manage.py in a process of the test's own shares the worker's keys (a lockout).
+        os.environ["RELANCE_CACHE_PREFIX"] = cache_settings["KEY_PREFIX"]
+
+
+# The fixtures that put Celery messages on a queue of the shared Redis, or run a worker
+# that takes them (tests/celery_worker.py).
+CELERY_FIXTURES = {"queue", "worker"}
+
+
+def pytest_collection_modifyitems(config, items):
+    """Under pytest-xdist, the tests that send or take Celery messages run in one worker,
+    one after the other (``--dist loadgroup``): run beside each other in two processes, a
+    test's queued messages were seen taken by the other process's worker."""
+    for item in items:
+        if CELERY_FIXTURES & set(item.fixturenames):
+            item.add_marker(pytest.mark.xdist_group("celery"))
 
 
 @pytest.fixture(autouse=True)

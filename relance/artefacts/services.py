@@ -96,7 +96,9 @@ def request_artefact(
     caller must start its build (``dispatch``): False when it is under way (the caller joins
     it) or when it is ready and still current. The caller decides who may ask."""
     # Read before the row lock below: a transaction that has written (or locked) has none.
-    version = data_version()
+    # A closed round's kept documents never change: no version to compare.
+    kept = reporting_round is not None and reporting_round.is_closed and kind in KEPT
+    version = None if kept else data_version()
     return _request(
         kind=kind,
         reporting_round=reporting_round,

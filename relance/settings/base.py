@@ -319,7 +319,7 @@ if PRODUCTION or os.environ.get("REDIS_URL"):
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
-            "KEY_PREFIX": "relance-cache",
+            "KEY_PREFIX": env.str("RELANCE_CACHE_PREFIX", default="relance-cache"),
         }
     }
 else:

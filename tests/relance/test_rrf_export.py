@@ -337,9 +337,10 @@ def test_the_export_takes_the_same_queries_whatever_the_plans_size(
     url = reverse("rounds:rrf-csv", args=[reporting_round.code])
 
     # The session, the user and their permissions (3), the round; the artefact asked for
-    # (2 and 4 savepoints: select for update, insert), claimed (1 and 2 savepoints), the
-    # milestones and the targets, finished (2 and 2 savepoints), read again to be served.
-    with django_assert_num_queries(22):
+    # (2 and 4 savepoints: select for update, insert), claimed (1 and 2 savepoints), the data
+    # version as its build begins, the milestones and the targets, finished (2 and 2
+    # savepoints), read again to be served.
+    with django_assert_num_queries(23):
         response = client.get(url)
     assert len(read_csv(response.content)) == 1 + 2 * size
     # A closed round's is kept: the session, the user, the round and the artefact (and 2
