@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import functools
 import inspect
-from collections.abc import Callable, Hashable
+from collections.abc import Callable
 from typing import Any
 
 from django_tables2 import utils
@@ -17,7 +17,7 @@ _computed = utils.signature  # the library's own: what this keeps, unchanged
 
 
 @functools.lru_cache(maxsize=2048)
-def _kept(function: Hashable, bound: bool) -> tuple[tuple[str, ...], str | None]:
+def _kept(function: Callable[..., Any], bound: bool) -> tuple[tuple[str, ...], str | None]:
     args, keywords = _computed(function)
     if not bound:
         return args, keywords

@@ -18,6 +18,7 @@ from decimal import Decimal
 from urllib.parse import urlencode
 
 from django.db.models import Prefetch
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from milestones.models import MilestoneState, MilestoneStatus
@@ -73,7 +74,7 @@ def stacked(
 
 @dataclass(frozen=True)
 class Bar:
-    label: str
+    label: str | Promise  # a translated label is written in the reader's language
     pct: Decimal | None  # of 100
     colour: str
 
