@@ -4,6 +4,7 @@ queue's filters, "next" after a decision, the logged coordinator edit, and query
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import replace
 from decimal import Decimal
 
@@ -194,6 +195,26 @@ def test_the_desk_lists_the_queue_with_what_changed(client, coordinator, plan):
     assert [f.unchanged for f in queue] == [True, True, False, False]
     page = response.content.decode()
     assert page.count('name="fiche"') == 2
+
+
+def test_an_unchanged_fiche_with_findings_is_not_chosen_beforehand(client, coordinator, plan):
+    """Bulk approval starts from the unchanged fiches that nothing flags: one whose
+    milestone is past its deadline yet on schedule may still be chosen, by hand."""
+    late = plan.unchanged[0]
+    late.project.milestones.filter(number=2).update(deadline=dt.date(2024, 6, 30))
+    client.force_login(coordinator)
+
+    response = desk_page(client, plan)
+
+    queue = {fiche.pk: fiche for fiche in response.context["queue"]}
+    assert queue[late.pk].unchanged
+    assert queue[late.pk].has_findings
+    quiet = plan.unchanged[1]
+    assert queue[quiet.pk].unchanged
+    assert not queue[quiet.pk].has_findings
+    page = response.content.decode()
+    assert re.search(rf'value="{late.pk}" id="pick-{late.pk}" aria-label=', page)
+    assert re.search(rf'value="{quiet.pk}" id="pick-{quiet.pk}" checked aria-label=', page)
 
 
 def test_the_desk_filters_by_domain(client, coordinator, plan, other_domain):
