@@ -34,6 +34,10 @@ class NotPreviewed(Exception):
     """The upload has no finished preview without errors: there is nothing to confirm."""
 
 
+class AlreadyImported(NotPreviewed):
+    """The upload's import has finished: it is not made a second time."""
+
+
 def _stale(upload: WorkbookUpload) -> bool:
     """A task still unfinished after the hard time limit never will be: its worker died."""
     since = upload.started_at or upload.requested_at or upload.created_at
@@ -84,10 +88,13 @@ def request_preview(upload_id: int, *, again: bool = False) -> tuple[WorkbookUpl
 @transaction.atomic
 def request_apply(upload_id: int) -> tuple[WorkbookUpload, bool]:
     """The upload, and whether the caller must start its import: only after a finished
-    preview without errors (else NotPreviewed); an import under way is joined."""
+    preview without errors (else NotPreviewed), once (else AlreadyImported); an import
+    under way is joined."""
     upload = WorkbookUpload.objects.select_for_update().get(pk=upload_id)
     if upload.task == UploadTask.APPLY and upload.is_unfinished and not _stale(upload):
         return upload, False
+    if upload.task == UploadTask.APPLY and upload.state == ArtefactState.DONE:
+        raise AlreadyImported
     if not preview_passed(upload):
         raise NotPreviewed
     _queue(upload, UploadTask.APPLY)

@@ -132,6 +132,11 @@ def import_confirm(request: HttpRequest, pk: int) -> HttpResponse:
     upload = _upload(user, pk)
     try:
         upload, start = jobs.request_apply(upload.pk)
+    except jobs.AlreadyImported:
+        messages.info(
+            request, _("Dit werkboek is al geïmporteerd; er is niets opnieuw geïmporteerd.")
+        )
+        return redirect("workbook-preview", pk=upload.pk)
     except jobs.NotPreviewed:
         messages.error(
             request,
@@ -146,8 +151,9 @@ def import_confirm(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def export_download(request: HttpRequest) -> HttpResponseBase:
     """The plan workbook (one round's reporting with ?round=CODE), built outside the request
-    (relance/artefacts) and built afresh on each request once the last build is done (its
-    plan sheets change whatever the round): served when ready, else its progress page."""
+    (relance/artefacts), served again while the data it was built from hold (its plan
+    sheets change whatever the round), else built afresh: served when ready, else its
+    progress page."""
     if not can_export_workbook(request.user):
         raise PermissionDenied
     round_code = request.GET.get("round") or None

@@ -124,6 +124,22 @@ def test_confirm_checks_again_against_the_database_as_it_is_then(client, admin_u
     assert WorkbookUpload.objects.filter(pk=pk).exists()
 
 
+def test_a_second_confirmation_says_the_workbook_is_imported_already(client, admin_user):
+    client.force_login(admin_user)
+    upload(client, plan_workbook())
+    pk = WorkbookUpload.objects.get().pk
+    assert client.get(f"/imports/{pk}/").context["result"].ok
+    client.post(f"/imports/{pk}/confirm/")
+    before = snapshot()
+
+    response = client.post(f"/imports/{pk}/confirm/", follow=True)
+
+    page = response.content.decode()
+    assert "Dit werkboek is al geïmporteerd; er is niets opnieuw geïmporteerd." in page
+    assert "bevestig pas na een voorbeeld" not in page
+    assert snapshot() == before
+
+
 def test_a_file_that_is_no_workbook_is_refused_at_once(client, admin_user):
     client.force_login(admin_user)
 
