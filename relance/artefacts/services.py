@@ -298,3 +298,19 @@ def build_here(
             progress(artefact)
         done.append(artefact)
     return done
+
+
+def forget_round(reporting_round: ReportingRound) -> int:
+    """Remove the round's built documents (their records, and their files once that is
+    committed), so that the next request or build makes them again: after an upgrade that
+    writes them differently. Those under way are left. The number removed."""
+    built = Artefact.objects.filter(round=reporting_round).exclude(
+        state__in=[ArtefactState.QUEUED, ArtefactState.RUNNING]
+    )
+    names = [name for name in built.values_list("file", flat=True) if name]
+    with transaction.atomic():
+        count, _kinds = built.delete()
+        transaction.on_commit(
+            lambda: [(Path(settings.MEDIA_ROOT) / name).unlink(missing_ok=True) for name in names]
+        )
+    return count

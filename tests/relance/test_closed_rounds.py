@@ -4,8 +4,10 @@ nothing; and ``manage.py build_round_documents`` doing the same for a round impo
 which the application never closed."""
 
 import io
+from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.core.management import CommandError, call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -111,6 +113,30 @@ def test_the_command_builds_what_a_close_builds_without_a_worker(client, plan, r
     states = Artefact.objects.filter(round=plan.first).values_list("state", flat=True)
     assert list(states) == [ArtefactState.DONE] * len(wanted)
     assert len(renders) == 2 * printed  # the first round's, as many as the second's
+
+
+def test_the_command_rebuilds_a_rounds_documents_when_asked(
+    plan, django_capture_on_commit_callbacks
+):
+    """After an upgrade that writes the documents differently, --rebuild makes them again:
+    new files in place of the old, the old removed."""
+    call_command("build_round_documents", plan.second.code, stdout=io.StringIO())
+    built = Artefact.objects.filter(round=plan.second)
+    old_files = set(built.values_list("file", flat=True))
+    media = Path(settings.MEDIA_ROOT)
+    assert all((media / name).exists() for name in old_files)
+
+    out = io.StringIO()
+    with django_capture_on_commit_callbacks(execute=True):  # the old files go on commit
+        call_command("build_round_documents", plan.second.code, "--rebuild", stdout=out)
+
+    assert f"{len(old_files)} gebouwde documenten verwijderd" in out.getvalue()
+    new_files = set(built.values_list("file", flat=True))
+    assert len(new_files) == len(old_files)
+    assert not new_files & old_files
+    assert not any((media / name).exists() for name in old_files)
+    assert all((media / name).exists() for name in new_files)
+    assert set(built.values_list("state", flat=True)) == {ArtefactState.DONE}
 
 
 def test_the_command_queues_what_a_close_queues_with_a_worker(

@@ -1,6 +1,7 @@
-"""manage.py build_round_documents CODE | --closed [--wait]: what a round gets when it
-closes (relance/closed_rounds.py), for a closed round the application did not close: one
-imported closed from a workbook of earlier rounds."""
+"""manage.py build_round_documents CODE | --closed [--wait] [--rebuild]: what a round gets
+when it closes (relance/closed_rounds.py), for a closed round the application did not
+close: one imported closed from a workbook of earlier rounds; with --rebuild, its documents
+made again after an upgrade that writes them differently."""
 
 import time
 from typing import Any
@@ -11,6 +12,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from projects.models import ReportingRound
+from relance.artefacts.services import forget_round
 from relance.closed_rounds import after_close, here
 from relance.models import Artefact, ArtefactState, QualityScan
 
@@ -37,12 +39,28 @@ class Command(BaseCommand):
             action="store_true",
             help=_("met workers: wachten tot ze gebouwd zijn, en zeggen wat mislukte"),
         )
+        parser.add_argument(
+            "--rebuild",
+            action="store_true",
+            help=_(
+                "ook wat al gebouwd is opnieuw maken (na een nieuwe versie van de toepassing "
+                "die de documenten anders schrijft)"
+            ),
+        )
 
-    def handle(self, *args: Any, code: str | None, closed: bool, wait: bool, **options: Any):
+    def handle(
+        self, *args: Any, code: str | None, closed: bool, wait: bool, rebuild: bool, **options: Any
+    ):
         rounds = self._rounds(code, closed)
         in_process = settings.RELANCE_TASKS_IN_PROCESS
         artefacts: list[Artefact] = []
         for reporting_round in rounds:
+            if rebuild:
+                removed = forget_round(reporting_round)
+                self.stdout.write(
+                    _("Meetmoment %(round)s: %(count)s gebouwde documenten verwijderd.")
+                    % {"round": reporting_round.code, "count": removed}
+                )
             if in_process:
                 self.stdout.write(_("Meetmoment %(round)s:") % {"round": reporting_round.code})
                 artefacts += here(reporting_round, progress=lambda t: self.stdout.write(f"  {t}"))
