@@ -75,11 +75,11 @@ def _warm_later(reporting_round: ReportingRound) -> None:
 
 
 def after_close(reporting_round: ReportingRound) -> list[Artefact]:
-    """Ask for what a round gets when it closes (see the module); the artefacts queued."""
-    queued = build_closed_round(reporting_round=reporting_round)
+    """Ask for what a round gets when it closes (see the module); the artefacts queued.
+    Its findings and pages first: they take seconds, its documents minutes."""
     queue_refresh(reporting_round)
     _warm_later(reporting_round)
-    return queued
+    return build_closed_round(reporting_round=reporting_round)
 
 
 def here(

@@ -43,3 +43,10 @@ def running_worker(redis_url: str, queue: str, *, shutdown_timeout: float) -> It
         client = redis.Redis.from_url(redis_url)
         client.delete(queue, f"_kombu.binding.{queue}", f"_kombu.binding_permanent.{queue}")
         client.close()
+
+
+def drop_waiting(redis_url: str, queue: str) -> None:
+    """Remove the messages still waiting on ``queue`` (none of its running tasks)."""
+    client = redis.Redis.from_url(redis_url)
+    client.delete(queue)
+    client.close()
