@@ -308,9 +308,12 @@ def forget_round(reporting_round: ReportingRound) -> int:
         state__in=[ArtefactState.QUEUED, ArtefactState.RUNNING]
     )
     names = [name for name in built.values_list("file", flat=True) if name]
+
+    def remove_files() -> None:
+        for name in names:
+            (Path(settings.MEDIA_ROOT) / name).unlink(missing_ok=True)
+
     with transaction.atomic():
         count, _kinds = built.delete()
-        transaction.on_commit(
-            lambda: [(Path(settings.MEDIA_ROOT) / name).unlink(missing_ok=True) for name in names]
-        )
+        transaction.on_commit(remove_files)
     return count
