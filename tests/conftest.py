@@ -50,8 +50,8 @@ CELERY_FIXTURES = {"queue", "worker"}
 
 def pytest_collection_modifyitems(config, items):
     """Under pytest-xdist, the tests that send or take Celery messages run in one worker,
-    one after the other (``--dist loadgroup``): run beside each other in two processes, a
-    test's queued messages were seen taken by the other process's worker."""
+    one after the other (``--dist loadgroup``): their real workers print PDFs, two at a
+    time are enough for two cores."""
     for item in items:
         if CELERY_FIXTURES & set(item.fixturenames):
             item.add_marker(pytest.mark.xdist_group("celery"))
@@ -70,6 +70,8 @@ def _empty_cache():
 
 
 def empty_cache() -> None:
+    """The cache's own keys removed; never ``cache.clear()`` in a test: on Redis it empties
+    the whole database, the other xdist worker's keys and Celery's queued messages too."""
     config = settings.CACHES["default"]
     if config["BACKEND"] != "django.core.cache.backends.redis.RedisCache":
         cache.clear()

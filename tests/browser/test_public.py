@@ -3,8 +3,8 @@ Chart.js draws its three charts, a bar leads to the public project list, a proje
 record draws its money over the rounds, and nothing logs a console error."""
 
 import pytest
-from django.core.cache import cache
 
+from tests.conftest import empty_cache
 from tests.relance.reporting_plan import DRAFT, build_plan
 
 from .test_dashboard import CHARTS
@@ -14,9 +14,9 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 @pytest.fixture(autouse=True)
 def _empty_cache():
-    cache.clear()
+    empty_cache()
     yield
-    cache.clear()
+    empty_cache()
 
 
 def test_the_public_dashboard_draws_its_charts_under_the_csp_for_anyone(page):

@@ -6,7 +6,6 @@ import json
 from io import StringIO
 
 import pytest
-from django.core.cache import cache
 from django.core.management import call_command
 from django.db.models import F
 from drf_spectacular.validation import validate_schema
@@ -16,6 +15,7 @@ from milestones.models import Milestone, MilestoneStatus
 from projects.models import Fiche, Indicator, IndicatorValue, Project, ReportingRound
 from projects.models.users import Role
 from relance.summary import round_summary
+from tests.conftest import empty_cache
 from tests.factories import FicheFactory, ReportingRoundFactory, UserFactory
 from tests.relance.open_data_plan import DRAFT, PUBLISHED, make_plan
 
@@ -27,9 +27,9 @@ ROUND_ENDPOINTS = ["summary", "fiches", "milestones"]
 @pytest.fixture(autouse=True)
 def _fresh_throttle():
     """The throttle counts in the default cache, which outlives a test."""
-    cache.clear()
+    empty_cache()
     yield
-    cache.clear()
+    empty_cache()
 
 
 @pytest.fixture

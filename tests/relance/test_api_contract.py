@@ -4,7 +4,6 @@ answer is one the schema lists, with the body and headers it describes."""
 
 import pytest
 import schemathesis
-from django.core.cache import cache
 from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
 from django.db import close_old_connections
@@ -15,6 +14,7 @@ from schemathesis.config import SchemathesisConfig
 
 from projects.models.users import Role
 from projects.tokens import issue_token
+from tests.conftest import empty_cache
 from tests.factories import UserFactory
 from tests.relance.open_data_plan import make_plan
 
@@ -53,7 +53,7 @@ def run(operation, mode, token, path_parameters=None):
         database=None,
     )
     def check(case):
-        cache.clear()  # the rate limits count across examples otherwise
+        empty_cache()  # the rate limits count across examples otherwise
         case.call_and_validate(headers={"Authorization": f"Token {token}"})
 
     try:

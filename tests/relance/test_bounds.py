@@ -10,7 +10,6 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
-from django.core.cache import cache
 from django.urls import reverse
 
 from finance.models import FinanceReport
@@ -26,6 +25,7 @@ from projects.models import (
 )
 from relance.workbook import import_workbook, parsing
 from relance.workbook.parsing import CellError
+from tests.conftest import empty_cache
 from tests.factories import ClusterFactory, FicheFactory, SpeerpuntFactory
 
 from .fiche_helpers import fiche_post, snapshot
@@ -42,7 +42,7 @@ HUGE = "99999999999999999999"
 
 @pytest.fixture(autouse=True)
 def _fresh_throttle():
-    cache.clear()
+    empty_cache()
 
 
 def post_fiche(client, fiche, **fields):

@@ -3,7 +3,6 @@ round_summary's counts of both rounds, the projects that moved, the money, the m
 that slipped; the open round only for those who may read all of it."""
 
 import pytest
-from django.core.cache import cache
 from django.urls import reverse
 
 from milestones.models import MilestoneState
@@ -11,6 +10,7 @@ from projects.models import ProjectStatus
 from projects.models.users import Role
 from relance.reporting.comparison import NONE
 from relance.summary import round_summary
+from tests.conftest import empty_cache
 from tests.factories import FicheFactory, ReportingRoundFactory, UserFactory
 
 from .reporting_plan import AFTER, BEFORE, DRAFT, build_plan
@@ -97,7 +97,7 @@ def test_the_money_per_speerpunt_names_each_in_the_readers_language(client, read
     speerpunt = plan.projects[0].cluster.speerpunt
     speerpunt.name_en = "Making the economy sustainable"
     speerpunt.save(update_fields=["name_en"])
-    cache.clear()
+    empty_cache()
     client.force_login(reader)
     url = reverse("rounds:compare", args=[plan.second.code])
 
@@ -189,7 +189,7 @@ def test_the_comparison_takes_as_many_queries_when_it_lists_a_part(
     client.force_login(UserFactory(role=Role.READER))
     url = reverse("rounds:compare", args=[plan.second.code])
     client.get(url, {"rrf": rrf})  # the session, the permissions and the closed round cached
-    cache.clear()
+    empty_cache()
     with django_assert_num_queries(21):
         comparison = client.get(url, {"rrf": rrf}).context["comparison"]
     assert len(comparison.listed_moves) == min(2, len(comparison.moves))

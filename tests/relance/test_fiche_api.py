@@ -7,7 +7,6 @@ from decimal import Decimal
 from io import StringIO
 
 import pytest
-from django.core.cache import cache
 from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -19,6 +18,7 @@ from projects.models import Fiche, ReviewState
 from projects.models.rounds import RoundState
 from projects.models.users import Role
 from projects.tokens import issue_token
+from tests.conftest import empty_cache
 from tests.factories import (
     FicheFactory,
     IndicatorFactory,
@@ -33,9 +33,9 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture(autouse=True)
 def _fresh_throttle():
-    cache.clear()
+    empty_cache()
     yield
-    cache.clear()
+    empty_cache()
 
 
 def url(fiche, suffix=""):

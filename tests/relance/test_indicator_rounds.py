@@ -12,12 +12,12 @@ import zipfile
 from decimal import Decimal
 
 import pytest
-from django.core.cache import cache
 from django.urls import reverse
 
 from projects.models import Indicator, IndicatorDefinition
 from projects.models.rounds import RoundState
 from relance.opendata.tables import INDICATORS
+from tests.conftest import empty_cache
 from tests.factories import (
     FicheFactory,
     FinanceReportFactory,
@@ -39,7 +39,7 @@ ADDED = "Aantal opgeleide werkzoekenden"
 
 @pytest.fixture(autouse=True)
 def _fresh_throttle():
-    cache.clear()
+    empty_cache()
 
 
 @pytest.fixture

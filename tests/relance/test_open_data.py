@@ -8,7 +8,6 @@ import zipfile
 from decimal import Decimal
 
 import pytest
-from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from openpyxl import load_workbook
@@ -21,6 +20,7 @@ from relance.models import Artefact, ArtefactKind, ArtefactState
 from relance.opendata import archive
 from relance.opendata.tables import TABLES
 from relance.workbook.sheets import ABOUT_SHEET
+from tests.conftest import empty_cache
 from tests.factories import (
     FicheFactory,
     FinanceReportFactory,
@@ -75,9 +75,9 @@ HEADERS = {
 
 @pytest.fixture(autouse=True)
 def _fresh_throttle():
-    cache.clear()
+    empty_cache()
     yield
-    cache.clear()
+    empty_cache()
 
 
 @pytest.fixture

@@ -8,8 +8,9 @@ import zipfile
 from urllib.parse import urlsplit
 
 import pytest
-from django.core.cache import cache
 from django.urls import reverse
+
+from tests.conftest import empty_cache
 
 from .open_data_plan import DRAFT, make_plan
 
@@ -21,9 +22,9 @@ DCT = "http://purl.org/dc/terms/"
 
 @pytest.fixture(autouse=True)
 def _fresh_throttle():
-    cache.clear()
+    empty_cache()
     yield
-    cache.clear()
+    empty_cache()
 
 
 @pytest.fixture

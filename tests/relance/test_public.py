@@ -11,12 +11,12 @@ from decimal import Decimal
 from urllib.parse import urlsplit
 
 import pytest
-from django.core.cache import cache
 from django.urls import reverse, reverse_lazy
 
 from milestones.models import MilestoneState, MilestoneStatus
 from projects.models import IndicatorValue, ProjectStatus, ReportingRound
 from relance.summary import round_summary
+from tests.conftest import empty_cache
 from tests.factories import FicheFactory, FinanceReportFactory, ProjectFactory
 
 from .reporting_plan import DRAFT, build_plan
@@ -32,9 +32,9 @@ PUBLIC_PREFIXES = ("/public/", "/open-data/", "/static/", "/accounts/login/", "/
 
 @pytest.fixture(autouse=True)
 def _empty_cache():
-    cache.clear()
+    empty_cache()
     yield
-    cache.clear()
+    empty_cache()
 
 
 def open_round_markers(plan):
@@ -180,7 +180,7 @@ def test_the_project_list_comes_a_page_at_a_time(client, plan, three_a_page):
     assert seen == everyone
     assert f"/public/projects/?round={plan.second.code}&amp;page=1" in page  # filters kept
     for asked, shown in (("99", everyone[3:]), ("x", everyone[:3]), ("-1", everyone[:3])):
-        cache.clear()  # the page is built again, its context seen
+        empty_cache()  # the page is built again, its context seen
         response = get(client, url, round=plan.second.code, page=asked)
         assert [f.project.code for f in response.context["fiches"]] == shown, asked
 
@@ -266,7 +266,7 @@ def test_many_clusters_are_chosen_by_number_in_the_project_lists_filters(
     assert '<select name="cluster"' not in page
     expected = sorted(p.code for p in plan.projects if p.cluster_id == cluster.pk)
     assert [f.project.code for f in response.context["fiches"]] == expected
-    cache.clear()
+    empty_cache()
     response = get(client, reverse("public:projects"), round=plan.second.code, cluster="999")
     assert len(response.context["fiches"]) == len(plan.projects)  # no such cluster: all
 
