@@ -81,7 +81,11 @@ def _needs_build(
     if not artefact.is_done or not artefact.file or not path_of(artefact).exists():
         return True  # failed, or its file is gone
     if reporting_round is not None and reporting_round.is_closed and artefact.kind in KEPT:
-        return False  # a closed round's never changes
+        # A closed round's never changes, once built from the round as it closed: one
+        # begun while it was open (its drafts, before its last approvals) is built again.
+        closed_at = reporting_round.closed_at
+        begun = artefact.started_at
+        return closed_at is None or begun is None or begun < closed_at
     return not _still_current(artefact, version)
 
 

@@ -183,6 +183,21 @@ def test_an_open_rounds_report_is_served_again_until_its_data_or_the_day_change(
     assert Artefact.objects.count() == 1
 
 
+def test_a_report_begun_while_its_round_was_open_is_built_again_once_it_closes(
+    client, coordinator, plan, renders
+):
+    client.force_login(coordinator)
+    url = reverse("rounds:report", args=[plan.opened.code])
+    client.get(url)
+    assert len(renders) == 1
+
+    close_round(reporting_round=plan.opened, by=UserFactory(role=Role.ADMIN), reason="test")
+    client.get(url)
+    assert len(renders) == 2  # the round as it closed, not its drafts of before
+    client.get(url)
+    assert len(renders) == 2  # kept from now on
+
+
 def test_closing_a_round_queues_its_documents(plan, queue, django_capture_on_commit_callbacks):
     admin = UserFactory(role=Role.ADMIN)
 
