@@ -8,7 +8,7 @@ import logging
 import os
 import tempfile
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -264,6 +264,15 @@ def closed_round_artefacts(
     return wanted
 
 
+def _ask_closed_round(reporting_round: ReportingRound) -> Iterator[tuple[Artefact, bool]]:
+    """Each artefact a closed round keeps, asked for (``request_artefact``), and whether
+    its build must start."""
+    for kind, parameters, filename in closed_round_artefacts(reporting_round):
+        yield request_artefact(
+            kind=kind, reporting_round=reporting_round, parameters=parameters, filename=filename
+        )
+
+
 @transaction.atomic
 def build_closed_round(*, reporting_round: ReportingRound) -> list[Artefact]:
     """Queue the artefacts a closed round keeps (``closed_round_artefacts``) on the workers,
@@ -273,10 +282,7 @@ def build_closed_round(*, reporting_round: ReportingRound) -> list[Artefact]:
     if settings.RELANCE_TASKS_IN_PROCESS:
         return []
     queued = []
-    for kind, parameters, filename in closed_round_artefacts(reporting_round):
-        artefact, start = request_artefact(
-            kind=kind, reporting_round=reporting_round, parameters=parameters, filename=filename
-        )
+    for artefact, start in _ask_closed_round(reporting_round):
         if start:
             dispatch(artefact.pk)
         queued.append(artefact)
@@ -291,10 +297,7 @@ def build_here(
     they are, one under way elsewhere is not started again. ``progress`` hears of each
     artefact once it is done (or failed)."""
     done = []
-    for kind, parameters, filename in closed_round_artefacts(reporting_round):
-        artefact, start = request_artefact(
-            kind=kind, reporting_round=reporting_round, parameters=parameters, filename=filename
-        )
+    for artefact, start in _ask_closed_round(reporting_round):
         if start:
             run_artefact(artefact.pk)
         artefact.refresh_from_db()
