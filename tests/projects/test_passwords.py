@@ -68,3 +68,27 @@ def test_the_admin_password_form_applies_the_rules(client, admin_user):
     response = client.post(url, {"password1": "lezerlezer12", "password2": "lezerlezer12"})
     assert response.status_code == 200
     assert User.objects.get(pk=user.pk).password == before
+
+
+def test_passwords_are_stored_with_argon2id_and_older_hashes_upgraded_at_sign_in(client, settings):
+    """The deployment's hashers (the suite's own fixture swaps in a fast one): a new
+    password is Argon2id; one stored by PBKDF2 still signs in, and is stored again as
+    Argon2id."""
+    from django.contrib.auth.hashers import make_password
+
+    from relance.settings import base
+
+    settings.PASSWORD_HASHERS = base.PASSWORD_HASHERS
+    password = "relance-werkt-2026"
+    fresh = UserFactory(username="nieuw")
+    fresh.set_password(password)
+    assert fresh.password.startswith("argon2$argon2id$")
+
+    older = UserFactory(username="ouder", role=Role.READER)
+    User.objects.filter(pk=older.pk).update(
+        password=make_password(password, hasher="pbkdf2_sha256")
+    )
+    response = client.post(reverse("login"), {"username": "ouder", "password": password})
+    assert response.status_code == 302
+    older.refresh_from_db()
+    assert older.password.startswith("argon2$argon2id$")
