@@ -95,7 +95,7 @@ def test_the_speerpunt_with_the_largest_delayed_share_is_named():
     assert "Speerpunt 2: grootste aandeel mijlpalen in vertraging (4 van de 15, 26,67%)." in (
         summary_text(summary)
     )
-    assert "Speerpunt 2: largest share of milestones delayed (4 of 15, 26.67%)." in (
+    assert "Spearhead 2: largest share of milestones delayed (4 of 15, 26.67%)." in (
         summary_text(summary, "en")
     )
 
@@ -324,7 +324,7 @@ def test_the_dashboard_and_the_report_tell_the_observations_in_the_readers_langu
     observed = "Speerpunt 2: grootste aandeel mijlpalen in vertraging (4 van de 15, 26,67%)."
     assert observed in page
     assert observed in report
-    assert "Speerpunt 2: largest share of milestones delayed (4 of 15, 26.67%)." in english
+    assert "Spearhead 2: largest share of milestones delayed (4 of 15, 26.67%)." in english
     assert "Language of this document: English" in english
     for shown in (page, report):
         assert "Dat is een stijging met 20 gerealiseerde projecten" in shown
