@@ -29,6 +29,8 @@ def _pages(per_page: int, milestones: int) -> list[tuple[str, str, bool]]:
         ("dashboard, open round", f"/?round={OPEN}", True),
         ("project list", "/projects/", True),
         ("milestones, overdue, deep page", f"/milestones/?overdue=on&page={deep}", True),
+        ("milestones, search", "/milestones/?q=VV00001", True),
+        ("project list, search", "/projects/?q=VV00001", True),
         ("round page", f"/rounds/{OPEN}/", True),
         ("round comparison", f"/rounds/{OPEN}/compare/", True),
         ("review desk", f"/rounds/{OPEN}/desk/", True),

@@ -130,11 +130,16 @@ class MilestoneQuerySet(models.QuerySet["Milestone"]):
         text = text.strip()
         if not text:
             return self
-        return self.filter(
-            Q(description__icontains=text)
-            | Q(project__code__icontains=text)
-            | Q(project__title__icontains=text)
+        # Two sets of ids, each found through its own table's trigram index on PostgreSQL
+        # (migrations 0008 here and projects 0011), then united: an OR across the join made
+        # PostgreSQL test every milestone's text (half a second at 100x).
+        described = Milestone.objects.filter(description__icontains=text).order_by().values("pk")
+        of_projects = Milestone.objects.filter(
+            project__in=Project.objects.filter(
+                Q(code__icontains=text) | Q(title__icontains=text)
+            ).values("pk")
         )
+        return self.filter(pk__in=described.union(of_projects.order_by().values("pk")))
 
     def of_rrf_projects(self, rrf: bool = True) -> MilestoneQuerySet:
         """The milestones of RRF projects (``rrf``), or of the other projects."""

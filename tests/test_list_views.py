@@ -204,6 +204,8 @@ def test_an_editor_sees_another_domains_closed_round_statuses(client, editor, ca
                 ("q=fietsbrug", ["VV001/2"]),
                 ("q=vv002", ["VV002/1"]),
                 ("q=blue+deal", ["VV002/1"]),
+                # VV001/2 by its description and by its project's title: listed once.
+                ("q=fiets", ["VV001/1", "VV001/2"]),
                 ("q=nergens", []),
                 ("domain=MOW&status=realised", ["VV001/1"]),
                 ("rrf=yes", ["VV001/1", "VV001/2"]),
