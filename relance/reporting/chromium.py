@@ -18,6 +18,8 @@ from collections.abc import Callable
 from concurrent.futures import Future
 from typing import TYPE_CHECKING
 
+from django.conf import settings
+
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, Playwright
 
@@ -29,7 +31,6 @@ ORIGIN = "https://relance.invalid"
 DOCUMENT_URL = f"{ORIGIN}/document.html"
 CHROMIUM_ARGS = [
     "--headless",
-    "--no-sandbox",
     "--disable-gpu",
     "--disable-dev-shm-usage",
     "--disable-quic",
@@ -39,6 +40,17 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--disable-extensions",
 ]
+
+
+def chromium_args(*, sandbox: bool, euid: int) -> list[str]:
+    """Chromium's arguments. Its sandbox stays on, a second wall around the page besides
+    the refused network, unless the process runs as root (Chromium refuses the sandbox
+    there) or RELANCE_CHROMIUM_SANDBOX is off (a container without user namespaces)."""
+    if sandbox and euid != 0:
+        return CHROMIUM_ARGS
+    return [*CHROMIUM_ARGS, "--no-sandbox"]
+
+
 # The longest a print may take (Playwright's default is 30 s; a report at a country's
 # scale has thousands of pages).
 TIMEOUT_MS = 30 * 60 * 1000
@@ -150,7 +162,9 @@ class _Browser:
         ):
             self.close()
             self.browser = self.playwright.chromium.launch(
-                executable_path=executable, args=CHROMIUM_ARGS, timeout=120_000
+                executable_path=executable,
+                args=chromium_args(sandbox=settings.RELANCE_CHROMIUM_SANDBOX, euid=os.geteuid()),
+                timeout=120_000,
             )
             self.executable = executable
         return self.browser

@@ -242,6 +242,9 @@ RELANCE_ARTEFACT_QUEUE: str | None = None
 # The Chromium that prints the PDFs (relance/reporting/pdf.py): Debian's chromium package,
 # never a browser Playwright downloads. The system check relance.E001 looks for it.
 RELANCE_CHROMIUM = env.str("RELANCE_CHROMIUM", default="/usr/bin/chromium")
+# Chromium's sandbox, on unless the process runs as root; off only where the host gives no
+# user namespaces (some containers), where Chromium cannot start with it.
+RELANCE_CHROMIUM_SANDBOX = env.bool("RELANCE_CHROMIUM_SANDBOX", default=True)
 CELERY_BEAT_SCHEDULE: dict[str, dict] = {
     # Keeps Redis warm and proves the beat is alive; the reminder scan joins here.
     "relance-heartbeat": {

@@ -52,3 +52,16 @@ def test_debians_chromium_passes(settings):
     settings.RELANCE_CHROMIUM = "/usr/bin/chromium"
 
     assert chromium_check() == []
+
+
+@pytest.mark.parametrize(
+    ("sandbox", "euid", "sandboxed"),
+    [(True, 1000, True), (True, 0, False), (False, 1000, False), (False, 0, False)],
+)
+def test_chromiums_sandbox_stays_on_but_as_root_or_when_switched_off(sandbox, euid, sandboxed):
+    from relance.reporting.chromium import chromium_args
+
+    args = chromium_args(sandbox=sandbox, euid=euid)
+
+    assert ("--no-sandbox" not in args) is sandboxed
+    assert "--headless" in args
