@@ -239,8 +239,13 @@ def test_a_closed_rounds_pdf_is_made_once(client, reader, plan, documents, tmp_p
     ]
 
 
-def test_the_open_rounds_pdf_is_made_afresh(client, coordinator, plan, documents, tmp_path):
+def test_the_open_rounds_pdf_is_made_afresh_after_a_change(
+    client, coordinator, plan, documents, tmp_path
+):
+    """Made again once its figures may have changed; kept on no disk of closed rounds.
+    (While nothing changes, the same PDF is served again: tests/relance/test_artefacts.py.)"""
     get(client, coordinator, "rounds:report", plan.opened)
+    Fiche.objects.filter(round=plan.opened).update(narrative="Bijgewerkt na de eerste PDF.")
     get(client, coordinator, "rounds:report", plan.opened)
 
     assert len(documents) == 2
