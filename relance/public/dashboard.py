@@ -11,6 +11,7 @@ from urllib.parse import urlencode
 from django.urls import reverse
 
 from projects.models import Cluster, PolicyDomain, ReportingRound, Speerpunt
+from relance.reporting import heatmap
 from relance.reporting.rows import Scope
 
 from .cache import cached, rounds_signature
@@ -54,22 +55,27 @@ def public_scope(scope: Scope) -> PublicScope:
 @dataclass(frozen=True)
 class PlanChoices:
     """What the public filters offer: the plan's speerpunten, clusters and domains. The
-    clusters as (number, label) only: a country has thousands, and every public page
-    reads its choices back from the cache."""
+    clusters by number, and as (number, label) only where a select offers them (up to
+    ``heatmap.INLINE_ROWS``, else None): a country has thousands, chosen by number, and
+    every public page reads its choices back from the cache."""
 
     speerpunten: list[Speerpunt]
-    clusters: list[tuple[int, str]]
+    clusters: list[tuple[int, str]] | None
+    cluster_numbers: frozenset[int]
     domains: list[PolicyDomain]
+
+
+def _plan_choices() -> PlanChoices:
+    clusters = [(c.number, str(c)) for c in Cluster.objects.order_by("number")]
+    return PlanChoices(
+        speerpunten=list(Speerpunt.objects.order_by("number")),
+        clusters=clusters if len(clusters) <= heatmap.INLINE_ROWS else None,
+        cluster_numbers=frozenset(number for number, _label in clusters),
+        domains=list(PolicyDomain.objects.order_by("code")),
+    )
 
 
 def plan_choices(rounds: list[ReportingRound]) -> PlanChoices:
     """The filters' choices, cached with the published rounds (three queries on a miss)."""
-    return cached(
-        "plan-choices",  # the clusters as (number, label) since issue 16
-        [rounds_signature(rounds)],
-        lambda: PlanChoices(
-            speerpunten=list(Speerpunt.objects.order_by("number")),
-            clusters=[(c.number, str(c)) for c in Cluster.objects.order_by("number")],
-            domains=list(PolicyDomain.objects.order_by("code")),
-        ),
-    )
+    # The clusters' labels only up to INLINE_ROWS since issue 16's last pages.
+    return cached("plan-choices-by-number", [rounds_signature(rounds)], _plan_choices)

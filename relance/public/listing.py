@@ -16,7 +16,6 @@ from django.utils.translation import gettext_lazy
 from projects.models import Fiche, ProjectStatus, ReportingRound
 from projects.tables import LateRows
 from relance.opendata.queries import round_fiches
-from relance.reporting import heatmap
 from relance.reporting.access import default_round
 from relance.summary.figures import scope
 
@@ -24,6 +23,24 @@ from .dashboard import PlanChoices
 
 # Projects per page: a country's round holds 18,100, read a page at a time.
 PER_PAGE = 100
+
+
+class NumberAmong(forms.TypedChoiceField):
+    """A choice of one of ``numbers`` (as int, None when empty), checked in the set rather
+    than offered: the same values pass as a TypedChoiceField of those numbers, without the
+    list of thousands of choices that Django normalises again for every form."""
+
+    def __init__(self, numbers: frozenset[int], **kwargs: Any) -> None:
+        super().__init__(coerce=int, empty_value=None, **kwargs)
+        self.numbers = numbers
+
+    def valid_value(self, value: Any) -> bool:
+        # ChoiceField's test, the text of a choice's number: "007" or "7.0" is none.
+        try:
+            number = int(value)
+        except (TypeError, ValueError):
+            return False
+        return str(number) == str(value) and number in self.numbers
 
 
 class PublicProjectFilter(forms.Form):
@@ -50,14 +67,20 @@ class PublicProjectFilter(forms.Form):
         fields["speerpunt"].choices = [("", _("Alle speerpunten"))] + [
             (s.number, f"{s.number}. {s.display_name}") for s in choices.speerpunten
         ]
-        fields["cluster"].choices = [("", _("Alle clusters")), *choices.clusters]
+        if choices.clusters is not None:
+            fields["cluster"].choices = [("", _("Alle clusters")), *choices.clusters]
+        else:
+            # A country's thousands of clusters: their number, not a list (a megabyte of
+            # options, a second to write); the heat map's cells link to each.
+            fields["cluster"] = NumberAmong(
+                choices.cluster_numbers,
+                label=fields["cluster"].label,
+                required=False,
+                widget=forms.NumberInput(attrs={"min": 1}),
+            )
         fields["domain"].choices = [("", _("Alle beleidsdomeinen"))] + [
             (d.code, str(d)) for d in choices.domains
         ]
-        if len(choices.clusters) > heatmap.INLINE_ROWS:
-            # A country's thousands of clusters: their number, not a list (a megabyte of
-            # options, a second to write); the heat map's cells link to each.
-            fields["cluster"].widget = forms.NumberInput(attrs={"min": 1})
         for name, field in fields.items():
             css = "form-check-input" if name == "rrf" else "form-select form-select-sm"
             if isinstance(field.widget, forms.NumberInput):

@@ -271,6 +271,34 @@ def test_many_clusters_are_chosen_by_number_in_the_project_lists_filters(
     assert len(response.context["fiches"]) == len(plan.projects)  # no such cluster: all
 
 
+@pytest.mark.parametrize(
+    "value", ["", "1", "2", "3", "4", "0", "-1", "007", "2.0", " 2", "²", "٣", "x", None]
+)
+def test_a_cluster_chosen_by_number_passes_as_it_would_among_the_choices(value):
+    """Past INLINE_ROWS clusters the list's cluster is checked in the set of their numbers
+    (NumberAmong), not offered as choices: the same values pass, to the same number."""
+    from django import forms  # noqa: PLC0415
+
+    from relance.public.listing import NumberAmong  # noqa: PLC0415
+
+    numbers = frozenset({1, 2, 3})
+    among = NumberAmong(numbers, required=False)
+    choice = forms.TypedChoiceField(
+        choices=[("", "Alle clusters"), *((n, f"{n}.") for n in sorted(numbers))],
+        coerce=int,
+        required=False,
+        empty_value=None,
+    )
+
+    def cleaned(field):
+        try:
+            return ("valid", field.clean(value))
+        except forms.ValidationError as error:
+            return ("invalid", error.code)
+
+    assert cleaned(among) == cleaned(choice)
+
+
 def test_a_projects_published_record(client, plan):
     project = plan.projects[0]
     response = get(client, reverse("public:project", args=[project.code]))
