@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from decimal import Decimal
 from functools import partial
 from typing import Any, TypeVar, overload
@@ -212,18 +212,14 @@ def _compare(
     reporting_round: ReportingRound, chain: list[ReportingRound], *, movers: int, rrf_only: bool
 ) -> Comparison:
     # Without the forecast and the clusters, which the page does not show: a country's
-    # thousands of clusters would be read back from the cache with every comparison.
-    summary = replace(
-        round_summary(reporting_round, rrf_only=rrf_only, outlook=False, chain=chain),
-        by_cluster=(),
+    # thousands of clusters are neither counted nor read back from the cache.
+    summary = round_summary(
+        reporting_round, rrf_only=rrf_only, outlook=False, clusters=False, chain=chain
     )
     previous = summary.previous
     # chain[1] is the previous round: the rest of the chain is its own.
     previous_summary = (
-        replace(
-            round_summary(previous, rrf_only=rrf_only, outlook=False, chain=chain[1:]),
-            by_cluster=(),
-        )
+        round_summary(previous, rrf_only=rrf_only, outlook=False, clusters=False, chain=chain[1:])
         if previous
         else None
     )

@@ -201,7 +201,7 @@ def build_dashboard(
             chain[1:],
             scope.filters(),
             version,
-            lambda: round_summary(previous, chain=chain[1:], **scope.filters()),
+            lambda: round_summary(previous, clusters=False, chain=chain[1:], **scope.filters()),
         )
         if previous is not None and previous.pk in visible
         else None

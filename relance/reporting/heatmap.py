@@ -12,6 +12,7 @@ dashboard that does not show the table (a plan of more than ``INLINE_ROWS`` clus
 
 from __future__ import annotations
 
+import html
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -93,35 +94,42 @@ def build_heat_map(scope: Scope, summary: RoundSummary) -> HeatMap:
     # Every cluster's link is the scope's project list with ``&cluster=N`` after it (the
     # order scope.projects_url(cluster=N) writes).
     base = escape(scope.projects_url())
-    css = {status: ProjectStatus(status).css_class for status in PROJECT_STATUSES}
-    labels = {status: str(ProjectStatus(status).label) for status in PROJECT_STATUSES}
+    css: dict[str | None, str] = {
+        status: ProjectStatus(status).css_class for status in PROJECT_STATUSES
+    }
+    css[None] = ""
+    labels: dict[str | None, str] = {
+        status: str(ProjectStatus(status).label) for status in PROJECT_STATUSES
+    }
+    labels[None] = "–"
+    shown = {status: html.escape(label) for status, label in labels.items()}
     describe = _("Cluster %(number)s, %(name)s: %(count)s projecten; ernstigste status: %(status)s")
     cells: dict[int, list[str]] = defaultdict(list)
     rows: dict[int, list[str]] = defaultdict(list)
+    # The standard library's escape: what Django's escape() does, without its lazy-string
+    # wrapper around each of the thousands of calls.
     for cluster in summary.by_cluster:
         worst = cluster.worst_status
         counts = cluster.projects.counts
-        name = escape(cluster.name)
         url = f"{base}&amp;cluster={cluster.number}"
-        label = escape(
+        label = html.escape(
             describe
             % {
                 "number": cluster.number,
                 "name": cluster.name,
                 "count": cluster.projects.total,
-                "status": labels[worst] if worst else "–",
+                "status": labels[worst],
             }
         )
         cells[cluster.speerpunt].append(
-            f'<li><a class="heat-cell {css[worst] if worst else ""}" href="{url}" '
+            f'<li><a class="heat-cell {css[worst]}" href="{url}" '
             f'title="{label}" aria-label="{label}"><span class="heat-number">{cluster.number}'
             f'</span><span class="heat-count">{cluster.projects.total}</span></a></li>'
         )
-        numbers = "".join(f'<td class="num">{counts[status]}</td>' for status in PROJECT_STATUSES)
+        numbers = "".join([f'<td class="num">{counts[status]}</td>' for status in PROJECT_STATUSES])
         rows[cluster.speerpunt].append(
-            f'<tr><th scope="row"><a href="{url}">{cluster.number}. {name}</a></th>'
-            f"<td>{cluster.speerpunt}</td>{numbers}"
-            f"<td>{escape(labels[worst]) if worst else '–'}</td></tr>"
+            f'<tr><th scope="row"><a href="{url}">{cluster.number}. {html.escape(cluster.name)}'
+            f"</a></th><td>{cluster.speerpunt}</td>{numbers}<td>{shown[worst]}</td></tr>"
         )
     # The table lists the clusters speerpunt by speerpunt, as the heat map shows them.
     ordered = [row for part in summary.by_speerpunt for row in rows[part.number]]

@@ -37,6 +37,7 @@ def round_summary(
     domain: str | None = None,
     rrf_only: bool = False,
     outlook: bool = True,
+    clusters: bool = True,
     chain: list[ReportingRound] | None = None,
 ) -> RoundSummary:
     """``relance.summary.figures.round_summary`` (see there), from the cache for a closed
@@ -54,10 +55,12 @@ def round_summary(
             domain=domain,
             rrf_only=rrf_only,
             outlook=outlook,
+            clusters=clusters,
             chain=chain,
         )
 
-    return kept(closed_key("summary", chain, speerpunt, domain, rrf_only, outlook), compute)
+    key = closed_key("summary", chain, speerpunt, domain, rrf_only, outlook, clusters)
+    return kept(key, compute)
 
 
 def round_summary_json(

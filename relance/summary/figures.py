@@ -17,7 +17,7 @@ from projects.models.rounds import resolve_envelopes
 from .extras import Changes, TransitionTotals
 from .observations import observations
 from .outlook import change, forecast, headline, transitions
-from .queries import TAGGED, round_rows, scope
+from .queries import PROJECT_COUNTS, TAGGED, round_rows, scope
 from .values import (
     GOOD_MILESTONES,
     HUNDRED,
@@ -74,6 +74,11 @@ def _money_by_speerpunt(rows: Iterable[Mapping[str, Any]]) -> dict[int | None, _
             for name, _part, _coefficient in TAGGED:
                 money[key].tagged[name] = money[key].tagged.get(name, 0) + (row[name] or 0)
     return money
+
+
+def _add(sums: dict[str, int], counts: Mapping[str, int]) -> None:
+    for status, n in counts.items():
+        sums[status] += n
 
 
 def _year_before(chain: list[ReportingRound]) -> ReportingRound | None:
@@ -151,6 +156,7 @@ def round_summary(
     domain: str | None = None,
     rrf_only: bool = False,
     outlook: bool = True,
+    clusters: bool = True,
     chain: list[ReportingRound] | None = None,
 ) -> RoundSummary:
     """The figures of a round (a ReportingRound or its code), in total and per speerpunt.
@@ -172,7 +178,8 @@ def round_summary(
     Beyond the counts: the change of the headline figures since the previous round and
     the round a year before, the milestones' span of years, the amounts tagged per
     transition and the observations per speerpunt (no extra query), and, with ``outlook``
-    (one query more), the forecast (outlook.py).
+    (one query more), the forecast (outlook.py). Without ``clusters``, no ``by_cluster``
+    (the heat map's counts): a country's thousands of clusters are not read.
 
     ``ReportingRound.DoesNotExist`` for an unknown code.
     """
@@ -188,7 +195,7 @@ def round_summary(
     envelopes = None if filtered else (resolved[0], resolved[1] if previous else None)
     kept = scope(speerpunt, domain, rrf_only)
     money_rows, project_counts, milestone_counts = round_rows(
-        reporting_round, chain, earlier, kept, (speerpunt, domain, rrf_only)
+        reporting_round, chain, earlier, kept, (speerpunt, domain, rrf_only), clusters=clusters
     )
     by_round: dict[int, list[Mapping[str, Any]]] = defaultdict(list)
     for row in money_rows:
@@ -198,17 +205,17 @@ def round_summary(
 
     sums: dict[int | None, _Sums] = defaultdict(_Sums.empty)
     earlier_sums: dict[int, _Sums] = defaultdict(_Sums.empty)
-    clusters: dict[tuple[int, str, int], dict[str, int]] = {}
+    by_status: dict[tuple[int, str, int], dict[str, int]] = {}
     for row in project_counts:
+        counts = {status: row[column] for status, column in PROJECT_COUNTS}
         if row["round_id"] != reporting_round.pk:
-            earlier_sums[row["round_id"]].projects[row["status"]] += row["n"]
+            _add(earlier_sums[row["round_id"]].projects, counts)
             continue
         for key in (row["speerpunt"], None):
-            sums[key].projects[row["status"]] += row["n"]
-            if row["carried_forward"]:
-                sums[key].carried += row["n"]
-        cluster = (row["cluster"], row["cluster_name"], row["speerpunt"])
-        clusters.setdefault(cluster, dict.fromkeys(PROJECT_STATUSES, 0))[row["status"]] += row["n"]
+            _add(sums[key].projects, counts)
+            sums[key].carried += row["carried"]
+        if clusters:  # one row per cluster
+            by_status[(row["cluster"], row["cluster_name"], row["speerpunt"])] = counts
     span: list[Any] = []
     for row in milestone_counts:
         if row["round_id"] != reporting_round.pk:
@@ -247,7 +254,7 @@ def round_summary(
             speerpunt=speerpunten[speerpunt_pk][0],
             projects=ProjectFigures(total=sum(counts.values()), counts=counts),
         )
-        for (number, name, speerpunt_pk), counts in sorted(clusters.items())
+        for (number, name, speerpunt_pk), counts in sorted(by_status.items())
     )
     whole = money.get(None, _Money())
 
