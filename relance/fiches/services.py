@@ -180,9 +180,11 @@ def save_fiche(
     fiche.save(update_fields=fields)
 
     finance = FinanceReport.objects.filter(fiche=fiche).first() or FinanceReport(fiche=fiche)
-    finance.committed_eur, finance.paid_eur = data.committed_eur, data.paid_eur
-    _recorded(finance, by=by, channel=channel)
-    finance.save()
+    money = (data.committed_eur, data.paid_eur)
+    if finance.pk is None or (finance.committed_eur, finance.paid_eur) != money:
+        finance.committed_eur, finance.paid_eur = money
+        _recorded(finance, by=by, channel=channel)
+        finance.save()
 
     record = partial(_recorded, by=by, channel=channel)
     _save_milestones(fiche, data.milestones, record)
@@ -247,22 +249,33 @@ def _save_milestones(
                 record(status)
                 status.delete()
             continue
-        status = status or MilestoneStatus(round=fiche.round, milestone=entry.milestone)
         delayed = entry.status == MilestoneState.DELAYED
         earlier = before.get(entry.milestone.pk)
-        status.postponements = count_postponements(
-            before=earlier.postponements if earlier else 0,
-            expected_before=earlier.forecast_date if earlier else None,
-            deadline=entry.milestone.deadline,
-            forecast=entry.forecast_date if delayed else None,
-        )
-        status.status = entry.status
-        status.realised_on = entry.realised_on if entry.status == MilestoneState.REALISED else None
-        status.forecast_date = entry.forecast_date if delayed else None
-        status.delay_reason = entry.delay_reason if delayed else ""
-        status.note = entry.note
+        wanted = {
+            "postponements": count_postponements(
+                before=earlier.postponements if earlier else 0,
+                expected_before=earlier.forecast_date if earlier else None,
+                deadline=entry.milestone.deadline,
+                forecast=entry.forecast_date if delayed else None,
+            ),
+            "status": entry.status,
+            "realised_on": (entry.realised_on if entry.status == MilestoneState.REALISED else None),
+            "forecast_date": entry.forecast_date if delayed else None,
+            "delay_reason": entry.delay_reason if delayed else "",
+            "note": entry.note,
+        }
+        if status is not None and _holds(status, wanted):
+            continue  # unchanged: no write, and no history record that says nothing
+        status = status or MilestoneStatus(round=fiche.round, milestone=entry.milestone)
+        for name, value in wanted.items():
+            setattr(status, name, value)
         record(status)
         status.save()
+
+
+def _holds(instance: Model, values: Mapping[str, object]) -> bool:
+    """Whether the stored row already holds these values."""
+    return all(getattr(instance, name) == value for name, value in values.items())
 
 
 def _save_indicator_values(
@@ -283,6 +296,8 @@ def _save_indicator_values(
                 record(current)
                 current.delete()
             continue
+        if current is not None and _holds(current, {"value": amount, "note": note}):
+            continue  # unchanged
         current = current or IndicatorValue(round=fiche.round, indicator=indicator)
         current.value, current.note = amount, note
         record(current)

@@ -119,3 +119,30 @@ def test_a_cleared_status_removes_the_milestones_status_from_the_draft(client, e
     assert "Mijlpaal 2 (Gunning van de opdracht) heeft geen status." in response.content.decode()
     fiche.refresh_from_db()
     assert fiche.review_state == ReviewState.DRAFT
+
+
+def test_a_save_writes_only_what_changed(client, editor, project):
+    """A save leaves the rows it does not change alone: no write, and no history record
+    that says nothing. The row it changes gets one record, naming who changed it."""
+    fiche = build(project)
+    client.force_login(editor)
+    finance = fiche.finance
+    records = {
+        "statuses": MilestoneStatus.history.filter(round=fiche.round),
+        "finance": finance.history.all(),
+    }
+    before = {name: history.count() for name, history in records.items()}
+
+    response = client.post(url(fiche), fiche_post(fiche, narrative="Alleen de toelichting"))
+    assert response.status_code == 302
+    assert {name: history.count() for name, history in records.items()} == before
+
+    save(client, fiche, **DELAYED, forecast_date="2031-01-31")
+    assert records["statuses"].count() == before["statuses"] + 1
+    latest = records["statuses"].latest("history_date")
+    assert (latest.milestone.number, latest.status, latest.history_user) == (
+        2,
+        MilestoneState.DELAYED,
+        editor,
+    )
+    assert records["finance"].count() == before["finance"]
