@@ -10,60 +10,16 @@ import os
 import random
 import re
 import time
-from html.parser import HTMLParser
 
 from locust import HttpUser, between, task
+
+from benchmarks.form_fields import FormFields  # locust runs from the project's root
 
 PASSWORD = os.environ.get("LOADTEST_PASSWORD", "loadtest-wachtwoord-1")
 OPEN = os.environ.get("LOADTEST_OPEN_ROUND", "2023-12")
 CLOSED = os.environ.get("LOADTEST_CLOSED_ROUND", "2022-12")
 PROJECTS = int(os.environ.get("LOADTEST_PROJECTS", "1810"))
 COUNTERS = {"coordinator": 0, "reader": 0}
-
-
-class FormFields(HTMLParser):
-    """The fields of the form that holds the ``save`` button, as the browser would post
-    them unchanged."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.forms: list[list[tuple[str, str]]] = []
-        self.saving: int | None = None
-        self._select: str | None = None
-        self._textarea: str | None = None
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        a = {k: v or "" for k, v in attrs}
-        if tag == "form":
-            self.forms.append([])
-        if not self.forms:
-            return
-        fields = self.forms[-1]
-        name = a.get("name")
-        if tag == "button" and name == "save":
-            self.saving = len(self.forms) - 1
-        elif tag == "input" and name and a.get("type") not in ("submit", "button", "file"):
-            if a.get("type") in ("checkbox", "radio") and "checked" not in a:
-                return
-            fields.append((name, a.get("value", "on" if a.get("type") == "checkbox" else "")))
-        elif tag == "select" and name:
-            self._select = name
-        elif tag == "option" and self._select and "selected" in a:
-            fields.append((self._select, a.get("value", "")))
-        elif tag == "textarea" and name:
-            self._textarea = name
-            fields.append((name, ""))
-
-    def handle_data(self, data: str) -> None:
-        if self._textarea and self.forms:
-            name, text = self.forms[-1][-1]
-            self.forms[-1][-1] = (name, text + data)
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag == "select":
-            self._select = None
-        elif tag == "textarea":
-            self._textarea = None
 
 
 class SignedIn(HttpUser):

@@ -6,6 +6,7 @@ import datetime as dt
 import pytest
 from django.urls import reverse
 
+from benchmarks.form_fields import posted
 from milestones.models import MilestoneState, MilestoneStatus
 from projects.models import ReviewState
 from projects.models.rounds import RoundState
@@ -146,3 +147,23 @@ def test_a_save_writes_only_what_changed(client, editor, project):
         editor,
     )
     assert records["finance"].count() == before["finance"]
+
+
+def test_a_milestones_note_is_shown_and_kept_by_a_save(client, editor, project):
+    """A milestone's note (from the workbook or the API) is on the form, so that a save made
+    in the browser keeps it, and can change it."""
+    fiche = build(project)
+    MilestoneStatus.objects.filter(round=fiche.round, milestone__number=2).update(
+        note="Wacht op de omgevingsvergunning"
+    )
+    client.force_login(editor)
+    page = client.get(url(fiche)).content.decode()
+    assert 'value="Wacht op de omgevingsvergunning"' in page
+    data = posted(page)
+    assert client.post(url(fiche), data).status_code == 302
+    assert MilestoneStatus.objects.get(round=fiche.round, milestone__number=2).note == (
+        "Wacht op de omgevingsvergunning"
+    )
+    field = next(key for key, value in data.items() if value == "Wacht op de omgevingsvergunning")
+    client.post(url(fiche), {**posted(client.get(url(fiche)).content.decode()), field: "Vergund"})
+    assert MilestoneStatus.objects.get(round=fiche.round, milestone__number=2).note == "Vergund"
