@@ -12,7 +12,9 @@ workers build its documents and warm its pages (``manage.py build_round_document
 request, as locust saw them and as gunicorn served them (its access log's request times:
 the time in the server, without the wait for a free worker), with the machine's load
 before and after, and writes them to ``benchmarks/loadtest.md``. LOADTEST_SECONDS (90),
-LOADTEST_SCALE (10), LOADTEST_WORKERS (gunicorn's, 4) change the run.
+LOADTEST_SCALE (10), LOADTEST_WORKERS (gunicorn's, 4) and LOADTEST_SPAWN_RATE (users
+signing in per second, 1: a morning's users arrive over some seconds, not all in the same
+one) change the run.
 """
 
 from __future__ import annotations
@@ -38,6 +40,7 @@ PORT = int(os.environ.get("LOADTEST_PORT", "8765"))
 SECONDS = int(os.environ.get("LOADTEST_SECONDS", "90"))
 SCALE = int(os.environ.get("LOADTEST_SCALE", "10"))
 WORKERS = int(os.environ.get("LOADTEST_WORKERS", "4"))
+SPAWN_RATE = float(os.environ.get("LOADTEST_SPAWN_RATE", "1"))
 COORDINATORS, READERS = 20, 2
 # The closed round the readers download the report of (benchmarks/locustfile.py).
 CLOSED = os.environ.get("LOADTEST_CLOSED_ROUND", "2022-12")
@@ -192,7 +195,7 @@ def main() -> None:
         print(f"locust: {COORDINATORS + READERS} users for {SECONDS} s …", flush=True)
         subprocess.run(
             [BIN / "locust", "-f", str(ROOT / "benchmarks" / "locustfile.py"), "--headless",
-             "-u", str(COORDINATORS + READERS), "-r", "5", "-t", f"{SECONDS}s",
+             "-u", str(COORDINATORS + READERS), "-r", str(SPAWN_RATE), "-t", f"{SECONDS}s",
              "--host", f"http://127.0.0.1:{PORT}", "--csv", str(workdir / "loadtest"),
              "--only-summary", "--stop-timeout", "10"],
             cwd=ROOT, check=False,
@@ -208,7 +211,8 @@ def main() -> None:
         (ROOT / "benchmarks" / "loadtest.md").write_text(
             f"# make loadtest\n\n{machine()}\n\n{SCALE}x plan on PostgreSQL, gunicorn with "
             f"{WORKERS} workers, two Celery workers, {COORDINATORS} coordinators and "
-            f"{READERS} report readers for {SECONDS} s, on {when:%Y-%m-%d} at {when:%H:%M} UTC. "
+            f"{READERS} report readers signing in at {SPAWN_RATE:g} a second, for {SECONDS} s, "
+            f"on {when:%Y-%m-%d} at {when:%H:%M} UTC. "
             f"The closed round {CLOSED}'s documents built and its pages warmed before the "
             f"clock started ({prebuilt:.0f} s on the two workers). Load average (1, 5, 15 "
             f"min) before the run: {before}; after: {after}.\n\nAs locust saw them:\n\n"
