@@ -279,7 +279,16 @@ class MilestoneStatus(models.Model):
             # summaries): with the milestone, so that a count reads the index alone.
             models.Index(
                 fields=["round", "status"], include=["milestone"], name="milestonestatus_round_idx"
-            )
+            ),
+            # One milestone's status in a round, with the status beside it: a deep page of
+            # the milestone table walks the projects in their order and looks each of their
+            # milestones up here (8,300 lookups for page 100 of the overdue ones at 100x),
+            # from the index alone instead of reading every status row of the table.
+            models.Index(
+                fields=["milestone", "round"],
+                include=["status"],
+                name="milestonestatus_lookup_idx",
+            ),
         ]
 
     def __str__(self) -> str:

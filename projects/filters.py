@@ -101,6 +101,24 @@ class RoundChoiceField(forms.ModelChoiceField):
     iterator = ReadOnceChoices
     widget = PlainSelect
 
+    def to_python(self, value: Any) -> ReportingRound | None:
+        """The chosen round found among the rounds the select offers (a handful, read once
+        for both): Django's field asks the database for it by a query of its own. The same
+        round, and the same refusal of one the user may not see."""
+        if value in self.empty_values:
+            return None
+        self.validate_no_null_characters(value)
+        key = self.to_field_name or "pk"
+        if isinstance(value, ReportingRound):
+            value = getattr(value, key)
+        rounds: Iterable[ReportingRound] = self.queryset if self.queryset is not None else ()
+        for reporting_round in rounds:
+            if str(getattr(reporting_round, key)) == str(value):
+                return reporting_round
+        raise forms.ValidationError(
+            self.error_messages["invalid_choice"], code="invalid_choice", params={"value": value}
+        )
+
     def label_from_instance(self, obj: Any) -> str:
         if obj.is_closed:
             return str(obj)

@@ -95,15 +95,22 @@ class LateRows:
 class LateRowPaginator(Paginator):
     """Pages of a table's queryset read as LateRows: the same two queries on any page."""
 
+    @property
+    def queryset(self) -> QuerySet[Any] | None:
+        """The table's whole queryset, filtered and sorted; None for a table of a list."""
+        rows: Any = self.object_list  # django-tables2's BoundRows over its TableQuerysetData
+        queryset = getattr(getattr(rows, "data", None), "data", None)
+        return queryset if isinstance(queryset, QuerySet) else None
+
     def page(self, number: Any) -> Page:
         number = self.validate_number(number)
         bottom = (number - 1) * self.per_page
         top = bottom + self.per_page
         if top + self.orphans >= self.count:
             top = self.count
-        rows: Any = self.object_list  # django-tables2's BoundRows over its TableQuerysetData
-        queryset = getattr(getattr(rows, "data", None), "data", None)
-        if not isinstance(queryset, QuerySet):
+        rows: Any = self.object_list
+        queryset = self.queryset
+        if queryset is None:
             return Page(rows[bottom:top], number, self)
         return Page(BoundRows(data=LateRows(queryset, bottom, top), table=rows.table), number, self)
 

@@ -13,7 +13,7 @@ from .fiches import my_fiches, review_page, review_views
 from .fiches import views as fiches
 from .quality import views as quality
 from .rrf import views as rrf
-from .views import desk, home, projects, rounds, start
+from .views import desk, home, lists, projects, rounds, start
 from .workbook import views as workbook
 
 rounds_patterns = [
@@ -93,7 +93,7 @@ urlpatterns = [
         name="follow-up-reopen",
     ),
     path("projects/", include("projects.urls")),
-    path("milestones/", include("milestones.urls")),
+    path("milestones/", include(([path("", lists.milestone_list, name="list")], "milestones"))),
     path("account/", views_reminders.account, name="account"),
     path("account/api-token/", views_tokens.api_token, name="account-api-token"),
     path("reminders/", views_reminders.reminder_log, name="reminder-log"),
