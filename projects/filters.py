@@ -117,9 +117,11 @@ EVERY = _("Alle")
 def choice_filter(
     label: Any, choices: Any, *, empty_label: Any = EVERY, **lookup: Any
 ) -> django_filters.ChoiceFilter:
-    """One of ``choices``, or every row; ``lookup`` names the field or the method."""
+    """One of ``choices``, or every row; ``lookup`` names the field or the method. Its
+    options written in Python (``PlainSelect``): Django's template per option cost a list
+    page a tenth of its time."""
     return django_filters.ChoiceFilter(
-        label=label, choices=choices, empty_label=empty_label, **lookup
+        label=label, choices=choices, empty_label=empty_label, widget=PlainSelect, **lookup
     )
 
 
