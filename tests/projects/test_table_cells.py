@@ -12,15 +12,16 @@ import django_tables2 as tables
 import pytest
 from django.template import Context, Template
 from django.utils import translation
+from django.utils.html import format_html
 from django_tables2 import utils
 
 from milestones.models import Milestone
 from milestones.tables import MilestoneTable
 from projects import table_cells
-from projects.models import Project
+from projects.models import Fiche, Project, ReviewState
 from projects.tables import ProjectTable
 from projects.templatetags.table_cells import td_attrs
-from tests.factories import MilestoneFactory
+from tests.factories import FicheFactory, MilestoneFactory
 from tests.lists import LISTS
 
 
@@ -160,10 +161,40 @@ ASSORTED = [
 ]  # fmt: skip
 
 
+class Rendered(tables.Table):
+    """Render methods that take every argument, some of them, or one never offered; an
+    accessor that names nothing."""
+
+    a = tables.Column()
+    b = tables.Column()
+    c = tables.Column()
+    d = tables.Column(accessor="a__")
+
+    def render_a(self, value, **kwargs):
+        return f"{value}:{kwargs['record']['b']}:{kwargs['bound_column'].name}"
+
+    def render_b(self, record, table, bound_row):
+        return format_html("<i>{}</i>", record["a"])
+
+    def render_c(self, value, unknown):
+        return "never"
+
+
+class Fiches(tables.Table):
+    """Model records: a field with choices (its get_FOO_display), values across relations."""
+
+    review_state = tables.Column()
+    status = tables.Column()
+    round = tables.Column(accessor="round__code")
+    title = tables.Column(accessor="project__title")
+    owner = tables.Column(accessor="project__domain__name")
+
+
 @pytest.mark.parametrize("language", ["nl", "en"])
 def test_a_row_written_at_once_is_the_loops_row(language):
     for table in (
         Assorted(ASSORTED),
+        Rendered([{"a": 1, "b": 2, "c": 3}, {"a": "<x>", "b": None, "c": 4}]),
         Computed([{"name": "a", "size": 1}, {"name": "b", "size": 2}]),
     ):
         table.paginate(per_page=10)
@@ -171,6 +202,19 @@ def test_a_row_written_at_once_is_the_loops_row(language):
             loop, tag = _both(table)
         assert "<td" in loop
         assert tag == loop
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("language", ["nl", "en"])
+def test_model_rows_written_at_once_are_the_loops_rows(language):
+    fiche = FicheFactory(review_state=ReviewState.SUBMITTED)
+    FicheFactory(round=fiche.round)
+    table = Fiches(Fiche.objects.order_by("pk"))
+    table.paginate(per_page=10)
+    with translation.override(language):
+        loop, tag = _both(table)
+        assert str(ReviewState.SUBMITTED.label) in loop  # get_review_state_display()
+    assert tag == loop
 
 
 @pytest.mark.django_db
