@@ -12,12 +12,12 @@ import django_tables2 as tables
 from django.core.paginator import Page, Paginator
 from django.db.models import Case, IntegerField, QuerySet, Value, When
 from django.utils.formats import number_format
-from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django_tables2.rows import BoundRows
 
+from .markup import format_html
 from .models import Project, ProjectStatus, ReviewState
 from .templatetags.statuses import badge
 
