@@ -44,6 +44,7 @@ def home(request: AuthenticatedRequest) -> HttpResponse:
     scope = form.scope()
     names = {speerpunt.number: speerpunt.display_name for speerpunt in speerpunten}
     all_clusters = request.GET.get("clusters") == "1"  # a country's thousands
+    rounds = list(ReportingRound.objects.visible_to(request.user))
     return render(
         request,
         "relance/home.html",
@@ -74,7 +75,10 @@ def home(request: AuthenticatedRequest) -> HttpResponse:
             ),
             "speerpunten": speerpunten,
             "totals": totals,
-            "rounds": ReportingRound.objects.visible_to(request.user),
+            "rounds": rounds,
+            # The plan's structure and the rounds the user may see, as HTML: their data
+            # as of the version, in the language of their words, numbers and dates.
+            "plan_key": version_key("plan-html", version, get_language(), [r.pk for r in rounds]),
         },
     )
 

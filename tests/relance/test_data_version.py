@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from finance.models import FinanceReport
 from milestones.models import MilestoneState, MilestoneStatus
-from projects.models import Fiche, Project, ProjectStatus, Speerpunt, StatusFlag
+from projects.models import Fiche, Project, ProjectStatus, ReportingRound, Speerpunt, StatusFlag
 from projects.models.review import FlagLevel
 from projects.models.users import Role
 from relance.reporting.comparison import compare_rounds
@@ -187,8 +187,11 @@ def test_the_dashboards_kept_html_is_the_fresh_html_after_each_committed_change(
     assert changed == fresh_html(client, **query)
     Speerpunt.objects.filter(number=1).update(name="Hernoemd speerpunt")
     renamed = dashboard_html(client, **query)
-    assert "Hernoemd speerpunt" in renamed
+    assert renamed.count("Hernoemd speerpunt") >= 3  # the figures and the plan's two lists
     assert renamed == fresh_html(client, **query)
+    # The open round renamed: the plan's list of rounds.
+    ReportingRound.objects.filter(pk=plan.opened.pk).update(name="Hernoemd meetmoment")
+    assert "Hernoemd meetmoment" in dashboard_html(client, **query)
 
 
 def test_the_dashboards_kept_html_is_each_languages_and_each_users_own(client, plan):
@@ -202,13 +205,17 @@ def test_the_dashboards_kept_html_is_each_languages_and_each_users_own(client, p
     assert english != dutch
     assert english == fresh_html(client, **query)
 
-    # The coordinator's history holds the open round, which a reader may not see.
+    # The coordinator's history and list of rounds hold the open round, which a reader may
+    # not see.
     client.cookies["django_language"] = "nl"
     client.force_login(coordinator)
-    assert plan.opened.code in dashboard_html(client, **query)
+    for_coordinator = dashboard_html(client, **query)
+    assert f"round={plan.opened.code}" in for_coordinator
+    assert f'href="/rounds/{plan.opened.code}/"' in for_coordinator
     client.force_login(reader)
     for_reader = dashboard_html(client, **query)
     assert f"round={plan.opened.code}" not in for_reader
+    assert f'href="/rounds/{plan.opened.code}/"' not in for_reader
     assert for_reader == fresh_html(client, **query)
 
 
