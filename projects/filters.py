@@ -12,10 +12,10 @@ from django.db.models import Model, Q, QuerySet
 from django.forms.models import ModelChoiceIterator
 from django.forms.utils import flatatt
 from django.http import HttpRequest, QueryDict
-from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
+from .markup import escaped, format_html
 from .models import Cluster, PolicyDomain, ProjectStatus, ReportingRound, ReviewState, Speerpunt
 from .models.plan import ProjectQuerySet
 from .permissions import can_read_open_round
@@ -50,16 +50,13 @@ class PlainSelect(forms.Select):
         self, name: str, value: Any, attrs: dict[str, Any] | None, choices: Iterable[Any]
     ) -> SafeString:
         chosen = {str(item) for item in self.format_value(value)}
-        options = format_html_join(
-            "",
-            '<option value="{}"{}>{}</option>',
-            (
-                (key, mark_safe(" selected") if str(key) in chosen else "", label)
-                for key, label in choices
-            ),
+        options = "".join(
+            f'<option value="{escaped(key)}"{" selected" if str(key) in chosen else ""}>'
+            f"{escaped(label)}</option>"
+            for key, label in choices
         )
         final = flatatt(self.build_attrs(self.attrs, attrs))
-        return format_html('<select name="{}"{}>{}</select>', name, final, options)
+        return format_html('<select name="{}"{}>{}</select>', name, final, mark_safe(options))
 
 
 class NumberPastMany(PlainSelect):
@@ -135,9 +132,11 @@ EVERY = _("Alle")
 def choice_filter(
     label: Any, choices: Any, *, empty_label: Any = EVERY, **lookup: Any
 ) -> django_filters.ChoiceFilter:
-    """One of ``choices``, or every row; ``lookup`` names the field or the method."""
+    """One of ``choices``, or every row; ``lookup`` names the field or the method. Its
+    options written in Python (``PlainSelect``): Django's template per option cost a list
+    page a tenth of its time."""
     return django_filters.ChoiceFilter(
-        label=label, choices=choices, empty_label=empty_label, **lookup
+        label=label, choices=choices, empty_label=empty_label, widget=PlainSelect, **lookup
     )
 
 

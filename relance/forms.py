@@ -9,6 +9,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from projects.filters import ReadOnceChoices
 from projects.inputs import DateField, NumberField
 from projects.models import ReportingRound
 
@@ -56,10 +57,17 @@ class CloseRoundForm(forms.Form):
     )
 
 
+class RoundsReadOnce(forms.ModelChoiceField):
+    """Its rounds read in one query, for the options and the ``required`` check alike
+    (Django's own iterator asks for the first choice apart)."""
+
+    iterator = ReadOnceChoices
+
+
 class LeavePlanForm(forms.Form):
     """A project leaves the plan's monitoring from a round on (relance.services.leave_plan)."""
 
-    from_round = forms.ModelChoiceField(
+    from_round = RoundsReadOnce(
         label=_("Buiten het plan vanaf meetmoment"),
         queryset=ReportingRound.objects.none(),
         empty_label=None,

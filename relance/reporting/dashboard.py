@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from milestones.models import MilestoneState
+from projects.filters import PlainSelect
 from projects.models import PolicyDomain, ProjectStatus, ReportingRound, Speerpunt
 from relance.summary import RoundSummary, round_summary
 from relance.summary.cache import closed_key, envelope_chain, kept, version_key
@@ -49,11 +50,18 @@ class DashboardFilterForm(forms.Form):
     """The dashboard's choices, all optional: a value that is not on offer (a round the user
     may not see, an unknown speerpunt) is dropped, and the default stands."""
 
-    round = forms.ChoiceField(label=gettext_lazy("Meetmoment"), required=False)
+    # Options written in Python (PlainSelect), not through Django's template per option.
+    round = forms.ChoiceField(label=gettext_lazy("Meetmoment"), required=False, widget=PlainSelect)
     speerpunt = forms.TypedChoiceField(
-        label=gettext_lazy("Speerpunt"), coerce=int, required=False, empty_value=None
+        label=gettext_lazy("Speerpunt"),
+        coerce=int,
+        required=False,
+        empty_value=None,
+        widget=PlainSelect,
     )
-    domain = forms.ChoiceField(label=gettext_lazy("Beleidsdomein"), required=False)
+    domain = forms.ChoiceField(
+        label=gettext_lazy("Beleidsdomein"), required=False, widget=PlainSelect
+    )
     rrf = forms.BooleanField(label=gettext_lazy("Enkel RRF-projecten"), required=False)
 
     def __init__(

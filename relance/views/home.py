@@ -5,6 +5,8 @@ from typing import Any
 from django.contrib.auth.decorators import login_not_required
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import get_language
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -41,25 +43,42 @@ def home(request: AuthenticatedRequest) -> HttpResponse:
     )
     scope = form.scope()
     names = {speerpunt.number: speerpunt.display_name for speerpunt in speerpunten}
+    all_clusters = request.GET.get("clusters") == "1"  # a country's thousands
+    rounds = list(ReportingRound.objects.visible_to(request.user))
     return render(
         request,
         "relance/home.html",
         {
             "form": form,
             "dashboard": (
-                build_dashboard(
-                    scope,
-                    shown,
-                    names,
-                    version=version,
-                    all_clusters=request.GET.get("clusters") == "1",  # a country's thousands
+                build_dashboard(scope, shown, names, version=version, all_clusters=all_clusters)
+                if scope
+                else None
+            ),
+            # The figures' HTML (all but the filters) is kept under what it is made of: the
+            # dashboard's inputs above (the data version, the scope, the rounds the user may
+            # see) and the language of their words and numbers; the day, should a figure
+            # ever count from today.
+            "dashboard_key": (
+                version_key(
+                    "dashboard-html",
+                    version,
+                    get_language(),
+                    scope.round.pk,
+                    scope.filters(),
+                    [r.pk for r in shown],
+                    all_clusters,
+                    timezone.localdate(),
                 )
                 if scope
                 else None
             ),
             "speerpunten": speerpunten,
             "totals": totals,
-            "rounds": ReportingRound.objects.visible_to(request.user),
+            "rounds": rounds,
+            # The plan's structure and the rounds the user may see, as HTML: their data
+            # as of the version, in the language of their words, numbers and dates.
+            "plan_key": version_key("plan-html", version, get_language(), [r.pk for r in rounds]),
         },
     )
 

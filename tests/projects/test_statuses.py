@@ -5,12 +5,14 @@ import re
 from pathlib import Path
 
 import pytest
+from django.utils import translation
 
 from milestones.models import MilestoneState
 from projects.models import ProjectStatus
 from projects.models.rounds import RoundState
 from projects.models.statuses import COLOURS, INK
-from projects.templatetags.statuses import status_badge, status_class
+from projects.tables import review_badge
+from projects.templatetags.statuses import badge, status_badge, status_class
 from relance.templatetags.relance_figures import milestone_badge, milestone_class
 from relance.workbook import parsing
 
@@ -202,6 +204,24 @@ def test_a_milestone_badge_has_the_class_of_its_colour():
         '<span class="badge badge-milestone status-oranje">In vertraging</span>'
     )
     assert milestone_class("realised") == "status-donkergroen"
+
+
+def test_a_badge_written_once_speaks_the_language_of_each_request():
+    """Badges are kept once per status and language (a list writes the same few in every
+    row): each language keeps its own, and a status never borrows another vocabulary's
+    badge with the same value."""
+    for _ in range(2):
+        with translation.override("nl"):
+            assert (
+                status_badge("started") == '<span class="badge status-lichtgroen">Opgestart</span>'
+            )
+            assert review_badge("draft") == '<span class="badge review-draft">Concept</span>'
+        with translation.override("en"):
+            assert status_badge("started") == '<span class="badge status-lichtgroen">Started</span>'
+            assert review_badge("draft") == '<span class="badge review-draft">Draft</span>'
+    for status in MilestoneState:
+        if status.value in ProjectStatus.values:
+            assert badge(status) != badge(ProjectStatus(status.value))
 
 
 # ---- The maps the vocabulary replaces are gone ------------------------------------------

@@ -5,7 +5,10 @@ once; so is the open round's comparison, which a flag changes too. The tests com
 (``transaction=True``), as the requests of a running site do: the triggers of PostgreSQL
 raise the version when a transaction commits."""
 
+import re
+
 import pytest
+from django.core.cache import cache
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -13,7 +16,7 @@ from django.utils import timezone
 
 from finance.models import FinanceReport
 from milestones.models import MilestoneState, MilestoneStatus
-from projects.models import Fiche, Project, ProjectStatus, StatusFlag
+from projects.models import Fiche, Project, ProjectStatus, ReportingRound, Speerpunt, StatusFlag
 from projects.models.review import FlagLevel
 from projects.models.users import Role
 from relance.reporting.comparison import compare_rounds
@@ -152,6 +155,68 @@ def test_a_kept_dashboard_takes_the_same_queries_whatever_the_plans_size(
 
 
 QUERIES = {"closed": 9, "open": 9}
+
+
+def dashboard_html(client, **query):
+    """The dashboard's HTML, its per-request CSRF tokens aside."""
+    response = client.get(reverse("home"), query)
+    assert response.status_code == 200
+    return re.sub(r'(csrfmiddlewaretoken" value="|"X-CSRFToken": ")[^"]+', r"\1", response.text)
+
+
+def fresh_html(client, **query):
+    """The dashboard as it renders with nothing kept."""
+    cache.clear()
+    return dashboard_html(client, **query)
+
+
+@pytest.mark.parametrize("round_", ["closed", "open"])
+def test_the_dashboards_kept_html_is_the_fresh_html_after_each_committed_change(
+    client, plan, round_
+):
+    client.force_login(UserFactory(username="coordinator", role=Role.COORDINATOR))
+    query = {"round": (plan.second if round_ == "closed" else plan.opened).code}
+    first = dashboard_html(client, **query)
+    assert dashboard_html(client, **query) == first  # kept
+
+    # A committed change to the open round shows on the open round's dashboard and in the
+    # closed round's history; a speerpunt's new name on both.
+    Fiche.objects.filter(round=plan.opened).update(status=ProjectStatus.STARTED)
+    changed = dashboard_html(client, **query)
+    assert changed != first
+    assert changed == fresh_html(client, **query)
+    Speerpunt.objects.filter(number=1).update(name="Hernoemd speerpunt")
+    renamed = dashboard_html(client, **query)
+    assert renamed.count("Hernoemd speerpunt") >= 3  # the figures and the plan's two lists
+    assert renamed == fresh_html(client, **query)
+    # The open round renamed: the plan's list of rounds.
+    ReportingRound.objects.filter(pk=plan.opened.pk).update(name="Hernoemd meetmoment")
+    assert "Hernoemd meetmoment" in dashboard_html(client, **query)
+
+
+def test_the_dashboards_kept_html_is_each_languages_and_each_users_own(client, plan):
+    coordinator = UserFactory(username="coordinator", role=Role.COORDINATOR)
+    reader = UserFactory(username="lezer", role=Role.READER)
+    query = {"round": plan.second.code}
+    client.force_login(coordinator)
+    dutch = dashboard_html(client, **query)
+    client.cookies["django_language"] = "en"
+    english = dashboard_html(client, **query)
+    assert english != dutch
+    assert english == fresh_html(client, **query)
+
+    # The coordinator's history and list of rounds hold the open round, which a reader may
+    # not see.
+    client.cookies["django_language"] = "nl"
+    client.force_login(coordinator)
+    for_coordinator = dashboard_html(client, **query)
+    assert f"round={plan.opened.code}" in for_coordinator
+    assert f'href="/rounds/{plan.opened.code}/"' in for_coordinator
+    client.force_login(reader)
+    for_reader = dashboard_html(client, **query)
+    assert f"round={plan.opened.code}" not in for_reader
+    assert f'href="/rounds/{plan.opened.code}/"' not in for_reader
+    assert for_reader == fresh_html(client, **query)
 
 
 def open_comparison(client, plan, **query):
