@@ -6,6 +6,7 @@ from django.db import connection
 
 from milestones.models import Milestone
 from projects.models import Project
+from tests.explain import explain
 
 pytestmark = [
     pytest.mark.django_db,
@@ -14,15 +15,9 @@ pytestmark = [
 
 
 def _plan(queryset) -> str:
-    sql, params = queryset.query.sql_with_params()
-    with connection.cursor() as cursor:
-        # The test's tables are nearly empty: a planner left free would read them whole, or
-        # walk the primary key in the list's order. Bitmap scans only use indexes that
-        # answer the condition.
-        cursor.execute("SET LOCAL enable_seqscan = off")
-        cursor.execute("SET LOCAL enable_indexscan = off")
-        cursor.execute(f"EXPLAIN {sql}", params)
-        return "\n".join(row[0] for row in cursor.fetchall())
+    # Nor walk the primary key in the list's order: bitmap scans only use indexes that
+    # answer the condition.
+    return explain(queryset, off=("seqscan", "indexscan"))
 
 
 def test_the_project_search_reads_the_code_title_and_entity_indexes():

@@ -9,6 +9,7 @@ from django.db import connection
 
 from milestones.models import Milestone
 from projects.models.users import Role
+from tests.explain import explain
 from tests.factories import UserFactory
 from tests.relance.reporting_plan import build_plan
 
@@ -19,16 +20,8 @@ pytestmark = [
 
 
 def _plan(queryset) -> str:
-    sql, params = queryset.query.sql_with_params()
-    with connection.cursor() as cursor:
-        # The test's tables are nearly empty: a planner left free would read them whole.
-        # Joined by nested loops, as the benchmark's 175,000 milestones are on a deep page.
-        cursor.execute("SET LOCAL enable_seqscan = off")
-        cursor.execute("SET LOCAL enable_hashjoin = off")
-        cursor.execute("SET LOCAL enable_mergejoin = off")
-        cursor.execute("SET LOCAL enable_bitmapscan = off")
-        cursor.execute(f"EXPLAIN {sql}", params)
-        return "\n".join(row[0] for row in cursor.fetchall())
+    # Joined by nested loops, as the benchmark's 175,000 milestones are on a deep page.
+    return explain(queryset, off=("seqscan", "hashjoin", "mergejoin", "bitmapscan"))
 
 
 def test_a_deep_page_looks_the_statuses_up_from_the_index_alone():
