@@ -231,6 +231,11 @@ def speed_table(results: list[dict]) -> list[str]:
         cells = [r["commands"][index]["ms"] for r in results]
         row = f"{command['command']:<34}" + "".join(f"{ms:>10.0f}{'':>5}" for ms in cells)
         lines.append(row + f"{cells[-1] / cells[0]:>7.1f}")
+    for index, command in enumerate(results[0]["commands"]):
+        notes = [(r["scale"], r["commands"][index].get("note")) for r in results]
+        if any(note for _scale, note in notes):
+            sizes = "; ".join(f"{scale}x {note}" for scale, note in notes if note)
+            lines.append(f"  {command['command']}: {sizes}")
     return lines
 
 

@@ -113,3 +113,29 @@ def test_the_load_tests_server_times_are_named_as_locust_names_them(tmp_path):
     }  # fmt: skip
     assert rows["dashboard"] == "| dashboard | 1 | 41 | 41 | 41 | 41 |"
     assert rows["report.pdf (or its progress)"].startswith("| report.pdf (or its progress) | 2 |")
+
+
+@pytest.mark.django_db
+def test_the_reminder_scan_is_measured_as_the_days_first_with_someone_to_tell():
+    """Without editors the scan had nobody to remind of a milestone, and after its first
+    run every digest of the day was claimed: it measured a scan that sends nothing."""
+    if connection.vendor != "postgresql":
+        pytest.skip("the plan is written with COPY, PostgreSQL's (DATABASE_URL)")
+    from django.core import mail
+
+    from benchmarks.__main__ import speed_table
+    from benchmarks.pages import _reminder_scan
+    from milestones.models import ReminderLog
+
+    copy(1, "")
+    measured = _reminder_scan(repeat=2)
+    digests, reminders = (int(n.split()[0]) for n in measured["note"].split(", "))
+    assert digests >= 2
+    assert reminders >= digests
+    # The editors are told of their domains' milestones, not only the coordinator.
+    assert any(to.endswith("@bench.invalid") for message in mail.outbox for to in message.to)
+    # Each run sent the whole day's digests: the second found the log emptied.
+    assert len(mail.outbox) == 2 * digests
+    assert ReminderLog.objects.count() == reminders
+    result = {"scale": 1, "pages": [], "commands": [measured]}
+    assert f"  send_reminders (day's first scan): 1x {measured['note']}" in speed_table([result])
