@@ -44,7 +44,7 @@ class RoundForm(forms.ModelForm):
                 % {"code": reference.strftime("%Y-%m")},
             )
         if reference and deadline and deadline < reference:
-            self.add_error("deadline", _("De deadline valt na de referentiedatum."))
+            self.add_error("deadline", _("De deadline kan niet vóór de referentiedatum vallen."))
         return cleaned
 
 

@@ -9,7 +9,7 @@ from django import forms
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from .report import QUALITY_RULES
+from .report import QUALITY_RULES, RULE_LABELS
 
 SEVERITIES = [("error", gettext_lazy("fout")), ("warning", gettext_lazy("waarschuwing"))]
 EXPLAINED = [("no", gettext_lazy("niet verklaard")), ("yes", gettext_lazy("verklaard"))]
@@ -33,7 +33,10 @@ class FindingFilter(forms.Form):
         super().__init__(*args, **kwargs)
         rule_field = self.fields["rule"]
         assert isinstance(rule_field, forms.ChoiceField)
-        rule_field.choices = [("", "—"), *((code, code) for code in QUALITY_RULES)]
+        rule_field.choices = [
+            ("", "—"),
+            *((code, f"{RULE_LABELS[code]} ({code})") for code in QUALITY_RULES),
+        ]
         domain_field = self.fields["domain"]
         assert isinstance(domain_field, forms.ChoiceField)
         domain_field.choices = [

@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from projects.models import Fiche, FindingNote, NoteKind, Project, ReportingRound, User
 from relance.fiches.checks import Finding, Level, run_checks
@@ -49,6 +50,23 @@ ERRORS = frozenset(
 
 RULE_SET = frozenset(QUALITY_RULES)
 
+# What each rule looks for, in words, beside its code on the quality page and in its filter.
+RULE_LABELS = {
+    "realised_with_open_milestones": gettext_lazy("Gerealiseerd project met open mijlpalen"),
+    "paid_exceeds_committed": gettext_lazy("VEK boven VAK"),
+    "committed_exceeds_budget": gettext_lazy("VAK boven het budget"),
+    "overdue_future_milestone": gettext_lazy("Toekomstige mijlpaal met verstreken deadline"),
+    "realised_milestone_after_reference": gettext_lazy("Realisatiedatum na de referentiedatum"),
+    "money_decreased": gettext_lazy("VAK of VEK lager dan in het vorige meetmoment"),
+    "status_regressed": gettext_lazy("Status teruggevallen na realisatie of stopzetting"),
+    "missing_fiche": gettext_lazy("Lopend project zonder fiche"),
+    "missing_milestone_status": gettext_lazy("Mijlpaal zonder status"),
+    "delayed_without_forecast": gettext_lazy("Vertraagde mijlpaal zonder nieuwe datum of reden"),
+    "unchanged_fiche": gettext_lazy("Ongewijzigde fiche terwijl mijlpalen vervielen"),
+    "suggest_attention": gettext_lazy("Vroege waarschuwing: oranje voorgesteld"),
+    "suggest_action_required": gettext_lazy("Vroege waarschuwing: rood voorgesteld"),
+}
+
 
 def severity(finding: Finding) -> Level:
     return "error" if finding.is_error or finding.rule in ERRORS else "warning"
@@ -71,6 +89,10 @@ class QualityFinding:
     @property
     def explained(self) -> bool:
         return self.note is not None
+
+    @property
+    def rule_label(self) -> str:
+        return str(RULE_LABELS[self.rule])
 
     @property
     def key(self) -> tuple[int, str, int | None]:

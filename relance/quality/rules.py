@@ -172,9 +172,12 @@ def _unchanged_fiche(fiche: FicheView) -> Iterator[Finding]:
         numbers = ", ".join(str(number) for number in due)
         yield warning(
             None,
-            _(
+            ngettext(
                 "De fiche is ongewijzigd sinds het vorige meetmoment (%(before)s), hoewel "
-                "mijlpalen %(numbers)s intussen vervielen."
+                "mijlpaal %(numbers)s intussen verviel.",
+                "De fiche is ongewijzigd sinds het vorige meetmoment (%(before)s), hoewel "
+                "mijlpalen %(numbers)s intussen vervielen.",
+                len(due),
             )
             % {"before": day(before.reference_date), "numbers": numbers},
             facts=(fact("vervallen", numbers),),

@@ -21,7 +21,7 @@ from projects.permissions import can_check_quality
 
 from .exports import findings_workbook
 from .forms import ExplainForm, FindingFilter
-from .report import FindingGone, explain_finding
+from .report import RULE_LABELS, FindingGone, explain_finding
 from .stored import Reading, Wanted, current_scan
 
 # Findings on one page; the counts are of all of them.
@@ -104,7 +104,9 @@ def quality_report(request: AuthenticatedRequest, code: str) -> HttpResponse | F
         "fresh": current.fresh,
         "total": sum(n for _r, _d, _s, n in current.scan.tally),
         "counted": sum(open_by_rule.values()),
-        "rules": [(rule, by_rule[rule], open_by_rule[rule]) for rule in sorted(by_rule)],
+        "rules": [
+            (rule, RULE_LABELS[rule], by_rule[rule], open_by_rule[rule]) for rule in sorted(by_rule)
+        ],
         "domains": sorted(rows),
         "export_url": f"?{query.urlencode()}",
         "explain_form": ExplainForm(),

@@ -145,6 +145,11 @@ class Dashboard:
         return self.summary.totals.projects.total - self.previous.totals.projects.total
 
     @property
+    def project_change_size(self) -> int:
+        """How many projects more or fewer: the change's words ("1 project", "0 projecten")."""
+        return abs(self.project_change or 0)
+
+    @property
     def strip(self) -> list[tuple[str, Decimal, Decimal]]:
         """The status tiles as one bar of 100 units: (status, x, width)."""
         total = self.summary.totals.projects.total

@@ -40,6 +40,17 @@ def desk_round(request: AuthenticatedRequest, code: str) -> ReportingRound:
     return get_object_or_404(ReportingRound.objects.visible_to(request.user), code=code)
 
 
+def not_open(request: AuthenticatedRequest, reporting_round: ReportingRound) -> HttpResponse:
+    """A desk is for the open round, whose fiches are reviewed (a fiche's review screen is
+    its open round's): a closed or draft round's desk sends to the round's page."""
+    messages.info(
+        request,
+        _("Meetmoment %(round)s is niet open: er valt niets (meer) te beoordelen.")
+        % {"round": reporting_round.code},
+    )
+    return redirect(reporting_round.get_absolute_url())
+
+
 # The queue's fiches per page: what the page checks and shows, whatever the round's size.
 DESK_PAGE = 50
 
@@ -166,6 +177,8 @@ def next_in_queue(
 @require_GET
 def review_desk(request: AuthenticatedRequest, code: str) -> HttpResponse:
     reporting_round = desk_round(request, code)
+    if not reporting_round.is_open:
+        return not_open(request, reporting_round)
     chosen = DeskFilter.of(request.GET)
     page = desk_page(request, reporting_round, chosen)
     queue = page.fiches
@@ -187,6 +200,8 @@ def desk_next(request: AuthenticatedRequest, code: str) -> HttpResponse:
     """The next fiche in the (filtered) queue, on its review screen; the desk when none is
     left."""
     reporting_round = desk_round(request, code)
+    if not reporting_round.is_open:
+        return not_open(request, reporting_round)
     chosen = DeskFilter.of(request.GET)
     found = next_in_queue(request, reporting_round, chosen, request.GET.get("after", ""))
     suffix = f"?{chosen.query}" if chosen.query else ""

@@ -34,7 +34,12 @@ def _visible_round(request: AuthenticatedRequest, code: str) -> ReportingRound:
 
 @require_GET
 def round_list(request: AuthenticatedRequest) -> HttpResponse:
-    rounds = ReportingRound.objects.visible_to(request.user).with_fiche_count(request.user)
+    # Newest first, said here: a query with an aggregate leaves Meta.ordering out.
+    rounds = (
+        ReportingRound.objects.visible_to(request.user)
+        .with_fiche_count(request.user)
+        .order_by("-reference_date")
+    )
     return render(
         request,
         "relance/round_list.html",

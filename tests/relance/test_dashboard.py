@@ -193,6 +193,24 @@ def test_numbers_are_dutch_then_english(client, reader, plan):
     assert "million euro" in page
 
 
+def test_the_change_in_projects_says_it_counts_projects(client, reader, plan):
+    """Under "… oranje of rood gemarkeerd", a bare "0 sinds December 2024" read as the
+    change in flags; it is the change in the number of projects."""
+    shown = dashboard(client, reader).context["dashboard"]
+    change = shown.project_change
+    assert change is not None
+    words = {1: "project", -1: "project"}.get(change, "projecten")
+    sign = "+" if change > 0 else ""
+    previous = shown.previous.round
+    expected = f"{sign}{change} {words} sinds {previous}"
+    assert f'<div class="kpi-change">{expected}</div>' in dashboard(client, reader).content.decode()
+
+    client.cookies["django_language"] = "en"
+    page = client.get(reverse("home")).content.decode()
+    words = {1: "project", -1: "project"}.get(change, "projects")
+    assert f'<div class="kpi-change">{sign}{change} {words} since {previous}</div>' in page
+
+
 def test_the_page_holds_no_inline_script_or_style(client, reader, plan):
     response = dashboard(client, reader)
 

@@ -371,3 +371,22 @@ def test_the_desk_takes_the_same_queries_for_a_queue_of_many_pages(
     assert response.context["total"] == 22
     assert len(response.context["queue"]) == 2
     assert len(many) == len(few)
+
+
+@pytest.mark.parametrize("view", ["rounds:desk", "rounds:desk-next"])
+def test_a_closed_rounds_desk_sends_to_the_rounds_page(client, coordinator, plan, view):
+    """Nothing is reviewed in a closed round: its desk offered the open round's review
+    screens ("Begin bij de eerste" opened the open round's fiche)."""
+    client.force_login(coordinator)
+    response = client.get(reverse(view, args=[plan.closed.code]), follow=True)
+    assert response.redirect_chain == [(plan.closed.get_absolute_url(), 302)]
+    assert f"Meetmoment {plan.closed.code} is niet open" in response.content.decode()
+
+
+def test_the_open_rounds_desk_still_answers(client, coordinator, plan):
+    client.force_login(coordinator)
+    assert desk_page(client, plan).status_code == 200
+    response = client.get(reverse("rounds:desk-next", args=[plan.open.code]))
+    assert response["Location"].startswith(
+        reverse("fiche-review", args=[plan.unchanged[0].project.code])
+    )

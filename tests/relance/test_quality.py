@@ -21,7 +21,7 @@ from projects.models import FindingNote, NoteKind, ProjectStatus, ReviewState
 from projects.models.rounds import RoundState
 from relance.fiches.checks import run_checks
 from relance.fiches.snapshots import snapshot
-from relance.quality.report import ERRORS, QUALITY_RULES, round_findings
+from relance.quality.report import ERRORS, QUALITY_RULES, RULE_LABELS, round_findings
 from relance.quality.views import PER_PAGE
 from relance.workbook import export_workbook, import_workbook
 from tests.factories import (
@@ -150,6 +150,9 @@ def test_messages_name_the_figures_in_each_language(plan):
         f"Project {code}: paid (VEK) 600,000 is above committed (VAK) 500,000."
     )
     assert english["paid_exceeds_committed"].facts == findings["paid_exceeds_committed"].facts
+    # One milestone fell due: "mijlpaal 1 … verviel", not "mijlpalen 1 … vervielen".
+    assert findings["unchanged_fiche"].message.endswith("hoewel mijlpaal 1 intussen verviel.")
+    assert english["unchanged_fiche"].message.endswith("although milestone 1 fell due in between.")
 
 
 def test_thresholds_come_from_the_settings(plan, settings):
@@ -170,7 +173,7 @@ def test_the_page_shows_each_rule_on_its_project(client, coordinator, plan):
     for rule in CASES:
         assert f'data-rule="{rule}" data-project="{plan.projects[rule].code}"' in page
     assert f'data-project="{plan.projects["clean"].code}"' not in page
-    assert [(code, count) for code, count, _open in response.context["rules"]] == sorted(
+    assert [(code, count) for code, _label, count, _open in response.context["rules"]] == sorted(
         (rule, 1) for rule in CASES
     )
     domains = {code: count for code, _name, count, _open in response.context["domains"]}
@@ -208,6 +211,24 @@ def test_the_page_filters(client, coordinator, plan, query, expected):
     response = client.get(reverse("quality", args=["2024-12"]), query)
     assert response.status_code == 200
     assert {f.rule for f in response.context["findings"]} == expected
+
+
+def test_the_page_names_each_rule_in_words_beside_its_code(client, coordinator, plan):
+    """The codes alone (``paid_exceeds_committed``) were all the page said of a rule."""
+    assert set(RULE_LABELS) == set(QUALITY_RULES)
+    client.force_login(coordinator)
+    page = client.get(reverse("quality", args=["2024-12"])).content.decode()
+    assert 'VEK boven VAK</a> <code class="small">paid_exceeds_committed</code>' in page
+    assert 'VEK boven VAK <code class="small">paid_exceeds_committed</code></h2>' in page
+    assert '<option value="paid_exceeds_committed">VEK boven VAK (paid_exceeds_committed)' in page
+    client.cookies["django_language"] = "en"
+    page = client.get(reverse("quality", args=["2024-12"])).content.decode()
+    assert "Paid (VEK) above committed (VAK)</a>" in page
+    with translation.override("en"):
+        english = {rule: str(label) for rule, label in RULE_LABELS.items()}
+    with translation.override("nl"):
+        dutch = {rule: str(label) for rule, label in RULE_LABELS.items()}
+    assert [rule for rule in QUALITY_RULES if english[rule] == dutch[rule]] == []
 
 
 def test_the_page_filters_by_project(client, coordinator, plan):

@@ -79,7 +79,7 @@ def test_a_filtered_page_counts_all_it_filters(client, coordinator):
     ]
     assert response.context["shown"] == len(expected)
     assert response.context["total"] == len(CASES) * 5
-    assert sum(count for _rule, count, _open in response.context["rules"]) == len(expected)
+    assert sum(count for _rule, _label, count, _open in response.context["rules"]) == len(expected)
     shown = _all_pages(client, plan.open.code, severity="warning", domain="ECON")[1]
     assert _as_shown(shown) == _as_shown(expected)
 
@@ -245,7 +245,7 @@ def test_the_counts_hold_with_explanations_under_every_filter(client, coordinato
         and query.get("project", "").upper() in f.project.code
     ]
     assert _as_shown(shown) == _as_shown(expected)
-    rules = {rule: (count, open_) for rule, count, open_ in response.context["rules"]}
+    rules = {rule: (count, open_) for rule, _label, count, open_ in response.context["rules"]}
     assert rules == {
         rule: (
             sum(f.rule == rule for f in expected),

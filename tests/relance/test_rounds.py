@@ -129,6 +129,16 @@ def test_a_closed_round_is_frozen_for_the_form_as_well(client, history, coordina
     assert Fiche.objects.get(pk=fiche.pk).narrative != "Te laat"
 
 
+def test_the_rounds_are_listed_newest_first(client, coordinator):
+    """Meta.ordering does not reach a query with an aggregate (the fiche counts): the list
+    came in whatever order the database grouped the rounds."""
+    for year, month in [(2022, 6), (2024, 12), (2021, 3), (2023, 12), (2022, 12)]:
+        ReportingRoundFactory(reference_date=dt.date(year, month, 28)).close(by=None)
+    client.force_login(coordinator)
+    listed = [r.code for r in client.get(reverse("rounds:list")).context["rounds"]]
+    assert listed == ["2024-12", "2023-12", "2022-12", "2022-06", "2021-03"]
+
+
 ROUND_PAGES = ["rounds:list", "rounds:detail"]
 
 
@@ -209,6 +219,30 @@ def test_a_round_code_must_match_its_reference_date(client, coordinator):
     )
     assert response.status_code == 200
     assert "2025-12" in response.content.decode()
+    assert not ReportingRound.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("language", "message"),
+    [
+        ("nl", "De deadline kan niet vóór de referentiedatum vallen."),
+        ("en", "The deadline cannot fall before the reference date."),
+    ],
+)
+def test_a_deadline_before_the_reference_date_is_refused_saying_so(
+    client, coordinator, language, message
+):
+    """The message said the deadline fell after the reference date: the rule, worded as if
+    it were the fault."""
+    client.force_login(coordinator)
+    response = client.post(
+        reverse("rounds:create"),
+        {"code": "2027-06", "name": "Juni 2027", "reference_date": "2027-06-30",
+         "deadline": "2027-06-15"},
+        HTTP_ACCEPT_LANGUAGE=language,
+    )  # fmt: skip
+    assert response.status_code == 200
+    assert response.context["form"].errors["deadline"] == [message]
     assert not ReportingRound.objects.exists()
 
 
