@@ -42,9 +42,23 @@ def _when(change: Change, *, year_before: bool) -> str:
     return _("het vorige meetmoment (%(round)s)") % {"round": change.since.name}
 
 
+# The figures whose change follows a sentence of their own ("… zijn gerealiseerd. Dat is een
+# stijging …"); the others' changes name what changed, which no sentence before them does.
+FOLLOWS_ITS_FIGURE = ("projects_realised", "milestones_on_schedule_or_realised")
+
+
 def _sentence(key: str, delta: Decimal, when: str) -> str:
     count = abs(int(delta))
     values = {"count": count, "what": _what(key, count), "when": when}
+    if delta and key not in FOLLOWS_ITS_FIGURE:
+        values["what"] = _what(key, 2)
+        if delta > 0:
+            return _("Het aantal %(what)s steeg met %(count)s in vergelijking met %(when)s.") % (
+                values
+            )
+        return _("Het aantal %(what)s daalde met %(count)s in vergelijking met %(when)s.") % (
+            values
+        )
     if delta > 0:
         return _("Dat is een stijging met %(count)s %(what)s in vergelijking met %(when)s.") % (
             values

@@ -8,6 +8,7 @@ from decimal import ROUND_HALF_UP, Decimal
 import pytest
 from django.core.management import call_command
 from django.urls import reverse
+from django.utils import translation
 
 from milestones.models import MilestoneState
 from projects.models import ProjectStatus
@@ -342,3 +343,36 @@ def test_the_report_urls_take_no_writes(client, coordinator, name):
 
     assert response.status_code == 405
     assert round_summary(now).as_json() == before
+
+
+@pytest.mark.parametrize(
+    ("key", "delta", "dutch", "english"),
+    [
+        (
+            "projects_flagged",
+            1,
+            "Het aantal projecten met een vlag steeg met 1 in vergelijking met X.",
+            "The number of flagged projects rose by 1 compared with X.",
+        ),
+        (
+            "projects_stopped",
+            -2,
+            "Het aantal stopgezette projecten daalde met 2 in vergelijking met X.",
+            "The number of stopped projects fell by 2 compared with X.",
+        ),
+        (
+            "projects_realised",
+            3,
+            "Dat is een stijging met 3 gerealiseerde projecten in vergelijking met X.",
+            "That is an increase of 3 realised projects compared with X.",
+        ),
+    ],
+)
+def test_a_change_says_what_changed_unless_it_follows_its_figure(key, delta, dutch, english):
+    """ "… (December 2024). Dat is een stijging met 1 project met een vlag" followed the
+    sentence on the realised projects: "Dat" named the wrong figure."""
+    from relance.summary.prose import _sentence
+
+    assert _sentence(key, Decimal(delta), "X") == dutch
+    with translation.override("en"):
+        assert _sentence(key, Decimal(delta), "X") == english
