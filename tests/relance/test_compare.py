@@ -122,6 +122,12 @@ def test_the_milestones_that_slipped(client, reader, plan):
     later = slipped[plan.projects[1].code]
     assert not later.newly_delayed
     assert later.days_later == 183
+    # In words of each language, not "(+183 d)".
+    dutch = compare(client, reader, plan.second).content.decode()
+    assert "(+183 dagen)" in dutch
+    client.cookies["django_language"] = "en"
+    english = client.get(reverse("rounds:compare", args=[plan.second.code])).content.decode()
+    assert "(+183 days)" in english
 
 
 def test_the_first_round_has_nothing_to_compare_with(client, reader):
