@@ -64,6 +64,13 @@ class DecimalStringField(serializers.Field):
 class MoneyField(DecimalStringField):
     pattern = MONEY_PATTERN
     example = '"1250000.00"'
+    default_error_messages = {"negative": _("Een bedrag kan niet negatief zijn.")}
+
+    def to_internal_value(self, data: Any) -> str:
+        # A well-written amount with a minus is refused for what it is, not for its form.
+        if isinstance(data, str) and data.startswith("-") and self._regex.fullmatch(data[1:]):
+            self.fail("negative")
+        return super().to_internal_value(data)
 
     def to_representation(self, value: Decimal) -> str:
         return f"{value:.2f}"

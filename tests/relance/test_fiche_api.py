@@ -323,6 +323,25 @@ def test_an_invalid_value_is_400_naming_the_field(client, editor, fiche, body, f
     assert field in response.json()["errors"], response.json()
 
 
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        ({"paid_eur": "-5.00"}, "Een bedrag kan niet negatief zijn."),
+        ({"committed_eur": "-1"}, "Een bedrag kan niet negatief zijn."),
+        ({"paid_eur": "abc"}, 'Geef een getal als tekst, bijvoorbeeld "1250000.00".'),
+        ({"paid_eur": "-abc"}, 'Geef een getal als tekst, bijvoorbeeld "1250000.00".'),
+    ],
+)
+def test_a_negative_amount_is_refused_as_negative(client, editor, fiche, body, message):
+    """A minus before a well-written amount was answered as if the amount were not a number."""
+    etag = read(client, fiche, editor)["ETag"]
+
+    response = _unchanged_after(fiche, lambda: patch(client, fiche, body, user=editor, etag=etag))
+
+    assert response.status_code == 400, response.content
+    assert response.json()["errors"] == {next(iter(body)): [message]}
+
+
 @pytest.mark.parametrize("body", ["{not json", "[]", '"tekst"'])
 def test_a_body_that_is_no_object_is_400(client, editor, fiche, body):
     etag = read(client, fiche, editor)["ETag"]
