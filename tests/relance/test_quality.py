@@ -500,6 +500,29 @@ def test_the_preview_page_and_the_dry_run_show_the_warnings(
     assert response.context["result"].ok
 
 
+def test_the_preview_says_what_stops_the_import_before_the_warnings(client, admin_user, plan):
+    """A hundred warnings came first, and the one error that stopped the import after them."""
+    book = load_workbook(_round_workbook("2024-12"))
+    sheet = book["rapportering"]
+    headers = [cell.value for cell in sheet[1]]
+    sheet.cell(row=2, column=headers.index("vastgelegd_eur") + 1).value = -5000
+    broken = io.BytesIO()
+    book.save(broken)
+    broken.seek(0)
+    broken.name = "ronde.xlsx"
+    client.force_login(admin_user)
+    response = client.post(reverse("workbook-import"), {"file": broken}, follow=True)
+    page = response.content.decode()
+    assert not response.context["result"].ok
+    assert "rapportering!2: vastgelegd_eur: negatief bedrag" in page
+    assert 0 < page.index('id="workbook-errors"') < page.index('id="workbook-warnings"')
+
+    clean = _round_workbook("2024-12")
+    clean.name = "ronde.xlsx"
+    page = client.post(reverse("workbook-import"), {"file": clean}, follow=True).content.decode()
+    assert 0 < page.index("Het werkboek is in orde") < page.index('id="workbook-warnings"')
+
+
 def test_a_project_out_of_the_plan_misses_no_fiche(plan):
     project = plan.projects["missing_fiche"]
     project.left_plan_from = plan.open
