@@ -35,3 +35,16 @@ def test_the_compiled_catalogue_matches_its_source():
 def test_labels_follow_the_language(language, label):
     with translation.override(language):
         assert str(ProjectStatus.ATTENTION.label) == label
+
+
+def test_english_calls_a_fiche_a_fiche():
+    """domain.md's word: the English pages said "fiche" and "project sheet" for the same
+    thing, at times one above the other."""
+    catalogue = polib.pofile(str(LOCALE / "en/LC_MESSAGES/django.po"))
+    texts = [
+        text
+        for entry in catalogue.translated_entries()
+        for text in [entry.msgstr, *entry.msgstr_plural.values()]
+    ]
+    assert any("fiche" in text for text in texts)
+    assert [text for text in texts if "project sheet" in text.lower()] == []
