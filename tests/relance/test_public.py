@@ -325,6 +325,26 @@ def test_a_projects_published_record(client, plan):
     assert_nothing_of_the_open_round(page)
 
 
+def test_a_project_that_left_the_plan_says_from_which_published_round(client, plan):
+    """The public record said nothing of it: the project was simply missing from the later
+    rounds. Leaving in the open round is the open round's news, not yet published."""
+    from projects.models import Project
+
+    project = plan.projects[0]
+    Project.objects.filter(pk=project.pk).update(
+        left_plan_from=plan.opened, left_plan_reason="Interne reden"
+    )
+    page = get(client, reverse("public:project", args=[project.code])).content.decode()
+    assert 'id="left-plan"' not in page
+    assert_nothing_of_the_open_round(page)
+
+    empty_cache()
+    Project.objects.filter(pk=project.pk).update(left_plan_from=plan.second)
+    page = get(client, reverse("public:project", args=[project.code])).content.decode()
+    assert f"Buiten het plan vanaf {plan.second}: dit project heeft geen fiche meer" in page
+    assert "Interne reden" not in page
+
+
 def test_a_project_only_the_open_round_knows_is_not_published(client, plan):
     response = client.get(reverse("public:project", args=["NIEUW999"]))
     assert response.status_code == 404
