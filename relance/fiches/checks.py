@@ -80,6 +80,12 @@ class Finding:
     def is_error(self) -> bool:
         return self.level == "error"
 
+    @property
+    def sentence(self) -> str:
+        """The message as read apart from its field: "Mijlpaal 2: Geef de nieuwe verwachte
+        datum." in a list of what is still missing."""
+        return f"{self.subject}: {self.message}" if self.subject else self.message
+
 
 def error(field: str | None, message: str, *, facts: tuple[str, ...] = ()) -> Finding:
     """An error; the registry fills in the rule's code (and the milestone's number)."""

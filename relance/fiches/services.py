@@ -108,7 +108,7 @@ def missing_for_submission(fiche: Fiche, data: FicheInput) -> list[str]:
     """What a fiche still lacks before it can be submitted, each in one sentence: the
     errors the rules find in it as the input has it."""
     view = input_view(snapshot(fiche), data)
-    return [finding.message for finding in run_checks(view) if finding.is_error]
+    return [finding.sentence for finding in run_checks(view) if finding.is_error]
 
 
 def _recorded(instance: Model, *, by: User, channel: Channel) -> None:

@@ -278,7 +278,7 @@ def fiche_edit(request: AuthenticatedRequest, code: str) -> HttpResponse:
     following = editor_desk(request).next_after(fiche) if go_next else None
     # The rules judge the fiche as the input has it: their errors keep it a draft.
     findings = checks.run_checks(services.input_view(fiche_forms.view, data))
-    missing = [finding.message for finding in findings if finding.is_error] if submit else []
+    missing = [finding.sentence for finding in findings if finding.is_error] if submit else []
     cleared = services.cleared_milestones(fiche, data)
     try:
         with transaction.atomic():

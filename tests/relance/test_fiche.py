@@ -124,6 +124,18 @@ def test_submitting_an_incomplete_fiche_saves_a_draft_and_says_what_is_missing(
     assert FinanceReport.objects.get(fiche=fiche).paid_eur is None  # the draft was kept
 
 
+def test_what_is_still_missing_names_the_milestone_it_is_about(client, editor, fiche):
+    """ "Er ontbreekt nog: Geef de nieuwe verwachte datum." said not of which milestone."""
+    client.force_login(editor)
+    delayed = {"status": MilestoneState.DELAYED, "forecast_date": "", "delay_reason": ""}
+    post = fiche_post(fiche, milestones={2: delayed})
+    response = client.post(url(fiche), {**post, "submit": "1"}, follow=True)
+    [warning] = [str(m) for m in response.context["messages"] if "concept" in str(m)]
+    assert "Mijlpaal 2: Geef de nieuwe verwachte datum." in warning
+    fiche.refresh_from_db()
+    assert fiche.review_state == ReviewState.DRAFT
+
+
 @pytest.mark.parametrize(
     ("changes", "message"),
     [
