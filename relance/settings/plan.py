@@ -88,6 +88,7 @@ REST_FRAMEWORK = {
     # The proxies in front of the application: the client's address is the one the last of
     # them saw (X-Forwarded-For), so that no client picks its own throttling address.
     "NUM_PROXIES": RELANCE_PROXIES,
+    "EXCEPTION_HANDLER": "relance.api.errors.exception_handler",
 }
 # The licence of every published dataset (the open-data page, the zip's LICENSE file, the
 # DCAT-AP catalogue and the API schema): the Flemish government's free re-use licence.

@@ -222,6 +222,19 @@ def test_an_unknown_project_is_not_found(client, plan):
     assert client.get("/api/projects/VV999/").status_code == 404
 
 
+@pytest.mark.parametrize(("language", "detail"), [("nl", "Niet gevonden."), ("en", "Not found.")])
+@pytest.mark.parametrize(
+    "path",
+    ["/api/projects/VV999/", "/api/rounds/1999-12/summary/", "/api/rounds/1999-12/fiches/"],
+)
+def test_a_404_says_not_found_in_the_requests_language(client, plan, path, language, detail):
+    """Django's own message named the model, in English: "No ReportingRound matches the
+    given query."."""
+    response = client.get(path, HTTP_ACCEPT_LANGUAGE=language)
+    assert response.status_code == 404
+    assert response.json()["detail"] == detail
+
+
 @pytest.mark.parametrize(
     ("path", "key", "size"),
     [
