@@ -121,6 +121,15 @@ IF_MATCH = OpenApiParameter(
         "are not accepted (428)."
     ),
 )
+IF_NONE_MATCH = OpenApiParameter(
+    "If-None-Match",
+    OpenApiTypes.STR,
+    OpenApiParameter.HEADER,
+    description=(
+        "The ETag of the fiche as last read: when it is still current, the answer is 304 "
+        "with no body (an open round's fiche)."
+    ),
+)
 COMMON = {
     401: _error("No token, or a token that signs no one in."),
     404: _error("No such round (open or closed), or the project has no fiche in it."),
@@ -233,13 +242,20 @@ class FicheBase(APIView):
             )
         return version_of(current)
 
-    def answer(self, fiche: Fiche) -> Response:
+    def answer(self, fiche: Fiche, *, conditional: bool = False) -> Response:
+        """The fiche as its record, with its ETag; ``conditional``: 304 and no body when
+        If-None-Match already names that ETag (RFC 9110, 13.1.2)."""
         fiche = Fiche.objects.select_related("round", "project__domain").get(pk=fiche.pk)
         record = fiche_record(
             fiche, FicheForms(fiche), editable=can_edit_fiche(self.request.user, fiche)
         )
+        tag = entity_tag(record)
+        if conditional:
+            held = self.request.headers.get("If-None-Match", "")
+            if held.strip() == "*" or tag in [t.strip() for t in held.split(",")]:
+                return Response(status=304, headers={"ETag": tag})
         # The record is already the JSON FicheRecordSerializer documents.
-        return Response(record, headers={"ETag": entity_tag(record)})
+        return Response(record, headers={"ETag": tag})
 
     def write(self, code: str, project: str, *, submit: bool) -> Response:
         fiche = self.writable_fiche(code, project)
@@ -272,7 +288,7 @@ class FicheEndpoint(FicheBase):
         operation_id="fiche_retrieve",
         # A closed round's fiche is open data: no token needed.
         auth=[{"tokenAuth": []}, {}],  # type: ignore[list-item]  # requirements, as documented
-        parameters=[ETAG, RETRY_AFTER],
+        parameters=[IF_NONE_MATCH, ETAG, RETRY_AFTER],
         description=(
             "A fiche of the open round, as its owners see it on the fiche form (token of a user "
             "who reports for the project), with its ETag; or a closed round's fiche as open "
@@ -287,6 +303,9 @@ class FicheEndpoint(FicheBase):
                 ),
                 description="FicheRecord for the open round (with ETag), Fiche for a closed one.",
             ),
+            304: OpenApiResponse(
+                description="If-None-Match names the fiche's current ETag: nothing changed."
+            ),
             403: _error("The token's user may not report for this project."),
             **COMMON,
         },
@@ -296,7 +315,7 @@ class FicheEndpoint(FicheBase):
         if reporting_round.is_closed:
             published = get_object_or_404(round_fiches(reporting_round), project__code=project)
             return Response(FicheSerializer(published, context={"request": request}).data)
-        return self.answer(self.open_fiche(reporting_round, project))
+        return self.answer(self.open_fiche(reporting_round, project), conditional=True)
 
     @extend_schema(
         operation_id="fiche_update",

@@ -91,6 +91,26 @@ def test_an_editor_reads_their_fiche_with_an_etag(client, editor, fiche):
     assert all(finding["level"] in {"error", "warning"} for finding in body["findings"])
 
 
+def test_a_read_with_the_current_etag_is_not_modified(client, editor, fiche, other_domain):
+    """A client polling its fiches got the whole record each time, changed or not."""
+    etag = read(client, fiche, editor)["ETag"]
+
+    same = client.get(url(fiche), **auth(editor), HTTP_IF_NONE_MATCH=f'"old", {etag}')
+    assert same.status_code == 304
+    assert same.content == b""
+    assert same["ETag"] == etag
+
+    patch(client, fiche, {"narrative": "Nieuw"}, user=editor, etag=etag)
+    changed = client.get(url(fiche), **auth(editor), HTTP_IF_NONE_MATCH=etag)
+    assert changed.status_code == 200
+    assert changed.json()["narrative"] == "Nieuw"
+    assert changed["ETag"] != etag
+    # The condition never opens a fiche to whom may not read it.
+    other = UserFactory(role=Role.EDITOR, domains=[other_domain])
+    refused = client.get(url(fiche), **auth(other), HTTP_IF_NONE_MATCH=changed["ETag"])
+    assert refused.status_code == 403
+
+
 def test_patch_saves_through_the_form_service_and_records_the_channel(client, editor, fiche):
     etag = read(client, fiche, editor)["ETag"]
     before = len(history(fiche))
