@@ -252,7 +252,10 @@ class FicheBase(APIView):
         tag = entity_tag(record)
         if conditional:
             held = self.request.headers.get("If-None-Match", "")
-            if held.strip() == "*" or tag in [t.strip() for t in held.split(",")]:
+            # Compared weakly, as RFC 9110 has it for If-None-Match: W/"x" matches "x".
+            if held.strip() == "*" or tag in [
+                t.strip().removeprefix("W/") for t in held.split(",")
+            ]:
                 return Response(status=304, headers={"ETag": tag})
         # The record is already the JSON FicheRecordSerializer documents.
         return Response(record, headers={"ETag": tag})
