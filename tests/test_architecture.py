@@ -172,3 +172,31 @@ def line_counts() -> dict[str, int]:
 def test_no_module_is_over_max_lines():
     long = {path: count for path, count in line_counts().items() if count > MAX_LINES}
     assert long == {}, f"past {MAX_LINES} lines: make the module a package"
+
+
+def _clears_the_cache(tree: ast.AST) -> list[int]:
+    """The lines that call ``cache.clear()``."""
+    return [
+        node.lineno
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Attribute)
+        and node.func.attr == "clear"
+        and isinstance(node.func.value, ast.Name)
+        and node.func.value.id == "cache"
+    ]
+
+
+def test_no_test_empties_the_whole_cache():
+    """On Redis, ``cache.clear()`` empties the whole database: the other xdist worker's keys
+    and Celery's queued messages too (a dashboard test there missed its kept HTML). Tests
+    empty their own keys with ``tests.conftest.empty_cache``, the one place allowed to
+    clear a cache (and only one that is not Redis)."""
+    assert _clears_the_cache(ast.parse("from django.core.cache import cache\ncache.clear()"))
+    found = {
+        str(path.relative_to(ROOT)): lines
+        for path in sorted((ROOT / "tests").rglob("*.py"))
+        if path != ROOT / "tests" / "conftest.py"
+        and (lines := _clears_the_cache(ast.parse(path.read_text())))
+    }
+    assert found == {}

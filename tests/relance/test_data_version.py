@@ -8,7 +8,6 @@ raise the version when a transaction commits."""
 import re
 
 import pytest
-from django.core.cache import cache
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -23,6 +22,7 @@ from relance.reporting.comparison import compare_rounds
 from relance.summary import compute_round_summary
 from relance.summary.figures import project_status_by_round
 from relance.summary.version import data_version
+from tests.conftest import empty_cache
 from tests.factories import UserFactory
 
 from .reporting_plan import build_plan
@@ -165,8 +165,10 @@ def dashboard_html(client, **query):
 
 
 def fresh_html(client, **query):
-    """The dashboard as it renders with nothing kept."""
-    cache.clear()
+    """The dashboard as it renders with nothing kept: this worker's keys emptied, never
+    ``cache.clear()``, which on Redis empties the other xdist worker's keys too (a kept
+    dashboard of another test there missed its cache)."""
+    empty_cache()
     return dashboard_html(client, **query)
 
 
